@@ -1,0 +1,74 @@
+package io.deptcrypt.devstack;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * What the user sees: step lines, readiness reports and a progress line. On a terminal the progress line is
+ * rewritten in place; otherwise (CI, pipes, tests) each progress update is a new line, printed only when it changed.
+ */
+public final class Console {
+
+    private final PrintStream out;
+    private final boolean interactive;
+    private String lastProgress = "";
+    private boolean progressOpen;
+
+    public Console(PrintStream out, boolean interactive) {
+        this.out = out;
+        this.interactive = interactive;
+    }
+
+    /** stdout; in-place progress only when attached to a terminal. */
+    public static Console system() {
+        return new Console(System.out, System.console() != null);
+    }
+
+    /** Discards everything (tests). */
+    public static Console silent() {
+        return new Console(new PrintStream(java.io.OutputStream.nullOutputStream()), false);
+    }
+
+    public synchronized void line(String text) {
+        endProgress();
+        out.println(text);
+        out.flush();
+    }
+
+    public synchronized void line(String format, Object... args) {
+        line(String.format(Locale.ROOT, format, args));
+    }
+
+    /** A progress update; repeated identical updates are dropped. */
+    public synchronized void progress(String text) {
+        if (text.equals(lastProgress)) {
+            return;
+        }
+        lastProgress = text;
+        if (interactive) {
+            out.print("\r\033[K" + text);
+            progressOpen = true;
+        } else {
+            out.println(text);
+        }
+        out.flush();
+    }
+
+    /** Ends an in-place progress line so the next line starts clean. */
+    public synchronized void endProgress() {
+        if (progressOpen) {
+            out.println();
+            progressOpen = false;
+        }
+        lastProgress = "";
+    }
+
+    public PrintStream out() {
+        return out;
+    }
+
+    static String seconds(Duration d) {
+        return String.format(Locale.ROOT, "%.2f s", d.toNanos() / 1e9);
+    }
+}

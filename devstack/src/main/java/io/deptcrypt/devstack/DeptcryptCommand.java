@@ -1,0 +1,156 @@
+package io.deptcrypt.devstack;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Unmatched;
+
+/** {@code ./deptcrypt demo|up|iac render}: the devstack's command line. */
+@Command(name = "deptcrypt", mixinStandardHelpOptions = true, version = "deptcrypt 0.1.0-SNAPSHOT",
+        description = "Runs deptcrypt on embedded real parts: a KRaft broker, ElasticMQ, localkms, Kafka Connect with the SQS "
+                + "source connector, the encryptor and one consumer per department.",
+        subcommands = {DeptcryptCommand.DemoCommand.class, DeptcryptCommand.UpCommand.class, DeptcryptCommand.IacCommand.class})
+public final class DeptcryptCommand implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new DeptcryptCommand()).execute(args));
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    @Command(name = "demo", mixinStandardHelpOptions = true,
+            description = "Start the stack, send events through SQS, show each department reading only its own events, "
+                    + "show a cross-department read denied by KMS, print a summary. Exit 0 only if every event reached "
+                    + "exactly its department exactly once.")
+    static final class DemoCommand implements Callable<Integer> {
+        @Mixin
+        StackOptions stack;
+
+        @Option(names = "--events", paramLabel = "N", defaultValue = "50", description = "Events to send (default: ${DEFAULT-VALUE}).")
+        int events;
+
+        @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "120",
+                description = "Give up waiting for deliveries after this long (default: ${DEFAULT-VALUE}).")
+        int timeoutSeconds;
+
+        @Option(names = "--quiet-events", description = "Do not print the three-block form of every decrypted event.")
+        boolean quietEvents;
+
+        @Override
+        public Integer call() {
+            if (events < 1) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "--events must be at least 1, was " + events);
+            }
+            StackConfig cfg = stack.toConfig();
+            ComponentLogs.configure(cfg.logsDir(), stack.logLevel);
+            Console console = Console.system();
+            DemoResult result = new Demo(cfg, console, events, java.time.Duration.ofSeconds(timeoutSeconds), !quietEvents).run();
+            return result.ok() ? 0 : 1;
+        }
+    }
+
+    @Command(name = "up", mixinStandardHelpOptions = true,
+            description = "Start the stack and keep it running until Ctrl-C. Prints the endpoints and writes "
+                    + "<state-dir>/endpoints.env for the AWS CLI, kcat or any client.")
+    static final class UpCommand implements Callable<Integer> {
+        @Mixin
+        StackOptions stack;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            StackConfig cfg = stack.toConfig();
+            ComponentLogs.configure(cfg.logsDir(), stack.logLevel);
+            Console console = Console.system();
+            Stack running = Stack.start(cfg, console);
+            CountDownLatch stopped = new CountDownLatch(1);
+            Thread hook = new Thread(() -> {
+                console.line("");
+                console.line("stopping (Ctrl-C)...");
+                running.close();
+                stopped.countDown();
+            }, "deptcrypt-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            console.line("");
+            console.line("stack running; endpoints (also in %s):", cfg.endpointsFile());
+            running.endpoints().variables().forEach((k, v) -> {
+                if (!k.endsWith("_SECRET_ACCESS_KEY")) {
+                    console.line("  %-40s %s", k, v);
+                }
+            });
+            console.line("  (secret keys are in the file only)");
+            console.line("");
+            console.line("try:  source %s && aws sqs send-message --endpoint-url \"$SQS_ENDPOINT\" --queue-url \"$SQS_QUEUE_URL\" "
+                    + "--message-body '{\"department\":\"finance\",\"data\":{\"amount\":1}}'", cfg.endpointsFile());
+            console.line("Ctrl-C stops the stack; the next start reuses %s", cfg.stateDir());
+            stopped.await();
+            return 0;
+        }
+    }
+
+    @Command(name = "iac", mixinStandardHelpOptions = true, description = "Infrastructure as code for AWS.",
+            subcommands = IacRenderCommand.class)
+    static final class IacCommand implements Runnable {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void run() {
+            spec.commandLine().usage(System.out);
+        }
+    }
+
+    /** Delegates to {@code io.deptcrypt.iac.IacRender} (module {@code iac/}), which owns the options. */
+    @Command(name = "render", description = "Render KMS key policies and IAM policies from the governance file "
+            + "(options: see `./deptcrypt iac render --help`).")
+    static final class IacRenderCommand implements Callable<Integer> {
+        @Unmatched
+        List<String> args = new ArrayList<>();
+
+        @Override
+        public Integer call() throws Exception {
+            return delegate("io.deptcrypt.iac.IacRender", args.toArray(String[]::new));
+        }
+    }
+
+    /**
+     * Runs another module's entry point found on the class path: a static {@code int run(String[])} if it has one
+     * (its result is the exit code), else its {@code main(String[])}.
+     */
+    static int delegate(String className, String[] args) throws Exception {
+        Class<?> c;
+        try {
+            c = Class.forName(className);
+        } catch (ClassNotFoundException e) {
+            System.err.println("deptcrypt: " + className + " is not on the class path; build the iac module (./deptcrypt build)");
+            return 2;
+        }
+        try {
+            Method run = c.getMethod("run", String[].class);
+            if (Modifier.isStatic(run.getModifiers()) && run.getReturnType() == int.class) {
+                return (int) run.invoke(null, (Object) args);
+            }
+        } catch (NoSuchMethodException ignored) {
+            // fall through to main
+        }
+        try {
+            c.getMethod("main", String[].class).invoke(null, (Object) args);
+            return 0;
+        } catch (InvocationTargetException e) {
+            throw e.getCause() instanceof Exception ex ? ex : e;
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package io.deptcrypt.devstack;
+
+import java.nio.file.Path;
+
+/**
+ * How to run the stack. Ports 0 mean "any free port".
+ *
+ * @param stateDir       everything persistent: broker data, localkms keys, Connect offsets, logs, endpoints.env
+ * @param governanceFile the governance file every component reads
+ * @param kafkaPort      the broker's client listener
+ * @param sqsPort        ElasticMQ
+ * @param kmsPort        localkms
+ * @param connectPort    the Connect worker's REST API
+ * @param queueName      the SQS ingest queue
+ * @param fresh          delete {@code stateDir} first instead of reusing it
+ */
+public record StackConfig(
+        Path stateDir,
+        Path governanceFile,
+        int kafkaPort,
+        int sqsPort,
+        int kmsPort,
+        int connectPort,
+        String queueName,
+        boolean fresh) {
+
+    public static final String DEFAULT_QUEUE = "deptcrypt-ingest";
+
+    public StackConfig {
+        checkPort("kafka", kafkaPort);
+        checkPort("sqs", sqsPort);
+        checkPort("kms", kmsPort);
+        checkPort("connect", connectPort);
+        if (queueName == null || !queueName.matches("[A-Za-z0-9_-]{1,80}")) {
+            throw new IllegalArgumentException("queue name '" + queueName + "' must be 1-80 letters, digits, '-' or '_'");
+        }
+    }
+
+    /** Defaults for a given state directory and governance file: free ports, the default queue, reuse state. */
+    public static StackConfig defaults(Path stateDir, Path governanceFile) {
+        return new StackConfig(stateDir, governanceFile, 0, 0, 0, 0, DEFAULT_QUEUE, false);
+    }
+
+    public Path kafkaDir() {
+        return stateDir.resolve("kafka");
+    }
+
+    public Path kmsDir() {
+        return stateDir.resolve("kms");
+    }
+
+    public Path connectDir() {
+        return stateDir.resolve("connect");
+    }
+
+    public Path streamsDir() {
+        return stateDir.resolve("streams");
+    }
+
+    public Path logsDir() {
+        return stateDir.resolve("logs");
+    }
+
+    public Path endpointsFile() {
+        return stateDir.resolve("endpoints.env");
+    }
+
+    private static void checkPort(String what, int port) {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException(what + " port " + port + " is not in 0-65535 (0 = any free port)");
+        }
+    }
+}

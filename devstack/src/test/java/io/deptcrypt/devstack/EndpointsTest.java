@@ -1,0 +1,52 @@
+package io.deptcrypt.devstack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.deptcrypt.governance.Governance;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EndpointsTest {
+
+    static Endpoints sample() {
+        Map<String, String> keys = new LinkedHashMap<>();
+        keys.put("finance", "arn:aws:kms:us-east-1:111122223333:key/1111");
+        keys.put("sales", "arn:aws:kms:us-east-1:111122223333:key/2222");
+        keys.put("quarantine", "arn:aws:kms:us-east-1:111122223333:key/3333");
+        Map<String, Endpoints.Credentials> creds = new LinkedHashMap<>();
+        creds.put("finance-consumer", new Endpoints.Credentials("AKIAFIN", "s3cr'et/+="));
+        creds.put("sales-consumer", new Endpoints.Credentials("AKIASAL", "other"));
+        return new Endpoints("127.0.0.1:9092", "http://127.0.0.1:9324", "http://127.0.0.1:9324/000000000000/q",
+                "http://127.0.0.1:4599", "http://127.0.0.1:8083", "us-east-1",
+                new Governance.Topics("deptcrypt.ingest", "deptcrypt.shared", "deptcrypt.dead-letter", 6), keys, creds);
+    }
+
+    @Test
+    void theFileIsSourceableAndNamesEveryVariableTheIssueRequires(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("endpoints.env");
+        sample().write(file);
+
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        Process p = new ProcessBuilder("bash", "-c", "set -u; source \"$0\"; printf '%s|' \"$KAFKA_BOOTSTRAP_SERVERS\" \"$SQS_ENDPOINT\" "
+                + "\"$SQS_QUEUE_URL\" \"$KMS_ENDPOINT\" \"$AWS_REGION\" \"$INGEST_TOPIC\" \"$SHARED_TOPIC\" \"$DLQ_TOPIC\" "
+                + "\"$FINANCE_KEY_ARN\" \"$SALES_KEY_ARN\" \"$FINANCE_CONSUMER_AWS_ACCESS_KEY_ID\" \"$FINANCE_CONSUMER_AWS_SECRET_ACCESS_KEY\" "
+                + "\"$SALES_CONSUMER_AWS_ACCESS_KEY_ID\"", file.toString()).redirectErrorStream(true).start();
+        assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.exitValue()).as(out).isZero();
+        assertThat(out).isEqualTo("127.0.0.1:9092|http://127.0.0.1:9324|http://127.0.0.1:9324/000000000000/q|http://127.0.0.1:4599|"
+                + "us-east-1|deptcrypt.ingest|deptcrypt.shared|deptcrypt.dead-letter|arn:aws:kms:us-east-1:111122223333:key/1111|"
+                + "arn:aws:kms:us-east-1:111122223333:key/2222|AKIAFIN|s3cr'et/+=|AKIASAL|");
+    }
+
+    @Test
+    void credentialsNeverPrintTheirSecret() {
+        assertThat(sample().credentialsOf("finance-consumer").toString()).doesNotContain("s3cr");
+    }
+}
