@@ -1,0 +1,272 @@
+package io.deptcrypt.crypto;
+
+import com.amazonaws.encryptionsdk.AwsCrypto;
+import com.amazonaws.encryptionsdk.CommitmentPolicy;
+import com.amazonaws.encryptionsdk.CryptoAlgorithm;
+import io.deptcrypt.crypto.avro.Envelope;
+import io.deptcrypt.crypto.avro.WrappedKey;
+import io.deptcrypt.governance.Governance;
+import io.deptcrypt.governance.KmsArn;
+import java.nio.ByteBuffer;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import javax.crypto.Cipher;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.GCMParameterSpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.cryptography.materialproviders.ICryptographicMaterialsManager;
+import software.amazon.cryptography.materialproviders.model.DecryptMaterialsInput;
+import software.amazon.cryptography.materialproviders.model.DecryptMaterialsOutput;
+import software.amazon.cryptography.materialproviders.model.EncryptionMaterials;
+import software.amazon.cryptography.materialproviders.model.GetEncryptionMaterialsInput;
+import software.amazon.cryptography.materialproviders.model.GetEncryptionMaterialsOutput;
+
+/**
+ * Seals events into envelopes, one data key per department at a time. Thread-safe; one per application.
+ * <p>
+ * A department's data key is generated and wrapped by the keyring of the department's KMS key (one KMS
+ * GenerateDataKey), used for up to {@link SealerConfig#maxRecordsPerDataKey()} records or
+ * {@link SealerConfig#maxDataKeyAge()}, then replaced. Every envelope carries its wrapped data key.
+ * <ul>
+ *   <li>AES_GCM_V1: AES-256-GCM of the plaintext under the data key, random 96-bit nonce, AAD = every cleartext
+ *       envelope field plus the topic ({@link RecordAad}).</li>
+ *   <li>ESDK_MESSAGE_V1: a standard AWS Encryption SDK message (ALG_AES_256_GCM_HKDF_SHA512_COMMIT_KEY, no signature,
+ *       encryption context {"department": d}); the data key is reused across messages the way the ESDK's caching
+ *       CMM does, so KMS is not called per record.</li>
+ * </ul>
+ */
+public final class Sealer implements AutoCloseable {
+
+    /** The department field of an envelope sealed by {@link #sealQuarantine}. Not a valid governance name. */
+    public static final String QUARANTINE_DEPARTMENT = "_quarantine";
+    /** The envelope layout version written in {@code formatVersion}. */
+    public static final int FORMAT_VERSION = 1;
+    static final int NONCE_BYTES = 12;
+    static final int TAG_BITS = 128;
+
+    private static final Logger LOG = LoggerFactory.getLogger(Sealer.class);
+    private static final ThreadLocal<Cipher> GCM = ThreadLocal.withInitial(Sealer::newGcm);
+
+    private final Governance governance;
+    private final KeyringProvider keyrings;
+    private final SealerConfig config;
+    private final LongSupplier nanoTime;
+    private final long maxAgeNanos;
+    private final SecureRandom random = new SecureRandom();
+    private final Map<String, Slot> slots = new ConcurrentHashMap<>();
+    private final AwsCrypto esdk = AwsCrypto.builder()
+            .withCommitmentPolicy(CommitmentPolicy.RequireEncryptRequireDecrypt)
+            .withEncryptionAlgorithm(CryptoAlgorithm.ALG_AES_256_GCM_HKDF_SHA512_COMMIT_KEY)
+            .withMaxEncryptedDataKeys(WrappedKeys.MAX_WRAPPED_KEYS)
+            .build();
+    private volatile boolean closed;
+
+    private Sealer(Governance governance, KeyringProvider keyrings, SealerConfig config, LongSupplier nanoTime) {
+        this.governance = Objects.requireNonNull(governance, "governance");
+        this.keyrings = Objects.requireNonNull(keyrings, "keyrings");
+        this.config = Objects.requireNonNull(config, "config");
+        this.nanoTime = nanoTime;
+        this.maxAgeNanos = config.maxDataKeyAge().toNanos();
+    }
+
+    public static Sealer create(Governance governance, KeyringProvider keyrings, SealerConfig config) {
+        return new Sealer(governance, keyrings, config, System::nanoTime);
+    }
+
+    /** With a fake clock, for tests of data-key retirement. */
+    static Sealer create(Governance governance, KeyringProvider keyrings, SealerConfig config, LongSupplier nanoTime) {
+        return new Sealer(governance, keyrings, config, nanoTime);
+    }
+
+    /**
+     * Seals {@code plaintext} for {@code ctx.department()} under that department's governance key.
+     *
+     * @throws EnvelopeException         the department is not in the governance file, or KMS refused for a reason
+     *                                   other than access (e.g. disabled key)
+     * @throws KmsAccessDeniedException  this application may not generate data keys under the department's key
+     * @throws KmsUnavailableException   KMS is throttling, failing or unreachable: retry
+     */
+    public Envelope seal(SealContext ctx, byte[] plaintext) {
+        Objects.requireNonNull(ctx, "ctx");
+        Optional<Governance.Department> dept = governance.findDepartment(ctx.department());
+        if (dept.isEmpty()) {
+            throw new EnvelopeException("unknown department '" + ctx.department() + "' (governance "
+                    + governance.source() + " declares " + governance.departmentNames() + ")");
+        }
+        return seal(ctx.department(), dept.get().key(), ctx, plaintext);
+    }
+
+    /**
+     * Seals {@code plaintext} under the governance quarantine key, for the dead-letter topic. The envelope's
+     * department is {@value #QUARANTINE_DEPARTMENT}; {@code ctx.department()} is ignored (it may be missing or
+     * unknown, which is often why the record is quarantined).
+     */
+    public Envelope sealQuarantine(SealContext ctx, byte[] plaintext) {
+        Objects.requireNonNull(ctx, "ctx");
+        return seal(QUARANTINE_DEPARTMENT, governance.quarantine().key(), ctx, plaintext);
+    }
+
+    /** KMS calls made through this sealer's {@link KeyringProvider} (shared if the provider is shared). */
+    public KmsCallCounts kmsCalls() {
+        return keyrings.kmsCalls();
+    }
+
+    public SealerConfig config() {
+        return config;
+    }
+
+    /** Forgets all data keys; later calls to seal fail. */
+    @Override
+    public void close() {
+        closed = true;
+        slots.clear();
+    }
+
+    private Envelope seal(String department, KmsArn key, SealContext ctx, byte[] plaintext) {
+        Objects.requireNonNull(plaintext, "plaintext");
+        if (closed) {
+            throw new IllegalStateException("sealer is closed");
+        }
+        Slot slot = slots.computeIfAbsent(department, d -> new Slot(d, key));
+        DataKey dataKey = slot.acquire();
+        Envelope.Builder env = Envelope.newBuilder()
+                .setFormatVersion(FORMAT_VERSION)
+                .setFormat(config.format())
+                .setDepartment(department)
+                .setEventId(ctx.eventId())
+                .setTimestamp(ctx.timestampMillis())
+                .setContentType(ctx.contentType())
+                .setWrappedKeys(WrappedKeys.copy(dataKey.wrappedKeys));
+        return switch (config.format()) {
+            case AES_GCM_V1 -> sealGcm(env, dataKey, ctx.topic(), plaintext);
+            case ESDK_MESSAGE_V1 -> sealEsdk(env, dataKey, department, plaintext);
+        };
+    }
+
+    private Envelope sealGcm(Envelope.Builder env, DataKey dataKey, String topic, byte[] plaintext) {
+        byte[] nonce = new byte[NONCE_BYTES];
+        random.nextBytes(nonce);
+        byte[] aad = RecordAad.encode(env.getFormatVersion(), env.getFormat(), env.getDepartment(), env.getEventId(),
+                topic, env.getTimestamp(), env.getContentType(), dataKey.canonicalWrappedKeys);
+        try {
+            Cipher gcm = GCM.get();
+            gcm.init(Cipher.ENCRYPT_MODE, dataKey.aesKey, new GCMParameterSpec(TAG_BITS, nonce));
+            gcm.updateAAD(aad);
+            byte[] ciphertext = gcm.doFinal(plaintext);
+            return env.setNonce(ByteBuffer.wrap(nonce)).setCiphertext(ByteBuffer.wrap(ciphertext)).build();
+        } catch (GeneralSecurityException e) {
+            throw new DeptcryptCryptoException("AES-GCM encryption failed: " + e.getClass().getSimpleName(), e);
+        }
+    }
+
+    private Envelope sealEsdk(Envelope.Builder env, DataKey dataKey, String department, byte[] plaintext) {
+        byte[] message;
+        try {
+            message = esdk.encryptData(new FixedMaterials(dataKey.materials), plaintext, DataKeys.context(department))
+                    .getResult();
+        } catch (RuntimeException e) {
+            throw new DeptcryptCryptoException("AWS Encryption SDK encryption failed: " + e.getClass().getSimpleName(),
+                    e);
+        }
+        return env.setNonce(ByteBuffer.allocate(0)).setCiphertext(ByteBuffer.wrap(message)).build();
+    }
+
+    static Cipher newGcm() {
+        try {
+            return Cipher.getInstance("AES/GCM/NoPadding");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("this JVM has no AES/GCM/NoPadding", e);
+        }
+    }
+
+    /** The current data key of one department. */
+    private final class Slot {
+        private final String department;
+        private final KmsArn key;
+        private volatile DataKey current;
+
+        Slot(String department, KmsArn key) {
+            this.department = department;
+            this.key = key;
+        }
+
+        DataKey acquire() {
+            DataKey k = current;
+            if (k != null && k.tryUse(nanoTime.getAsLong())) {
+                return k;
+            }
+            synchronized (this) {
+                k = current;
+                if (k != null && k.tryUse(nanoTime.getAsLong())) {
+                    return k;
+                }
+                EncryptionMaterials m = DataKeys.generate(keyrings.encryptKeyring(key), config.format(), department,
+                        key.toString());
+                k = new DataKey(m, nanoTime.getAsLong());
+                current = k;
+                LOG.debug("new data key for department {} under {}", department, key);
+                if (!k.tryUse(nanoTime.getAsLong())) {
+                    throw new IllegalStateException("fresh data key unusable for department " + department);
+                }
+                return k;
+            }
+        }
+    }
+
+    /** A generated data key, its wrapped forms and how much it has been used. */
+    private final class DataKey {
+        final EncryptionMaterials materials;
+        final SecretKey aesKey;
+        final List<WrappedKey> wrappedKeys;
+        final byte[] canonicalWrappedKeys;
+        final long createdNanos;
+        final AtomicLong uses = new AtomicLong();
+
+        DataKey(EncryptionMaterials materials, long createdNanos) {
+            this.materials = materials;
+            this.aesKey = DataKeys.aesKey(materials.plaintextDataKey());
+            this.wrappedKeys = List.copyOf(WrappedKeys.fromMpl(materials.encryptedDataKeys()));
+            this.canonicalWrappedKeys = WrappedKeys.canonical(wrappedKeys);
+            this.createdNanos = createdNanos;
+        }
+
+        /** Reserves one use; false once the key is too old or used up. */
+        boolean tryUse(long now) {
+            if (now - createdNanos >= maxAgeNanos) {
+                return false;
+            }
+            return uses.incrementAndGet() <= config.maxRecordsPerDataKey();
+        }
+    }
+
+    /** Hands the ESDK the department's current encryption materials instead of asking the keyring per message. */
+    private static final class FixedMaterials implements ICryptographicMaterialsManager {
+        private final EncryptionMaterials materials;
+
+        FixedMaterials(EncryptionMaterials materials) {
+            this.materials = materials;
+        }
+
+        @Override
+        public GetEncryptionMaterialsOutput GetEncryptionMaterials(GetEncryptionMaterialsInput input) {
+            if (!materials.encryptionContext().equals(input.encryptionContext())) {
+                throw new IllegalStateException("encryption context differs from the data key's");
+            }
+            return GetEncryptionMaterialsOutput.builder().encryptionMaterials(materials).build();
+        }
+
+        @Override
+        public DecryptMaterialsOutput DecryptMaterials(DecryptMaterialsInput input) {
+            throw new UnsupportedOperationException("sealing only");
+        }
+    }
+
+}

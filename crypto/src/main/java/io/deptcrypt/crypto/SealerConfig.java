@@ -1,0 +1,43 @@
+package io.deptcrypt.crypto;
+
+import io.deptcrypt.crypto.avro.EnvelopeFormatId;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How a {@link Sealer} seals.
+ *
+ * @param format               the envelope format written
+ * @param maxRecordsPerDataKey a data key is retired after sealing this many records (at most 2^32, the NIST
+ *                             SP 800-38D bound for random 96-bit nonces; the default is far below it)
+ * @param maxDataKeyAge        a data key is retired this long after KMS generated it; part of the revocation bound
+ */
+public record SealerConfig(EnvelopeFormatId format, long maxRecordsPerDataKey, Duration maxDataKeyAge) {
+
+    /** 2^24 records: with random nonces the chance of any nonce repeating under one key stays below 2^-49. */
+    public static final long DEFAULT_MAX_RECORDS_PER_DATA_KEY = 1L << 24;
+    public static final Duration DEFAULT_MAX_DATA_KEY_AGE = Duration.ofMinutes(15);
+    /** NIST SP 800-38D section 8.3: at most 2^32 invocations with random IVs per key. */
+    public static final long GCM_RANDOM_NONCE_LIMIT = 1L << 32;
+
+    public SealerConfig {
+        Objects.requireNonNull(format, "SealerConfig.format must not be null");
+        Objects.requireNonNull(maxDataKeyAge, "SealerConfig.maxDataKeyAge must not be null");
+        if (maxRecordsPerDataKey < 1 || maxRecordsPerDataKey > GCM_RANDOM_NONCE_LIMIT) {
+            throw new IllegalArgumentException("SealerConfig.maxRecordsPerDataKey must be between 1 and 2^32 (the GCM"
+                    + " limit for random nonces), was " + maxRecordsPerDataKey);
+        }
+        if (maxDataKeyAge.isNegative() || maxDataKeyAge.isZero()) {
+            throw new IllegalArgumentException("SealerConfig.maxDataKeyAge must be positive, was " + maxDataKeyAge);
+        }
+    }
+
+    /** AES_GCM_V1, 2^24 records, 15 minutes. */
+    public static SealerConfig defaults() {
+        return new SealerConfig(EnvelopeFormatId.AES_GCM_V1, DEFAULT_MAX_RECORDS_PER_DATA_KEY, DEFAULT_MAX_DATA_KEY_AGE);
+    }
+
+    public SealerConfig withFormat(EnvelopeFormatId newFormat) {
+        return new SealerConfig(newFormat, maxRecordsPerDataKey, maxDataKeyAge);
+    }
+}
