@@ -1,0 +1,24 @@
+package io.deptcrypt.topology;
+
+/**
+ * Why an ingest record went to the dead-letter topic; the name is the value of the
+ * {@link DeadLetterHeaders#REASON} header.
+ */
+public enum DeadLetterReason {
+    /** Null, empty, or not parseable as JSON (including duplicate fields and trailing data). */
+    NOT_JSON,
+    /** Valid JSON, but not an object. */
+    NOT_OBJECT,
+    /** A field other than department, data and eventId. */
+    UNEXPECTED_FIELD,
+    /** No usable department: absent, null, empty or not a string. */
+    MISSING_DEPARTMENT,
+    /** A department governance does not declare. */
+    UNKNOWN_DEPARTMENT,
+    /** An eventId that is not a string of 1-256 characters without control characters. */
+    INVALID_EVENT_ID,
+    /** data absent, null, an empty string, or an empty object or array. */
+    EMPTY_DATA,
+    /** The ingest value is larger than {@code max.event.bytes}. */
+    TOO_LARGE
+}

@@ -1,0 +1,86 @@
+package io.deptcrypt.topology;
+
+import io.deptcrypt.crypto.KmsKeyringProvider;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.streams.KafkaStreams;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import software.amazon.awssdk.services.kms.KmsClient;
+
+/**
+ * {@code java -jar topology/target/deptcrypt-topology.jar --config config/topology.properties}.
+ * Exit codes: 0 after a clean stop (SIGTERM/Ctrl-C), 1 when the app stopped on an error (for example KMS access
+ * denied), 2 for a bad command line or configuration.
+ */
+@Command(name = "deptcrypt-topology", mixinStandardHelpOptions = true, version = "deptcrypt-topology 0.1.0",
+        description = "The deptcrypt encryptor: seals ingest events per department onto the shared topic.")
+public final class EncryptorCli implements Callable<Integer> {
+
+    public static final int EXIT_FAILED = 1;
+    public static final int EXIT_CONFIG = 2;
+
+    @Option(names = "--config", required = true, paramLabel = "FILE",
+            description = "encryptor properties file, e.g. config/topology.properties")
+    Path config;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        int code = run(args);
+        // After a SIGTERM the JVM is already exiting (System.exit would block); exit explicitly only on failure.
+        if (code != 0) {
+            System.exit(code);
+        }
+    }
+
+    /** Runs the CLI without exiting the JVM; returns the exit code. */
+    public static int run(String... args) {
+        return new CommandLine(new EncryptorCli()).execute(args);
+    }
+
+    /** As {@link #run(String...)}, writing messages to {@code out} and {@code err}. */
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
+        return new CommandLine(new EncryptorCli()).setOut(out).setErr(err).execute(args);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
+        EncryptorConfig cfg;
+        try {
+            cfg = EncryptorConfig.load(config);
+        } catch (InvalidConfigException e) {
+            return report(err, e.getMessage(), EXIT_CONFIG);
+        }
+        try (KmsClient kms = cfg.kms().newClient()) {
+            EncryptorApp app;
+            try {
+                app = EncryptorApp.start(cfg, new KmsKeyringProvider(kms, cfg.governance()));
+            } catch (ConfigException e) {
+                return report(err, config + ": a Kafka setting is invalid: " + e.getMessage(), EXIT_CONFIG);
+            } catch (RuntimeException e) {
+                return report(err, "cannot start: " + EncryptorApp.describeFailure(e), EXIT_FAILED);
+            }
+            try (app) {
+                Runtime.getRuntime().addShutdownHook(new Thread(app::close, "deptcrypt-encryptor-shutdown"));
+                KafkaStreams.State end = app.awaitTermination();
+                if (app.failure().isPresent() || end == KafkaStreams.State.ERROR) {
+                    return report(err, "stopped: " + app.failure().map(EncryptorApp::describeFailure)
+                            .orElse("Kafka Streams entered state " + end), EXIT_FAILED);
+                }
+                return 0;
+            }
+        }
+    }
+
+    private static int report(PrintWriter err, String message, int code) {
+        err.println("deptcrypt-topology: " + message);
+        err.flush();
+        return code;
+    }
+}

@@ -1,0 +1,81 @@
+package io.deptcrypt.topology;
+
+import io.deptcrypt.crypto.KmsUnavailableException;
+import java.time.Duration;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Retries a KMS-backed operation while KMS is unavailable (throttling, timeouts, 5xx, connection refused), with
+ * exponential backoff from {@code initialBackoff} doubling up to {@code maxBackoff}. There is no attempt limit: the
+ * caller makes no progress past the record until KMS answers. Any other exception (access denied, bad envelope)
+ * passes through at once.
+ *
+ * <p>The wait blocks the calling stream thread. A long outage can outlast the Streams transaction timeout; the
+ * transaction is then aborted and Streams reprocesses from the last commit, which is still exactly-once.
+ */
+public record KmsRetry(Duration initialBackoff, Duration maxBackoff) {
+
+    public static final String INITIAL_MS = "kms.retry.initial.ms";
+    public static final String MAX_MS = "kms.retry.max.ms";
+
+    private static final Logger LOG = LoggerFactory.getLogger(KmsRetry.class);
+
+    public KmsRetry {
+        if (initialBackoff.isNegative() || initialBackoff.isZero() || maxBackoff.compareTo(initialBackoff) < 0) {
+            throw new IllegalArgumentException("need 0 < initialBackoff <= maxBackoff, got " + initialBackoff + ", " + maxBackoff);
+        }
+    }
+
+    public static KmsRetry defaults() {
+        return new KmsRetry(Duration.ofMillis(100), Duration.ofSeconds(5));
+    }
+
+    public static KmsRetry from(ConfigProperties p) {
+        long initial = p.longValue(INITIAL_MS, 100, 1, 60_000);
+        long max = p.longValue(MAX_MS, Math.max(5_000, initial), 1, 600_000);
+        if (max < initial) {
+            throw p.error(MAX_MS, max + " is below " + INITIAL_MS + " (" + initial + ")");
+        }
+        return new KmsRetry(Duration.ofMillis(initial), Duration.ofMillis(max));
+    }
+
+    /**
+     * Runs {@code op} until it does not throw {@link KmsUnavailableException}.
+     *
+     * @param what      describes the operation for the log (no plaintext), e.g. "seal finance event 42"
+     * @param cancelled checked between attempts; when true, the last failure is rethrown (the app is closing)
+     * @param retries   counts each retry
+     */
+    public <T> T call(String what, Supplier<T> op, BooleanSupplier cancelled, LongAdder retries) {
+        long backoff = initialBackoff.toMillis();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                T result = op.get();
+                if (attempt > 1) {
+                    LOG.warn("KMS answered again; {} succeeded after {} attempts", what, attempt);
+                }
+                return result;
+            } catch (KmsUnavailableException e) {
+                if (cancelled.getAsBoolean()) {
+                    throw e;
+                }
+                if (attempt == 1 || attempt % 10 == 0) {
+                    LOG.warn("KMS unavailable ({}); {} waits and retries (attempt {}, next wait {} ms); no record is"
+                            + " skipped meanwhile", e.getMessage(), what, attempt, backoff);
+                }
+                retries.increment();
+                try {
+                    Thread.sleep(backoff);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+                backoff = Math.min(backoff * 2, maxBackoff.toMillis());
+            }
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package io.deptcrypt.topology;
+
+import io.deptcrypt.crypto.EnvelopeHeaders;
+import io.deptcrypt.crypto.SealContext;
+import io.deptcrypt.crypto.Sealer;
+import io.deptcrypt.crypto.avro.Envelope;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+
+/**
+ * Validates an ingest record, seals it and forwards it: valid events to the shared topic keyed by department,
+ * everything else to the dead-letter topic sealed under the quarantine key. Output records get fresh headers (ingest
+ * headers could carry plaintext) and keep the ingest timestamp.
+ */
+final class SealProcessor implements Processor<byte[], byte[], String, Envelope> {
+
+    static final String SHARED_SINK = "shared-topic";
+    static final String DEAD_LETTER_SINK = "dead-letter-topic";
+    /** The SealContext department of a dead-lettered record; the Sealer writes the same into the envelope. */
+    static final String QUARANTINE = Sealer.QUARANTINE_DEPARTMENT;
+
+    private final IngestParser parser;
+    private final Sealer sealer;
+    private final KmsRetry retry;
+    private final BooleanSupplier closing;
+    private final EncryptorCounters counters;
+    private final String sharedTopic;
+    private final String deadLetterTopic;
+    private ProcessorContext<String, Envelope> context;
+
+    SealProcessor(IngestParser parser, Sealer sealer, KmsRetry retry, BooleanSupplier closing,
+                  EncryptorCounters counters, String sharedTopic, String deadLetterTopic) {
+        this.parser = parser;
+        this.sealer = sealer;
+        this.retry = retry;
+        this.closing = closing;
+        this.counters = counters;
+        this.sharedTopic = sharedTopic;
+        this.deadLetterTopic = deadLetterTopic;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Envelope> context) {
+        this.context = context;
+    }
+
+    @Override
+    public void process(Record<byte[], byte[]> record) {
+        RecordMetadata source = context.recordMetadata()
+                .orElseThrow(() -> new IllegalStateException("ingest record without source metadata"));
+        String derivedId = IngestParser.derivedEventId(source.topic(), source.partition(), source.offset());
+        IngestParser.Decision decision = parser.parse(record.value());
+
+        if (decision instanceof IngestParser.Valid valid) {
+            String eventId = valid.eventId() != null ? valid.eventId() : derivedId;
+            SealContext ctx = new SealContext(valid.department(), eventId, sharedTopic, record.timestamp(), valid.contentType());
+            Envelope envelope = retry.call("sealing a " + valid.department() + " event from " + position(source),
+                    () -> sealer.seal(ctx, valid.plaintext()), closing, counters.kmsRetryCounter());
+            Headers headers = new RecordHeaders();
+            EnvelopeHeaders.write(headers, envelope);
+            context.forward(new Record<>(valid.department(), envelope, record.timestamp(), headers), SHARED_SINK);
+            counters.countSealed();
+        } else {
+            IngestParser.DeadLetter dead = (IngestParser.DeadLetter) decision;
+            byte[] raw = record.value() == null ? new byte[0] : record.value();
+            SealContext ctx = new SealContext(QUARANTINE, derivedId, deadLetterTopic, record.timestamp(), IngestParser.RAW);
+            Envelope envelope = retry.call("sealing a dead-letter record from " + position(source),
+                    () -> sealer.sealQuarantine(ctx, raw), closing, counters.kmsRetryCounter());
+            Headers headers = new RecordHeaders();
+            EnvelopeHeaders.write(headers, envelope);
+            DeadLetterHeaders.write(headers, dead.reason().name(), dead.message(), source.topic(), source.partition(), source.offset());
+            context.forward(new Record<>(derivedId, envelope, record.timestamp(), headers), DEAD_LETTER_SINK);
+            counters.countDeadLetter(dead.reason());
+        }
+    }
+
+    private static String position(RecordMetadata m) {
+        return m.topic() + "-" + m.partition() + "@" + m.offset();
+    }
+}

@@ -1,0 +1,160 @@
+package io.deptcrypt.topology;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one {@link KafkaStreams} instance for a deptcrypt app: remembers the first fatal failure, lets callers wait
+ * for a state, and closes the streams and then the app's own resources exactly once.
+ *
+ * <p>A failure for which {@code appWideFailure} is true (a configuration error such as KMS access denied) answers
+ * {@link StreamThreadExceptionResponse#SHUTDOWN_APPLICATION}, which stops every instance of the app; any other
+ * uncaught failure stops this client. Threads are never silently replaced.
+ */
+public final class StreamsLifecycle implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StreamsLifecycle.class);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+    private final String name;
+    private final KafkaStreams streams;
+    private final AtomicBoolean closing;
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final List<AutoCloseable> resources = new ArrayList<>();
+    private final Object stateLock = new Object();
+    private KafkaStreams.State state = KafkaStreams.State.CREATED;
+
+    /**
+     * @param name            for log and error messages, e.g. "encryptor"
+     * @param closing         set here when closing starts; processors read it to stop waiting for KMS
+     * @param appWideFailure  which failures stop every instance of the app
+     */
+    public StreamsLifecycle(String name, Topology topology, Properties props, AtomicBoolean closing,
+                            Predicate<Throwable> appWideFailure) {
+        this.name = name;
+        this.closing = closing;
+        this.streams = new KafkaStreams(topology, props);
+        streams.setStateListener((newState, oldState) -> {
+            synchronized (stateLock) {
+                state = newState;
+                stateLock.notifyAll();
+            }
+        });
+        streams.setUncaughtExceptionHandler(e -> respond(e, appWideFailure));
+    }
+
+    StreamThreadExceptionResponse respond(Throwable e, Predicate<Throwable> appWideFailure) {
+        if (closing.get()) {
+            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        }
+        failure.compareAndSet(null, e);
+        boolean appWide = appWideFailure.test(e);
+        LOG.error("deptcrypt {} stops {}: {}", name, appWide ? "(all instances)" : "(this instance)", rootMessage(e), e);
+        return appWide ? StreamThreadExceptionResponse.SHUTDOWN_APPLICATION : StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+    }
+
+    /** Closed after the streams, in reverse order of registration. */
+    public void closeAfterwards(AutoCloseable resource) {
+        resources.add(resource);
+    }
+
+    public void start() {
+        streams.start();
+    }
+
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    /** The first uncaught processing failure, if any. */
+    public Optional<Throwable> failure() {
+        return Optional.ofNullable(failure.get());
+    }
+
+    /** Waits until RUNNING; false on timeout; throws if the app stopped instead. */
+    public boolean awaitRunning(Duration timeout) throws InterruptedException {
+        KafkaStreams.State s = await(st -> st == KafkaStreams.State.RUNNING || !st.isRunningOrRebalancing(), timeout);
+        if (s == KafkaStreams.State.RUNNING) {
+            return true;
+        }
+        if (!s.isRunningOrRebalancing() && s != KafkaStreams.State.CREATED) {
+            throw new IllegalStateException("deptcrypt " + name + " stopped before running (state " + s + ")"
+                    + failure().map(f -> ": " + rootMessage(f)).orElse(""));
+        }
+        return false;
+    }
+
+    /** Blocks until the streams are NOT_RUNNING or ERROR. */
+    public KafkaStreams.State awaitTermination() throws InterruptedException {
+        return await(st -> st == KafkaStreams.State.NOT_RUNNING || st == KafkaStreams.State.ERROR, null);
+    }
+
+    private KafkaStreams.State await(Predicate<KafkaStreams.State> done, Duration timeout) throws InterruptedException {
+        long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
+        synchronized (stateLock) {
+            while (true) {
+                KafkaStreams.State s = streams.state();
+                if (done.test(s) && s != KafkaStreams.State.CREATED) {
+                    return s;
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return s;
+                }
+                stateLock.wait(timeout == null ? 1_000 : Math.max(1, Math.min(1_000, left / 1_000_000)));
+            }
+        }
+    }
+
+    /** Stops the streams (bounded wait) and then closes registered resources. Idempotent. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        closing.set(true);
+        streams.close(CLOSE_TIMEOUT);
+        for (int i = resources.size() - 1; i >= 0; i--) {
+            try {
+                resources.get(i).close();
+            } catch (Exception e) {
+                LOG.warn("deptcrypt {}: closing {} failed: {}", name, resources.get(i).getClass().getSimpleName(), e.toString());
+            }
+        }
+    }
+
+    /** The first exception of type {@code type} in the cause chain of {@code e}. */
+    public static <T extends Throwable> Optional<T> findCause(Throwable e, Class<T> type) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return Optional.of(type.cast(t));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The innermost message of a cause chain (deptcrypt exceptions never carry plaintext). */
+    public static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getClass().getSimpleName() + ": " + t.getMessage();
+    }
+}

@@ -1,0 +1,186 @@
+package io.deptcrypt.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.deptcrypt.crypto.avro.EnvelopeFormatId;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class EncryptorConfigTest {
+
+    static final java.util.function.Function<String, String> NO_ENV = name -> null;
+
+    @TempDir
+    Path dir;
+
+    Path write(String body) throws Exception {
+        Files.copy(EncryptorTopologyTest.governanceFile(), dir.resolve("governance.yaml"));
+        Path f = dir.resolve("topology.properties");
+        Files.writeString(f, "governance.file=governance.yaml\nbootstrap.servers=localhost:9092\n" + body);
+        return f;
+    }
+
+    @Test
+    void minimalFileGetsDocumentedDefaults() throws Exception {
+        EncryptorConfig c = EncryptorConfig.load(write(""), NO_ENV);
+        assertThat(c.applicationId()).isEqualTo("deptcrypt-encryptor");
+        assertThat(c.maxEventBytes()).isEqualTo(EncryptorConfig.DEFAULT_MAX_EVENT_BYTES);
+        assertThat(c.sealer().format()).isEqualTo(EnvelopeFormatId.AES_GCM_V1);
+        assertThat(c.kms().endpoint()).isEmpty();
+        assertThat(c.kms().credentials()).isEmpty();
+        assertThat(c.kms().region()).isEqualTo("us-east-1");
+        assertThat(c.kmsRetry()).isEqualTo(KmsRetry.defaults());
+        assertThat(c.governance().departmentNames()).containsExactly("finance", "sales");
+    }
+
+    @Test
+    void everyKeyIsReadAndEnvironmentReferencesAreExpanded() throws Exception {
+        Path f = write("""
+                application.id=enc-1
+                kms.endpoint=${KMS}
+                aws.region=us-east-1
+                aws.access.key.id=${ID}
+                aws.secret.access.key=${SECRET}
+                aws.session.token=${TOKEN:-}
+                max.event.bytes=1000
+                envelope.format=esdk_message_v1
+                data.key.max.records=10
+                data.key.max.age.ms=60000
+                kms.retry.initial.ms=5
+                kms.retry.max.ms=50
+                kms.call.timeout.ms=2000
+                streams.num.stream.threads=2
+                producer.acks=all
+                consumer.fetch.min.bytes=1
+                """);
+        EncryptorConfig c = EncryptorConfig.load(f, Map.of("KMS", "http://127.0.0.1:4599", "ID", "AKIDTEST",
+                "SECRET", "s3cr3t-value")::get);
+        assertThat(c.applicationId()).isEqualTo("enc-1");
+        assertThat(c.kms().endpoint()).contains(URI.create("http://127.0.0.1:4599"));
+        assertThat(c.kms().credentials()).hasValueSatisfying(cr -> {
+            assertThat(cr.accessKeyId()).isEqualTo("AKIDTEST");
+            assertThat(cr.secretAccessKey()).isEqualTo("s3cr3t-value");
+            assertThat(cr.sessionToken()).isEmpty();
+        });
+        assertThat(c.kms().callTimeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(c.maxEventBytes()).isEqualTo(1000);
+        assertThat(c.sealer().format()).isEqualTo(EnvelopeFormatId.ESDK_MESSAGE_V1);
+        assertThat(c.sealer().maxRecordsPerDataKey()).isEqualTo(10);
+        assertThat(c.sealer().maxDataKeyAge()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(c.kmsRetry()).isEqualTo(new KmsRetry(Duration.ofMillis(5), Duration.ofMillis(50)));
+        assertThat(c.kafka().streams()).containsEntry("num.stream.threads", "2");
+        assertThat(c.kafka().producer()).containsEntry("acks", "all");
+        assertThat(c.kafka().consumer()).containsEntry("fetch.min.bytes", "1");
+        assertThat(c.toString()).doesNotContain("s3cr3t-value");
+        try (var client = c.kms().newClient()) {
+            assertThat(client.serviceClientConfiguration().endpointOverride()).contains(URI.create("http://127.0.0.1:4599"));
+        }
+    }
+
+    @Test
+    void theShippedConfigFileIsValid() {
+        Path shipped = Path.of("..", "config", "topology.properties");
+        EncryptorConfig c = EncryptorConfig.load(shipped, Map.of("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:19092",
+                "KMS_ENDPOINT", "http://127.0.0.1:4599", "ENCRYPTOR_AWS_ACCESS_KEY_ID", "AKID",
+                "ENCRYPTOR_AWS_SECRET_ACCESS_KEY", "secret")::get);
+        assertThat(c.bootstrapServers()).isEqualTo("127.0.0.1:19092");
+        assertThat(c.governance().source()).endsWith("governance.yaml");
+        assertThat(c.kms().credentials()).isPresent();
+        // Without the environment: local defaults, real AWS endpoint, default credentials chain.
+        EncryptorConfig bare = EncryptorConfig.load(shipped, NO_ENV);
+        assertThat(bare.bootstrapServers()).isEqualTo("localhost:9092");
+        assertThat(bare.kms().endpoint()).isEmpty();
+        assertThat(bare.kms().credentials()).isEmpty();
+    }
+
+    @Test
+    void unsetEnvironmentVariableIsAnErrorNamingTheKeyAndTheVariable() throws Exception {
+        Path f = write("aws.access.key.id=${ENCRYPTOR_AWS_ACCESS_KEY_ID}\naws.secret.access.key=x\n");
+        assertThatThrownBy(() -> EncryptorConfig.load(f, NO_ENV))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining(f.toString())
+                .hasMessageContaining("aws.access.key.id")
+                .hasMessageContaining("ENCRYPTOR_AWS_ACCESS_KEY_ID is not set");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "unknown key            | max.events.bytes=5                     | max.events.bytes: unknown key",
+            "bad number             | max.event.bytes=lots                   | max.event.bytes: 'lots' is not a whole number",
+            "number out of range    | max.event.bytes=0                      | max.event.bytes: 0 is out of range",
+            "bad format             | envelope.format=ROT13                  | envelope.format: 'ROT13' must be one of",
+            "bad endpoint           | kms.endpoint=localhost:4599            | kms.endpoint: 'localhost:4599' must be an http",
+            "other region           | aws.region=eu-west-1                   | aws.region: 'eu-west-1' differs from the governance region",
+            "id without secret      | aws.access.key.id=AKID                 | aws.secret.access.key: is missing",
+            "unknown kafka setting  | streams.num.stream.thread=2            | streams.num.stream.thread: 'num.stream.thread' is not a Kafka Streams setting",
+            "unknown producer key   | producer.max.poll.records=5            | producer.max.poll.records: 'max.poll.records' is not a Kafka producer setting",
+            "managed kafka setting  | streams.bootstrap.servers=x:1          | streams.bootstrap.servers: set this with 'bootstrap.servers' instead",
+            "bad reference          | application.id=${not valid}            | application.id: '${not valid}' is not a valid environment reference",
+            "unterminated reference | application.id=${OOPS                  | application.id: unterminated",
+            "bad application id     | application.id=a b                     | application.id: 'a b' must be",
+            "retry max below initial| kms.retry.initial.ms=100\\nkms.retry.max.ms=10 | kms.retry.max.ms: 10 is below"})
+    void badValuesAreErrorsNamingTheFileAndTheKey(String name, String line, String expected) throws Exception {
+        Path f = write(line.replace("\\n", "\n") + "\n");
+        assertThatThrownBy(() -> EncryptorConfig.load(f, NO_ENV))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageStartingWith(f.toString() + ": ")
+                .hasMessageContaining(expected);
+    }
+
+    @Test
+    void secretValuesAreNotRepeatedInErrors() throws Exception {
+        ConfigProperties p = ConfigProperties.of(Map.of("aws.secret.access.key", "hunter2"), "src", null, null);
+        assertThatThrownBy(() -> p.longValue("aws.secret.access.key", 0, 0, 1)).hasMessageNotContaining("hunter2");
+    }
+
+    @Test
+    void missingRequiredKeysAndBadGovernanceAreNamed() throws Exception {
+        Path f = dir.resolve("t.properties");
+        Files.writeString(f, "governance.file=governance.yaml\n");
+        assertThatThrownBy(() -> EncryptorConfig.load(f, NO_ENV))
+                .hasMessageContaining(f + ": governance.file: ").hasMessageContaining("file not found");
+        Files.writeString(dir.resolve("governance.yaml"), "account: 1\n");
+        assertThatThrownBy(() -> EncryptorConfig.load(f, NO_ENV))
+                .hasMessageContaining(f + ": governance.file: ").hasMessageContaining("account");
+        Files.copy(EncryptorTopologyTest.governanceFile(), dir.resolve("governance.yaml"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        assertThatThrownBy(() -> EncryptorConfig.load(f, NO_ENV))
+                .hasMessage(f + ": bootstrap.servers: is missing");
+        assertThatThrownBy(() -> EncryptorConfig.load(dir.resolve("nope.properties"), NO_ENV))
+                .hasMessageContaining("nope.properties: file not found");
+    }
+
+    @Test
+    void cliExitsWithCode2AndAClearMessageOnBadConfiguration() throws Exception {
+        Path f = write("colour=blue\n");
+        StringWriter err = new StringWriter();
+        int code = EncryptorCli.run(new PrintWriter(new StringWriter()), new PrintWriter(err), "--config", f.toString());
+        assertThat(code).isEqualTo(EncryptorCli.EXIT_CONFIG);
+        assertThat(err.toString()).contains("deptcrypt-topology: " + f + ": colour: unknown key");
+
+        StringWriter usage = new StringWriter();
+        assertThat(EncryptorCli.run(new PrintWriter(new StringWriter()), new PrintWriter(usage))).isEqualTo(2);
+        assertThat(usage.toString()).contains("--config");
+    }
+
+    @Test
+    void embeddersCanPassAMapAndTheirOwnEnvironment() throws Exception {
+        Path gov = EncryptorTopologyTest.governanceFile();
+        EncryptorConfig c = EncryptorConfig.of(Map.of("governance.file", gov.getFileName().toString(),
+                "bootstrap.servers", "${BOOT}"), "devstack", gov.getParent(), Map.of("BOOT", "127.0.0.1:1")::get);
+        assertThat(c.bootstrapServers()).isEqualTo("127.0.0.1:1");
+        assertThat(c.withBootstrapServers("b:2").bootstrapServers()).isEqualTo("b:2");
+        assertThat(c.source()).isEqualTo("devstack");
+        assertThat(Optional.of(c.governance().owner())).contains("encryptor");
+    }
+}
