@@ -12,6 +12,9 @@ import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.kms.model.DependencyTimeoutException;
+import software.amazon.awssdk.services.kms.model.KeyUnavailableException;
+import software.amazon.awssdk.services.kms.model.KmsInternalException;
 import software.amazon.cryptography.materialproviders.model.CollectionOfErrors;
 import software.amazon.cryptography.materialproviders.model.OpaqueError;
 import software.amazon.cryptography.materialproviders.model.OpaqueWithTextError;
@@ -56,14 +59,18 @@ final class KmsErrorMapping {
             }
         }
         if (service != null) {
-            String code = service.awsErrorDetails() == null ? null : service.awsErrorDetails().errorCode();
+            // The MPL re-creates modelled KMS exceptions without error details: fall back to the class name.
+            String code = service.awsErrorDetails() != null && service.awsErrorDetails().errorCode() != null
+                    ? service.awsErrorDetails().errorCode() : service.getClass().getSimpleName();
             String kmsMessage = service.awsErrorDetails() == null || service.awsErrorDetails().errorMessage() == null
+                    || service.awsErrorDetails().errorMessage().isEmpty()
                     ? service.getMessage() : service.awsErrorDetails().errorMessage();
             if ("AccessDeniedException".equals(code)) {
                 return new KmsAccessDeniedException(resource(kmsMessage, keyHint), kmsMessage, thrown);
             }
-            if (service.isThrottlingException() || (code != null && TRANSIENT_CODES.contains(code))
-                    || service.statusCode() >= 500) {
+            if (service.isThrottlingException() || TRANSIENT_CODES.contains(code) || service.statusCode() >= 500
+                    || service instanceof KmsInternalException || service instanceof DependencyTimeoutException
+                    || service instanceof KeyUnavailableException) {
                 return new KmsUnavailableException("KMS unavailable, could not " + operation + " with " + keyHint
                         + ": " + code + " (HTTP " + service.statusCode() + ")", thrown);
             }

@@ -28,10 +28,7 @@ import software.amazon.cryptography.materialproviders.model.DiscoveryFilter;
 public final class KmsKeyringProvider implements KeyringProvider {
 
     private final CountingKmsClient kms;
-    private final MaterialProviders mpl = MaterialProviders.builder()
-            .MaterialProvidersConfig(software.amazon.cryptography.materialproviders.model.MaterialProvidersConfig
-                    .builder().build())
-            .build();
+    private final MaterialProviders mpl = DataKeys.MPL;
     private final Map<KmsArn, IKeyring> encryptKeyrings = new ConcurrentHashMap<>();
     private final IKeyring decryptKeyring;
 
