@@ -1,0 +1,139 @@
+package io.deptcrypt.consumers;
+
+import io.deptcrypt.crypto.KeyringProvider;
+import io.deptcrypt.crypto.KmsAccessDeniedException;
+import io.deptcrypt.crypto.KmsCallCounts;
+import io.deptcrypt.crypto.Opener;
+import io.deptcrypt.topology.StreamsLifecycle;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+
+/**
+ * A department's reader: shared topic → keep this department's records (by key or header, others' values never
+ * decoded) → open with this application's own KMS credentials → {@link DepartmentSink} (and optionally a
+ * department-owned plaintext topic). Embeddable: {@link #start} returns the running app, which is its own handle.
+ */
+public final class DepartmentConsumerApp implements AutoCloseable {
+
+    /** Header on plaintext-topic records: the media type of the value. */
+    public static final String CONTENT_TYPE_HEADER = "deptcrypt.content-type";
+    /** Large enough that waiting for KMS with the thread blocked does not get the member evicted. */
+    public static final int MAX_POLL_INTERVAL_MS = 15 * 60 * 1_000;
+
+    private final StreamsLifecycle lifecycle;
+    private final Opener opener;
+    private final ConsumerCounters counters;
+
+    private DepartmentConsumerApp(StreamsLifecycle lifecycle, Opener opener, ConsumerCounters counters) {
+        this.lifecycle = lifecycle;
+        this.opener = opener;
+        this.counters = counters;
+    }
+
+    /**
+     * Builds and starts the consumer. {@code sink} receives every opened event ({@code null}: print to stdout if
+     * {@code sink.stdout}, else nothing); it is closed with the app. The caller keeps ownership of {@code keyrings}.
+     */
+    public static DepartmentConsumerApp start(DepartmentConsumerConfig cfg, KeyringProvider keyrings, DepartmentSink sink) {
+        DepartmentSink effective = sink != null ? sink : cfg.printToStdout() ? new PrintingSink(System.out) : DepartmentSink.NONE;
+        Opener opener = Opener.create(keyrings, cfg.opener());
+        ConsumerCounters counters = new ConsumerCounters();
+        AtomicBoolean closing = new AtomicBoolean();
+        StreamsLifecycle lifecycle = new StreamsLifecycle(cfg.applicationName() + " (" + cfg.department() + ")",
+                topology(cfg, opener, effective, counters, closing::get), streamsProperties(cfg), closing,
+                DepartmentConsumerApp::isConfigurationError);
+        lifecycle.closeAfterwards(effective);
+        lifecycle.start();
+        return new DepartmentConsumerApp(lifecycle, opener, counters);
+    }
+
+    /** The topology alone (for TopologyTestDriver and custom runners). */
+    public static Topology topology(DepartmentConsumerConfig cfg, Opener opener, DepartmentSink sink,
+                                    ConsumerCounters counters, BooleanSupplier closing) {
+        Topology t = new Topology();
+        t.addSource("shared-topic", new ByteArrayDeserializer(), new ByteArrayDeserializer(), cfg.sharedTopic());
+        t.addProcessor("open", () -> new OpenProcessor(cfg.department(), opener, cfg.kmsRetry(), closing, counters,
+                sink, cfg.sinkTopic().isPresent(), cfg.failureAction()), "shared-topic");
+        cfg.sinkTopic().ifPresent(topic ->
+                t.addSink(OpenProcessor.PLAINTEXT_SINK, topic, new ByteArraySerializer(), new ByteArraySerializer(), "open"));
+        cfg.deadLetterTopic().ifPresent(topic ->
+                t.addSink(OpenProcessor.DEAD_LETTER_SINK, topic, new ByteArraySerializer(), new ByteArraySerializer(), "open"));
+        return t;
+    }
+
+    /**
+     * Kafka Streams properties: exactly-once v2 (reads only committed encryptor output and writes the plaintext and
+     * failure topics atomically with its offsets), tuned batching, then the config's passthrough settings.
+     */
+    public static Properties streamsProperties(DepartmentConsumerConfig cfg) {
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, cfg.applicationId());
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, cfg.bootstrapServers());
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        // Even if processing.guarantee is overridden to at_least_once, never read aborted encryptor output.
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(256 * 1024));
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "20");
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
+        p.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, Integer.toString(MAX_POLL_INTERVAL_MS));
+        cfg.kafka().applyTo(p);
+        return p;
+    }
+
+    /** A record it cannot open under failure.action=FAIL, or KMS access denied: stop every instance. */
+    public static boolean isConfigurationError(Throwable e) {
+        return StreamsLifecycle.findCause(e, RecordOpenFailedException.class).isPresent()
+                || StreamsLifecycle.findCause(e, KmsAccessDeniedException.class).isPresent();
+    }
+
+    /** Why the app stopped, in one paragraph (no plaintext). */
+    public static String describeFailure(Throwable e) {
+        return StreamsLifecycle.findCause(e, RecordOpenFailedException.class).map(Throwable::getMessage)
+                .orElseGet(() -> StreamsLifecycle.rootMessage(e));
+    }
+
+    public KafkaStreams streams() {
+        return lifecycle.streams();
+    }
+
+    public KafkaStreams.State state() {
+        return lifecycle.state();
+    }
+
+    public ConsumerCounters counters() {
+        return counters;
+    }
+
+    /** KMS calls made by this app's Opener (one Decrypt per data key, thanks to its cache). */
+    public KmsCallCounts kmsCalls() {
+        return opener.kmsCalls();
+    }
+
+    public Optional<Throwable> failure() {
+        return lifecycle.failure();
+    }
+
+    public boolean awaitRunning(Duration timeout) throws InterruptedException {
+        return lifecycle.awaitRunning(timeout);
+    }
+
+    public KafkaStreams.State awaitTermination() throws InterruptedException {
+        return lifecycle.awaitTermination();
+    }
+
+    /** Stops the streams (waits up to 30 s) and closes the sink. Idempotent. */
+    @Override
+    public void close() {
+        lifecycle.close();
+    }
+}

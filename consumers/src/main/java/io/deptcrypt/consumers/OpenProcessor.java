@@ -1,0 +1,157 @@
+package io.deptcrypt.consumers;
+
+import io.deptcrypt.crypto.DeptcryptCryptoException;
+import io.deptcrypt.crypto.EnvelopeException;
+import io.deptcrypt.crypto.EnvelopeHeaders;
+import io.deptcrypt.crypto.EnvelopeSerde;
+import io.deptcrypt.crypto.KmsAccessDeniedException;
+import io.deptcrypt.crypto.KmsUnavailableException;
+import io.deptcrypt.crypto.Opener;
+import io.deptcrypt.crypto.avro.Envelope;
+import io.deptcrypt.topology.DeadLetterHeaders;
+import io.deptcrypt.topology.KmsRetry;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps this department's records (record key or {@code deptcrypt.department} header; other departments' values
+ * are never decoded), opens them and hands the plaintext to the sink and, if configured, the plaintext topic.
+ * A record of the department that cannot be opened follows the {@link FailureAction}.
+ */
+final class OpenProcessor implements Processor<byte[], byte[], byte[], byte[]> {
+
+    static final String PLAINTEXT_SINK = "plaintext-topic";
+    static final String DEAD_LETTER_SINK = "failure-topic";
+
+    private static final Logger LOG = LoggerFactory.getLogger(OpenProcessor.class);
+
+    private final String department;
+    private final byte[] departmentBytes;
+    private final Opener opener;
+    private final KmsRetry retry;
+    private final BooleanSupplier closing;
+    private final ConsumerCounters counters;
+    private final DepartmentSink sink;
+    private final boolean toPlaintextTopic;
+    private final FailureAction failureAction;
+    private final Deserializer<Envelope> envelopes = EnvelopeSerde.instance().deserializer();
+    private ProcessorContext<byte[], byte[]> context;
+
+    OpenProcessor(String department, Opener opener, KmsRetry retry, BooleanSupplier closing, ConsumerCounters counters,
+                  DepartmentSink sink, boolean toPlaintextTopic, FailureAction failureAction) {
+        this.department = department;
+        this.departmentBytes = department.getBytes(StandardCharsets.UTF_8);
+        this.opener = opener;
+        this.retry = retry;
+        this.closing = closing;
+        this.counters = counters;
+        this.sink = sink;
+        this.toPlaintextTopic = toPlaintextTopic;
+        this.failureAction = failureAction;
+    }
+
+    @Override
+    public void init(ProcessorContext<byte[], byte[]> context) {
+        this.context = context;
+    }
+
+    /** Ours by record key or by header; nothing else about the record is looked at. */
+    static boolean isFor(byte[] departmentBytes, String department, byte[] key, Headers headers) {
+        if (key != null && Arrays.equals(key, departmentBytes)) {
+            return true;
+        }
+        return EnvelopeHeaders.department(headers).map(department::equals).orElse(false);
+    }
+
+    @Override
+    public void process(Record<byte[], byte[]> record) {
+        if (!isFor(departmentBytes, department, record.key(), record.headers())) {
+            counters.countIgnored();
+            return;
+        }
+        RecordMetadata at = context.recordMetadata()
+                .orElseThrow(() -> new IllegalStateException("shared-topic record without source metadata"));
+        String eventId = EnvelopeHeaders.eventId(record.headers()).orElse("(no event id header)");
+
+        Envelope envelope;
+        try {
+            if (record.value() == null) {
+                throw new EnvelopeException("the record value is null");
+            }
+            envelope = envelopes.deserialize(at.topic(), record.headers(), record.value());
+        } catch (RuntimeException e) { // untrusted bytes: whatever the decoder throws means "not an envelope"
+            fail(record, at, eventId, OpenFailureReason.INVALID_ENVELOPE, e.getMessage(), e);
+            return;
+        }
+        eventId = String.valueOf(envelope.getEventId());
+        String sealedFor = String.valueOf(envelope.getDepartment());
+        if (!department.equals(sealedFor)) {
+            fail(record, at, eventId, OpenFailureReason.DEPARTMENT_MISMATCH, "the record key or header says '"
+                    + department + "' but the envelope was sealed for '" + sealedFor + "'", null);
+            return;
+        }
+
+        byte[] plaintext;
+        try {
+            plaintext = retry.call("opening " + department + " event " + eventId + " at " + position(at),
+                    () -> opener.open(envelope, at.topic()), closing, counters.kmsRetryCounter());
+        } catch (KmsAccessDeniedException e) {
+            fail(record, at, eventId, OpenFailureReason.ACCESS_DENIED, e.getMessage(), e);
+            return;
+        } catch (KmsUnavailableException e) {
+            throw e; // only when closing: the record stays uncommitted
+        } catch (DeptcryptCryptoException e) {
+            fail(record, at, eventId, OpenFailureReason.INVALID_ENVELOPE, e.getMessage(), e);
+            return;
+        }
+
+        sink.accept(new OpenedEvent(at.topic(), at.partition(), at.offset(), envelope, plaintext));
+        if (toPlaintextTopic) {
+            Headers headers = new RecordHeaders();
+            headers.add(EnvelopeHeaders.DEPARTMENT, departmentBytes);
+            headers.add(EnvelopeHeaders.EVENT_ID, eventId.getBytes(StandardCharsets.UTF_8));
+            headers.add(DepartmentConsumerApp.CONTENT_TYPE_HEADER,
+                    String.valueOf(envelope.getContentType()).getBytes(StandardCharsets.UTF_8));
+            context.forward(new Record<>(eventId.getBytes(StandardCharsets.UTF_8), plaintext, record.timestamp(), headers),
+                    PLAINTEXT_SINK);
+        }
+        counters.countOpened();
+    }
+
+    private void fail(Record<byte[], byte[]> record, RecordMetadata at, String eventId, OpenFailureReason reason,
+                      String detail, Throwable cause) {
+        String message = "cannot open " + position(at) + " (eventId " + eventId + ", department " + department + "): "
+                + reason + ": " + detail;
+        switch (failureAction) {
+            case FAIL -> throw new RecordOpenFailedException(reason, message + ". failure.action=FAIL stops the"
+                    + " consumer; fix the cause (key policy, credentials) or set failure.action=SKIP or DEAD_LETTER"
+                    + " to go past such records.", cause);
+            case SKIP -> {
+                counters.countSkipped();
+                LOG.warn("{}; skipped (failure.action=SKIP)", message);
+            }
+            case DEAD_LETTER -> {
+                Headers headers = new RecordHeaders(record.headers().toArray());
+                DeadLetterHeaders.write(headers, reason.name(), message, at.topic(), at.partition(), at.offset());
+                context.forward(new Record<>(record.key(), record.value(), record.timestamp(), headers), DEAD_LETTER_SINK);
+                counters.countDeadLettered();
+                LOG.warn("{}; forwarded sealed to the failure topic (failure.action=DEAD_LETTER)", message);
+            }
+            default -> throw new IllegalStateException("unknown failure action " + failureAction);
+        }
+    }
+
+    static String position(RecordMetadata m) {
+        return m.topic() + "-" + m.partition() + "@" + m.offset();
+    }
+}

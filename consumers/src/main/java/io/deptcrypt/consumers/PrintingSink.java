@@ -1,0 +1,77 @@
+package io.deptcrypt.consumers;
+
+import io.deptcrypt.crypto.avro.Envelope;
+import io.deptcrypt.crypto.avro.WrappedKey;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+
+/**
+ * The default sink: prints three blocks per event, ORIGINAL MESSAGE (a summary of the sealed envelope with a
+ * shortened ciphertext), DECRYPTED MESSAGE (the plaintext; this consumer is authorised to see it) and PARTITION.
+ */
+public final class PrintingSink implements DepartmentSink {
+
+    /** Base64 characters of ciphertext shown at each end. */
+    static final int SHOWN_CHARS = 24;
+
+    private final PrintStream out;
+
+    public PrintingSink(PrintStream out) {
+        this.out = out;
+    }
+
+    @Override
+    public void accept(OpenedEvent e) {
+        String text = format(e);
+        synchronized (out) {
+            out.print(text);
+            out.flush();
+        }
+    }
+
+    /** The three blocks for one event. */
+    public static String format(OpenedEvent e) {
+        Envelope env = e.envelope();
+        StringBuilder b = new StringBuilder();
+        b.append("=== ORIGINAL MESSAGE ===\n");
+        b.append("department:   ").append(env.getDepartment()).append('\n');
+        b.append("eventId:      ").append(env.getEventId()).append('\n');
+        b.append("format:       ").append(env.getFormat()).append(" (version ").append(env.getFormatVersion()).append(")\n");
+        b.append("timestamp:    ").append(Instant.ofEpochMilli(env.getTimestamp())).append('\n');
+        b.append("contentType:  ").append(env.getContentType()).append('\n');
+        if (env.getWrappedKeys().isEmpty()) {
+            b.append("wrapped key:  (inside the ESDK message)\n");
+        }
+        for (WrappedKey k : env.getWrappedKeys()) {
+            b.append("wrapped key:  ").append(k.getKeyId()).append(" (").append(k.getKeyProvider()).append(", ")
+                    .append(k.getEncryptedDataKey().remaining()).append(" bytes)\n");
+        }
+        ByteBuffer ct = env.getCiphertext().duplicate();
+        byte[] bytes = new byte[ct.remaining()];
+        ct.get(bytes);
+        b.append("ciphertext:   ").append(bytes.length).append(" bytes, base64 ").append(shorten(Base64.getEncoder().encodeToString(bytes))).append('\n');
+        b.append("=== DECRYPTED MESSAGE ===\n");
+        b.append(printable(e)).append('\n');
+        b.append("=== PARTITION ===\n");
+        b.append("topic: ").append(e.topic()).append(", partition: ").append(e.partition()).append(", offset: ").append(e.offset()).append("\n\n");
+        return b.toString();
+    }
+
+    static String shorten(String base64) {
+        if (base64.length() <= 2 * SHOWN_CHARS + 3) {
+            return base64;
+        }
+        return base64.substring(0, SHOWN_CHARS) + "..." + base64.substring(base64.length() - SHOWN_CHARS);
+    }
+
+    private static String printable(OpenedEvent e) {
+        String type = e.contentType();
+        if (type.startsWith("text/") || type.startsWith("application/json")) {
+            return new String(e.plaintext(), StandardCharsets.UTF_8);
+        }
+        return "(" + e.plaintext().length + " bytes of " + type + ", base64) " + Base64.getEncoder().encodeToString(e.plaintext());
+    }
+}
