@@ -14,6 +14,10 @@ public final class Console {
     private final boolean interactive;
     private String lastProgress = "";
     private boolean progressOpen;
+    private long lastProgressNanos;
+
+    /** Without a terminal, progress lines are printed at most this often (final states are printed as lines anyway). */
+    private static final long PLAIN_PROGRESS_INTERVAL_NANOS = 1_000_000_000L;
 
     public Console(PrintStream out, boolean interactive) {
         this.out = out;
@@ -50,6 +54,11 @@ public final class Console {
             out.print("\r\033[K" + text);
             progressOpen = true;
         } else {
+            long now = System.nanoTime();
+            if (lastProgressNanos != 0 && now - lastProgressNanos < PLAIN_PROGRESS_INTERVAL_NANOS) {
+                return;
+            }
+            lastProgressNanos = now;
             out.println(text);
         }
         out.flush();
@@ -62,6 +71,7 @@ public final class Console {
             progressOpen = false;
         }
         lastProgress = "";
+        lastProgressNanos = 0;
     }
 
     public PrintStream out() {

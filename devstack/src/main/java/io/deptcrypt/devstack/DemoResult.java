@@ -24,7 +24,7 @@ public record DemoResult(
         List<String> problems) {
 
     public DemoResult {
-        delivered = Map.copyOf(delivered);
+        delivered = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(delivered));
         problems = List.copyOf(problems);
     }
 

@@ -75,7 +75,7 @@ public final class DeptcryptCommand implements Runnable {
             StackConfig cfg = stack.toConfig();
             ComponentLogs.configure(cfg.logsDir(), stack.logLevel);
             Console console = Console.system();
-            Stack running = Stack.start(cfg, console);
+            Stack running = Stack.start(cfg, console, System.out);
             CountDownLatch stopped = new CountDownLatch(1);
             Thread hook = new Thread(() -> {
                 console.line("");

@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * Starts components one after another, reports each one's readiness and start time, and stops them in reverse order.
- * If a start fails, everything already started is stopped before the failure propagates, so a half-started stack never
+ * Starts components in dependency order (independent ones together), reports each one's readiness and start time,
+ * and stops them in reverse order of readiness. The owner closes it when a start fails, so a half-started stack never
  * leaks ports, threads or file locks.
  */
 public final class Lifecycle implements AutoCloseable {
@@ -34,6 +34,7 @@ public final class Lifecycle implements AutoCloseable {
     private final Console console;
     private final Deque<Running> running = new ArrayDeque<>();
     private final List<Started> started = new ArrayList<>();
+    private final java.util.Set<String> starting = new java.util.LinkedHashSet<>();
     private final long createdNanos = System.nanoTime();
     private boolean closed;
 
@@ -42,36 +43,76 @@ public final class Lifecycle implements AutoCloseable {
     }
 
     /**
-     * Starts one component and registers how to stop it.
+     * Starts one component and registers how to stop it. Safe to call from several threads at once for components
+     * that do not depend on each other (see {@link #startTogether}).
      *
      * @param readiness what to print once ready (e.g. its endpoint)
      */
-    public synchronized <T> T start(String name, Starter<T> starter, Stopper<? super T> stopper, Function<? super T, String> readiness) {
-        if (closed) {
-            throw new IllegalStateException("stack is stopping; not starting " + name);
+    public <T> T start(String name, Starter<T> starter, Stopper<? super T> stopper, Function<? super T, String> readiness) {
+        synchronized (this) {
+            if (closed) {
+                throw new IllegalStateException("stack is stopping; not starting " + name);
+            }
+            starting.add(name);
+            console.progress("  starting " + String.join(", ", starting) + " ...");
         }
-        console.progress(String.format("  starting %-22s ...", name));
         long t0 = System.nanoTime();
         T component;
         try {
             component = starter.start();
         } catch (Exception e) {
+            synchronized (this) {
+                starting.remove(name);
+            }
             console.line("  FAILED   %-22s %s", name, e.getMessage() == null ? e.toString() : e.getMessage());
-            close();
             throw new StackException(name + " failed to start: " + (e.getMessage() == null ? e : e.getMessage()), e);
         }
         Duration took = Duration.ofNanos(System.nanoTime() - t0);
-        running.push(new Running(name, () -> {
-            try {
-                stopper.stop(component);
-            } catch (Exception e) {
-                throw new StackException(name + " failed to stop cleanly: " + e.getMessage(), e);
-            }
-        }));
         String ready = readiness.apply(component);
-        started.add(new Started(name, took, ready));
-        console.line(String.format("  ready    %-22s %8s   %s", name, Console.seconds(took), ready == null ? "" : ready));
+        synchronized (this) {
+            starting.remove(name);
+            running.push(new Running(name, () -> {
+                try {
+                    stopper.stop(component);
+                } catch (Exception e) {
+                    throw new StackException(name + " failed to stop cleanly: " + e.getMessage(), e);
+                }
+            }));
+            started.add(new Started(name, took, ready));
+            console.line(String.format("  ready    %-22s %8s   %s", name, Console.seconds(took), ready == null ? "" : ready));
+            if (!starting.isEmpty()) {
+                console.progress("  starting " + String.join(", ", starting) + " ...");
+            }
+        }
         return component;
+    }
+
+    /**
+     * Runs independent starts in parallel and waits for all of them. If any fails, the others are still awaited
+     * (so nothing is left half-started) and the first failure is thrown; the caller closes the lifecycle.
+     */
+    public void startTogether(Runnable... starts) {
+        List<java.util.concurrent.CompletableFuture<Void>> futures = new ArrayList<>();
+        for (Runnable r : starts) {
+            futures.add(java.util.concurrent.CompletableFuture.runAsync(r, runnable -> {
+                Thread t = new Thread(runnable, "deptcrypt-start");
+                t.setDaemon(true);
+                t.start();
+            }));
+        }
+        RuntimeException first = null;
+        for (var f : futures) {
+            try {
+                f.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                if (first == null) {
+                    first = e.getCause() instanceof RuntimeException re ? re : new StackException(e.getCause().toString(), e.getCause());
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
     }
 
     /** Components started so far, in start order. */

@@ -1,0 +1,98 @@
+package io.deptcrypt.devstack;
+
+import io.deptcrypt.consumers.DepartmentConsumerConfig;
+import io.deptcrypt.governance.Governance;
+import io.deptcrypt.topology.EncryptorConfig;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * The apps' configurations inside the stack: the SAME properties files production uses ({@code config/topology.properties},
+ * {@code config/<application>.properties}), with their {@code ${NAME}} references resolved from the stack's
+ * endpoints (exactly the variables of {@code endpoints.env}), plus a few settings only a local stack wants.
+ * If a file is missing (a custom governance file elsewhere), the same keys are built here.
+ */
+final class AppConfigs {
+
+    private final StackConfig cfg;
+    private final Governance governance;
+    private final Map<String, String> env;
+    private final Path configDir;
+
+    AppConfigs(StackConfig cfg, Governance governance, Endpoints endpoints) {
+        this.cfg = cfg;
+        this.governance = governance;
+        this.env = endpoints.variables();
+        this.configDir = cfg.governanceFile().toAbsolutePath().getParent();
+    }
+
+    EncryptorConfig encryptor() {
+        Path file = configDir.resolve("topology.properties");
+        Map<String, String> p = Files.isRegularFile(file) ? read(file) : new LinkedHashMap<>(Map.of(
+                EncryptorConfig.BOOTSTRAP_SERVERS, "${KAFKA_BOOTSTRAP_SERVERS}",
+                "kms.endpoint", "${KMS_ENDPOINT}",
+                "aws.access.key.id", "${" + Governance.envName(governance.owner()) + "_AWS_ACCESS_KEY_ID}",
+                "aws.secret.access.key", "${" + Governance.envName(governance.owner()) + "_AWS_SECRET_ACCESS_KEY}"));
+        local(p, "encryptor");
+        return EncryptorConfig.of(p, Files.isRegularFile(file) ? file + " (devstack)" : "devstack encryptor", configDir, this::variable);
+    }
+
+    DepartmentConsumerConfig consumer(String application, String department) {
+        Path file = configDir.resolve(application + ".properties");
+        boolean fromFile = Files.isRegularFile(file);
+        Map<String, String> p = null;
+        if (fromFile) {
+            p = read(file);
+            if (!department.equals(p.get(DepartmentConsumerConfig.DEPARTMENT))) {
+                fromFile = false; // the file serves another department; build this one's settings instead
+            }
+        }
+        if (!fromFile) {
+            String app = Governance.envName(application);
+            p = new LinkedHashMap<>(Map.of(
+                    DepartmentConsumerConfig.APPLICATION_NAME, application,
+                    DepartmentConsumerConfig.DEPARTMENT, department,
+                    DepartmentConsumerConfig.BOOTSTRAP_SERVERS, "${KAFKA_BOOTSTRAP_SERVERS}",
+                    "kms.endpoint", "${KMS_ENDPOINT}",
+                    "aws.access.key.id", "${" + app + "_AWS_ACCESS_KEY_ID}",
+                    "aws.secret.access.key", "${" + app + "_AWS_SECRET_ACCESS_KEY}"));
+        }
+        p.put(DepartmentConsumerConfig.SINK_STDOUT, "false"); // the stack hands its own sink
+        local(p, application + "-" + department);
+        return DepartmentConsumerConfig.of(p, fromFile ? file + " (devstack)" : "devstack " + application, configDir, this::variable);
+    }
+
+    /** What a local stack changes: its own governance file and state dir, quick recovery after an outage or restart. */
+    private void local(Map<String, String> p, String stateName) {
+        p.put("governance.file", cfg.governanceFile().toAbsolutePath().toString());
+        p.put("streams.state.dir", cfg.streamsDir().resolve(stateName).toAbsolutePath().toString());
+        // After KMS comes back, the next attempt is at most 1 s away (production default: 5 s).
+        p.put("kms.retry.max.ms", "1000");
+        // A member that vanished without leaving (a killed app, the previous run's JVM) is noticed after 6 s, not 45 s.
+        p.put("streams.session.timeout.ms", "6000");
+        p.put("streams.heartbeat.interval.ms", "1500");
+    }
+
+    private String variable(String name) {
+        String v = env.get(name);
+        return v == null || v.isEmpty() ? null : v;
+    }
+
+    private static Map<String, String> read(Path file) {
+        Properties props = new Properties();
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            props.load(r);
+        } catch (IOException e) {
+            throw new StackException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        Map<String, String> m = new LinkedHashMap<>();
+        props.stringPropertyNames().forEach(k -> m.put(k, props.getProperty(k)));
+        return m;
+    }
+}
