@@ -1,0 +1,184 @@
+package io.deptcrypt.localkms.http;
+
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.StreamWriteFeature;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import io.deptcrypt.localkms.AccessKey;
+import io.deptcrypt.localkms.policy.Principal;
+import io.deptcrypt.localkms.service.AuditEntry;
+import io.deptcrypt.localkms.service.AuditLog;
+import io.deptcrypt.localkms.service.KmsException;
+import io.deptcrypt.localkms.service.KmsRequest;
+import io.deptcrypt.localkms.service.KmsService;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+
+import java.util.List;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The AWS JSON 1.1 front door: {@code POST /} with {@code X-Amz-Target: TrentService.<Operation>}. Reads at most
+ * 64 KiB, verifies SigV4, parses the JSON body, runs the operation and answers either the result or
+ * {@code {"__type": <code>, "message": <text>}} (HTTP 400; 500 only for localkms's own failures). Every call, allowed
+ * or not, leaves one audit line.
+ */
+public final class KmsHttpHandler implements HttpHandler {
+
+    public static final int MAX_BODY_BYTES = 64 * 1024;
+    static final String TARGET_PREFIX = "TrentService.";
+    private static final String CONTENT_TYPE = "application/x-amz-json-1.1";
+    private static final Logger LOG = LoggerFactory.getLogger(KmsHttpHandler.class);
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
+            .build();
+
+    private final KmsService service;
+    private final SigV4Verifier verifier;
+    private final AuditLog auditLog;
+    private final String account;
+    private final Clock clock;
+
+    public KmsHttpHandler(KmsService service, SigV4Verifier verifier, AuditLog auditLog, String account, Clock clock) {
+        this.service = service;
+        this.verifier = verifier;
+        this.auditLog = auditLog;
+        this.account = account;
+        this.clock = clock;
+    }
+
+    @Override
+    public void handle(HttpExchange exchange) throws IOException {
+        String requestId = UUID.randomUUID().toString();
+        InetSocketAddress remote = exchange.getRemoteAddress();
+        AuditEntry audit = new AuditEntry(clock.instant(), requestId, remote == null ? null : remote.getAddress().getHostAddress());
+        String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
+        String operation = target != null && target.startsWith(TARGET_PREFIX) ? target.substring(TARGET_PREFIX.length()) : target;
+        audit.operation(operation);
+        int status;
+        byte[] response;
+        String errorCode = null;
+        try {
+            if (!"POST".equals(exchange.getRequestMethod())) {
+                throw new KmsException("UnknownOperationException", "localkms answers only POST / with X-Amz-Target:"
+                        + " TrentService.<Operation> (AWS JSON 1.1); got " + exchange.getRequestMethod());
+            }
+            byte[] body = readBody(exchange);
+            AccessKey key = verifier.verify(exchange.getRequestMethod(), exchange.getRequestURI(),
+                    name -> {
+                        List<String> v = exchange.getRequestHeaders().get(name);
+                        return v == null ? List.of() : v;
+                    }, body);
+            audit.caller(key.principalArn(), key.accessKeyId());
+            if (target == null) {
+                throw new KmsException("UnknownOperationException", "Missing X-Amz-Target header (expected TrentService.<Operation>)");
+            }
+            if (!target.startsWith(TARGET_PREFIX) || !service.supports(operation)) {
+                throw new KmsException("UnknownOperationException", "Unknown operation " + target);
+            }
+            KmsRequest request = new KmsRequest(parse(body));
+            ObjectNode result = service.handle(operation, new Principal(key.application(), key.principalArn(), account), request, audit);
+            status = 200;
+            response = JSON.writeValueAsBytes(result);
+        } catch (KmsException e) {
+            errorCode = e.code();
+            audit.failed(e.code());
+            status = e.status();
+            response = error(e.code(), e.getMessage());
+        } catch (UncheckedIOException e) {
+            errorCode = "KMSInternalException";
+            audit.failed(errorCode);
+            LOG.error("request {} ({}) failed to persist state: {}", requestId, operation, e.getMessage());
+            status = 500;
+            response = error(errorCode, "localkms could not persist the change; see its log (request " + requestId + ")");
+        } catch (RuntimeException e) {
+            errorCode = "KMSInternalException";
+            audit.failed(errorCode);
+            LOG.error("request {} ({}) failed", requestId, operation, e);
+            status = 500;
+            response = error(errorCode, "localkms internal error; see its log (request " + requestId + ")");
+        }
+        auditLog.write(audit);
+        exchange.getResponseHeaders().set("Content-Type", CONTENT_TYPE);
+        exchange.getResponseHeaders().set("x-amzn-RequestId", requestId);
+        if (errorCode != null) {
+            exchange.getResponseHeaders().set("x-amzn-ErrorType", errorCode);
+        }
+        try {
+            exchange.sendResponseHeaders(status, response.length);
+            exchange.getResponseBody().write(response);
+        } finally {
+            exchange.close();
+        }
+    }
+
+    private static byte[] readBody(HttpExchange exchange) throws IOException {
+        String declared = exchange.getRequestHeaders().getFirst("Content-Length");
+        if (declared != null) {
+            long length;
+            try {
+                length = Long.parseLong(declared.trim());
+            } catch (NumberFormatException e) {
+                throw new KmsException("SerializationException", "Content-Length '" + declared + "' is not a number");
+            }
+            if (length > MAX_BODY_BYTES) {
+                throw tooLarge(length);
+            }
+        }
+        try (InputStream in = exchange.getRequestBody()) {
+            byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
+            if (body.length > MAX_BODY_BYTES) {
+                throw tooLarge(-1);
+            }
+            return body;
+        }
+    }
+
+    private static KmsException tooLarge(long length) {
+        return KmsException.validation("Request body " + (length >= 0 ? "of " + length + " bytes " : "")
+                + "exceeds the " + MAX_BODY_BYTES + "-byte limit");
+    }
+
+    private static JsonNode parse(byte[] body) {
+        if (body.length == 0 || new String(body, java.nio.charset.StandardCharsets.UTF_8).isBlank()) {
+            return JSON.createObjectNode();
+        }
+        JsonNode node;
+        try {
+            node = JSON.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw KmsException.serialization("Request body is not valid JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw KmsException.serialization("Request body cannot be read: " + e.getMessage());
+        }
+        if (node == null || !node.isObject()) {
+            throw KmsException.serialization("Request body must be a JSON object"
+                    + (node == null ? "" : ", got " + node.getNodeType().name().toLowerCase(java.util.Locale.ROOT)));
+        }
+        return node;
+    }
+
+    /** AWS returns AccessDeniedException's text as {@code Message}, the others as {@code message}; SDKs read both. */
+    private static byte[] error(String code, String message) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("__type", code);
+        n.put(code.equals("AccessDeniedException") ? "Message" : "message", message);
+        try {
+            return JSON.writeValueAsBytes(n);
+        } catch (JsonProcessingException e) {
+            return ("{\"__type\":\"" + code + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
+}

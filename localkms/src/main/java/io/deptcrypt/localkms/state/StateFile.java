@@ -1,0 +1,375 @@
+package io.deptcrypt.localkms.state;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.deptcrypt.localkms.AccessKey;
+import io.deptcrypt.localkms.crypto.KeyMaterial;
+import io.deptcrypt.localkms.crypto.MasterKey;
+import io.deptcrypt.localkms.policy.KeyPolicy;
+import io.deptcrypt.localkms.policy.MalformedPolicyException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The JSON form of {@link KmsState} in {@code state.json}. Key material and access-key secrets are stored only sealed
+ * under the master key. Reading validates everything and names the field that is wrong; it never repairs.
+ */
+public final class StateFile {
+
+    public static final int FORMAT = 1;
+    public static final Pattern KEY_ID = Pattern.compile("[A-Za-z0-9_-]{1,128}");
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+
+    private final String partition;
+    private final String region;
+    private final String account;
+
+    public StateFile(String partition, String region, String account) {
+        this.partition = partition;
+        this.region = region;
+        this.account = account;
+    }
+
+    public String keyArn(String keyId) {
+        return "arn:" + partition + ":kms:" + region + ":" + account + ":key/" + keyId;
+    }
+
+    public byte[] write(KmsState state, MasterKey master) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("format", FORMAT);
+        root.put("account", account);
+        root.put("region", region);
+        ArrayNode keys = root.putArray("keys");
+        for (KeyRecord k : state.keys()) {
+            ObjectNode n = keys.addObject();
+            n.put("keyId", k.keyId());
+            n.put("creationDate", k.creationDate().toString());
+            n.put("description", k.description());
+            n.put("state", k.state().name());
+            if (k.deletionDate() != null) {
+                n.put("deletionDate", k.deletionDate().toString());
+                n.put("pendingWindowInDays", k.pendingWindowInDays());
+            }
+            n.put("policy", k.policy());
+            n.put("rotationEnabled", k.rotationEnabled());
+            n.put("rotationPeriodInDays", k.rotationPeriodInDays());
+            if (k.nextRotationDate() != null) {
+                n.put("nextRotationDate", k.nextRotationDate().toString());
+            }
+            ArrayNode demands = n.putArray("onDemandRotations");
+            k.onDemandRotations().forEach(i -> demands.add(i.toString()));
+            ObjectNode tags = n.putObject("tags");
+            k.tags().forEach(tags::put);
+            ArrayNode materials = n.putArray("materials");
+            for (KeyMaterial m : k.materials()) {
+                materials.addObject()
+                        .put("version", m.version())
+                        .put("created", m.created().toString())
+                        .put("sealed", master.seal(m.keyBytes(), materialLabel(k.keyId(), m.version())));
+            }
+        }
+        ArrayNode aliases = root.putArray("aliases");
+        for (AliasRecord a : state.aliases()) {
+            aliases.addObject()
+                    .put("name", a.name())
+                    .put("targetKeyId", a.targetKeyId())
+                    .put("creationDate", a.creationDate().toString())
+                    .put("lastUpdatedDate", a.lastUpdatedDate().toString());
+        }
+        ArrayNode grants = root.putArray("grants");
+        for (GrantRecord g : state.grants()) {
+            ObjectNode n = grants.addObject();
+            n.put("grantId", g.grantId());
+            n.put("grantToken", g.grantToken());
+            n.put("keyId", g.keyId());
+            n.put("name", g.name());
+            n.put("creationDate", g.creationDate().toString());
+            n.put("granteePrincipal", g.granteePrincipal());
+            n.put("retiringPrincipal", g.retiringPrincipal());
+            n.put("issuingAccount", g.issuingAccount());
+            ArrayNode ops = n.putArray("operations");
+            g.operations().forEach(ops::add);
+            if (g.encryptionContextEquals() != null) {
+                ObjectNode eq = n.putObject("encryptionContextEquals");
+                g.encryptionContextEquals().forEach(eq::put);
+            }
+            if (g.encryptionContextSubset() != null) {
+                ObjectNode sub = n.putObject("encryptionContextSubset");
+                g.encryptionContextSubset().forEach(sub::put);
+            }
+        }
+        ArrayNode principals = root.putArray("accessKeys");
+        for (AccessKey k : state.accessKeys().values()) {
+            principals.addObject()
+                    .put("application", k.application())
+                    .put("principalArn", k.principalArn())
+                    .put("accessKeyId", k.accessKeyId())
+                    .put("sealedSecret", master.seal(k.secretAccessKey().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                            secretLabel(k.accessKeyId())));
+        }
+        try {
+            return JSON.writeValueAsBytes(root);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise state", e);
+        }
+    }
+
+    /** @throws CorruptStateException naming {@code source}, the field and the problem */
+    public KmsState read(byte[] bytes, String source, MasterKey master) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(bytes);
+        } catch (java.io.IOException e) {
+            throw corrupt(source, "not valid JSON: " + e.getMessage().lines().findFirst().orElse(""));
+        }
+        if (root == null || !root.isObject()) {
+            throw corrupt(source, "expected a JSON object at the top level");
+        }
+        Fields top = new Fields(source, "", root);
+        int format = top.integer("format");
+        if (format != FORMAT) {
+            throw corrupt(source, "format " + format + " is not supported (this localkms reads format " + FORMAT + ")");
+        }
+        String fileAccount = top.text("account");
+        String fileRegion = top.text("region");
+        if (!fileAccount.equals(account) || !fileRegion.equals(region)) {
+            throw new CorruptStateException(source + ": holds keys of account " + fileAccount + " region " + fileRegion
+                    + " but governance says account " + account + " region " + region
+                    + "; use another --state-dir for another account or region");
+        }
+        Map<String, KeyRecord> keys = new LinkedHashMap<>();
+        List<JsonNode> keyNodes = top.array("keys");
+        for (int i = 0; i < keyNodes.size(); i++) {
+            KeyRecord k = key(new Fields(source, "keys[" + i + "].", keyNodes.get(i)), master);
+            if (keys.put(k.keyId(), k) != null) {
+                throw corrupt(source, "keys[" + i + "].keyId: duplicate key id " + k.keyId());
+            }
+        }
+        Map<String, AliasRecord> aliases = new LinkedHashMap<>();
+        List<JsonNode> aliasNodes = top.array("aliases");
+        for (int i = 0; i < aliasNodes.size(); i++) {
+            Fields f = new Fields(source, "aliases[" + i + "].", aliasNodes.get(i));
+            AliasRecord a = new AliasRecord(f.text("name"), f.text("targetKeyId"), f.instant("creationDate"), f.instant("lastUpdatedDate"));
+            if (!keys.containsKey(a.targetKeyId())) {
+                throw corrupt(source, f.prefix + "targetKeyId: key " + a.targetKeyId() + " does not exist");
+            }
+            aliases.put(a.name(), a);
+        }
+        Map<String, GrantRecord> grants = new LinkedHashMap<>();
+        List<JsonNode> grantNodes = top.array("grants");
+        for (int i = 0; i < grantNodes.size(); i++) {
+            Fields f = new Fields(source, "grants[" + i + "].", grantNodes.get(i));
+            GrantRecord g = new GrantRecord(f.text("grantId"), f.text("grantToken"), f.text("keyId"), f.optionalText("name"),
+                    f.instant("creationDate"), f.text("granteePrincipal"), f.optionalText("retiringPrincipal"),
+                    f.text("issuingAccount"), f.textList("operations"), f.optionalMap("encryptionContextEquals"),
+                    f.optionalMap("encryptionContextSubset"));
+            if (!keys.containsKey(g.keyId())) {
+                throw corrupt(source, f.prefix + "keyId: key " + g.keyId() + " does not exist");
+            }
+            grants.put(g.grantId(), g);
+        }
+        Map<String, AccessKey> accessKeys = new LinkedHashMap<>();
+        List<JsonNode> keyEntries = top.array("accessKeys");
+        for (int i = 0; i < keyEntries.size(); i++) {
+            Fields f = new Fields(source, "accessKeys[" + i + "].", keyEntries.get(i));
+            String id = f.text("accessKeyId");
+            String secret;
+            try {
+                secret = new String(master.open(f.text("sealedSecret"), secretLabel(id)), java.nio.charset.StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                throw corrupt(source, f.prefix + "sealedSecret " + e.getMessage());
+            }
+            AccessKey k = new AccessKey(f.text("application"), f.text("principalArn"), id, secret);
+            accessKeys.put(k.application(), k);
+        }
+        return new KmsState(keys, aliases, grants, accessKeys);
+    }
+
+    private KeyRecord key(Fields f, MasterKey master) {
+        String keyId = f.text("keyId");
+        if (!KEY_ID.matcher(keyId).matches()) {
+            throw corrupt(f.source, f.prefix + "keyId: '" + keyId + "' is not a valid key id");
+        }
+        KeyState state;
+        try {
+            state = KeyState.valueOf(f.text("state"));
+        } catch (IllegalArgumentException e) {
+            throw corrupt(f.source, f.prefix + "state: '" + f.text("state") + "' is not Enabled, Disabled or PendingDeletion");
+        }
+        Instant deletionDate = f.optionalInstant("deletionDate");
+        if (state == KeyState.PendingDeletion && deletionDate == null) {
+            throw corrupt(f.source, f.prefix + "deletionDate: missing for a key pending deletion");
+        }
+        String policy = f.text("policy");
+        KeyPolicy parsed;
+        try {
+            parsed = KeyPolicy.parse(policy);
+        } catch (MalformedPolicyException e) {
+            throw corrupt(f.source, f.prefix + "policy: " + e.getMessage());
+        }
+        List<KeyMaterial> materials = new ArrayList<>();
+        List<JsonNode> materialNodes = f.array("materials");
+        if (materialNodes.isEmpty()) {
+            throw corrupt(f.source, f.prefix + "materials: a key needs at least one material version");
+        }
+        for (int v = 0; v < materialNodes.size(); v++) {
+            Fields m = new Fields(f.source, f.prefix + "materials[" + v + "].", materialNodes.get(v));
+            if (m.integer("version") != v) {
+                throw corrupt(f.source, m.prefix + "version: expected " + v + ", found " + m.integer("version"));
+            }
+            byte[] bytes;
+            try {
+                bytes = master.open(m.text("sealed"), materialLabel(keyId, v));
+            } catch (IllegalArgumentException e) {
+                throw corrupt(f.source, m.prefix + "sealed " + e.getMessage());
+            }
+            if (bytes.length != 32) {
+                throw corrupt(f.source, m.prefix + "sealed: key material is " + bytes.length + " bytes, not 32");
+            }
+            materials.add(new KeyMaterial(v, m.instant("created"), bytes));
+        }
+        Integer window = f.node.hasNonNull("pendingWindowInDays") ? f.integer("pendingWindowInDays") : null;
+        return new KeyRecord(keyId, keyArn(keyId), f.instant("creationDate"), f.text("description"), state, deletionDate,
+                window, policy, parsed, f.bool("rotationEnabled"), f.integer("rotationPeriodInDays"),
+                f.optionalInstant("nextRotationDate"),
+                f.textList("onDemandRotations").stream().map(t -> parseInstant(f, "onDemandRotations", t)).toList(),
+                materials, f.map("tags"));
+    }
+
+    private static String materialLabel(String keyId, int version) {
+        return "key-material/" + keyId + "/" + version;
+    }
+
+    private static String secretLabel(String accessKeyId) {
+        return "access-key/" + accessKeyId;
+    }
+
+    private static CorruptStateException corrupt(String source, String detail) {
+        return new CorruptStateException(source + " is corrupt: " + detail
+                + ". localkms refuses to start rather than lose keys; restore the file from a backup, or move the state"
+                + " directory away to start over (data sealed under the old keys then becomes unreadable)");
+    }
+
+    private static Instant parseInstant(Fields f, String field, String text) {
+        try {
+            return Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            throw corrupt(f.source, f.prefix + field + ": '" + text + "' is not an ISO-8601 instant");
+        }
+    }
+
+    /** Typed access to one JSON object, failing with the field's path. */
+    private static final class Fields {
+        final String source;
+        final String prefix;
+        final JsonNode node;
+
+        Fields(String source, String prefix, JsonNode node) {
+            if (node == null || !node.isObject()) {
+                throw corrupt(source, (prefix.isEmpty() ? "(top level)" : prefix.substring(0, prefix.length() - 1)) + ": expected an object");
+            }
+            this.source = source;
+            this.prefix = prefix;
+            this.node = node;
+        }
+
+        JsonNode required(String field) {
+            JsonNode n = node.get(field);
+            if (n == null || n.isNull()) {
+                throw corrupt(source, prefix + field + ": missing");
+            }
+            return n;
+        }
+
+        String text(String field) {
+            JsonNode n = required(field);
+            if (!n.isTextual()) {
+                throw corrupt(source, prefix + field + ": expected a string");
+            }
+            return n.asText();
+        }
+
+        String optionalText(String field) {
+            return node.hasNonNull(field) ? text(field) : null;
+        }
+
+        int integer(String field) {
+            JsonNode n = required(field);
+            if (!n.canConvertToInt() || !n.isIntegralNumber()) {
+                throw corrupt(source, prefix + field + ": expected an integer");
+            }
+            return n.asInt();
+        }
+
+        boolean bool(String field) {
+            JsonNode n = required(field);
+            if (!n.isBoolean()) {
+                throw corrupt(source, prefix + field + ": expected true or false");
+            }
+            return n.asBoolean();
+        }
+
+        Instant instant(String field) {
+            return parseInstant(this, field, text(field));
+        }
+
+        Instant optionalInstant(String field) {
+            return node.hasNonNull(field) ? instant(field) : null;
+        }
+
+        List<JsonNode> array(String field) {
+            JsonNode n = required(field);
+            if (!n.isArray()) {
+                throw corrupt(source, prefix + field + ": expected a list");
+            }
+            List<JsonNode> out = new ArrayList<>();
+            n.forEach(out::add);
+            return out;
+        }
+
+        List<String> textList(String field) {
+            List<String> out = new ArrayList<>();
+            for (JsonNode n : array(field)) {
+                if (!n.isTextual()) {
+                    throw corrupt(source, prefix + field + ": expected a list of strings");
+                }
+                out.add(n.asText());
+            }
+            return out;
+        }
+
+        Map<String, String> map(String field) {
+            JsonNode n = required(field);
+            if (!n.isObject()) {
+                throw corrupt(source, prefix + field + ": expected an object of strings");
+            }
+            Map<String, String> out = new LinkedHashMap<>();
+            for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                if (!e.getValue().isTextual()) {
+                    throw corrupt(source, prefix + field + "." + e.getKey() + ": expected a string");
+                }
+                out.put(e.getKey(), e.getValue().asText());
+            }
+            return out;
+        }
+
+        Map<String, String> optionalMap(String field) {
+            return node.hasNonNull(field) ? map(field) : null;
+        }
+    }
+}
