@@ -5,14 +5,13 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
-import javax.crypto.SecretKey;
 
 /**
  * Unwrapped data keys by the exact bytes that identify them (format, department and the canonical wrapped keys).
  * Bounded (least recently used goes first) and with a TTL counted from the moment KMS returned the key, so a revoked
  * reader stops opening records after at most the TTL. Concurrent requests for the same key make one KMS call.
  */
-final class DataKeyCache {
+final class DataKeyCache<V> {
 
     private final int maxEntries;
     private final long ttlNanos;
@@ -33,7 +32,7 @@ final class DataKeyCache {
         };
     }
 
-    SecretKey get(byte[] id, Supplier<SecretKey> unwrap) {
+    V get(byte[] id, Supplier<V> unwrap) {
         CacheKey key = new CacheKey(id);
         Entry entry;
         synchronized (entries) {
@@ -61,17 +60,17 @@ final class DataKeyCache {
 
     private final class Entry {
         // loadedAt is written before the volatile value and read after it
-        private volatile SecretKey value;
+        private volatile V value;
         private long loadedAt;
 
-        SecretKey load(Supplier<SecretKey> unwrap) {
-            SecretKey v = value;
+        V load(Supplier<V> unwrap) {
+            V v = value;
             if (v != null) {
                 return v;
             }
             synchronized (this) {
                 if (value == null) {
-                    SecretKey loaded = unwrap.get();
+                    V loaded = unwrap.get();
                     loadedAt = nanoTime.getAsLong();
                     value = loaded;
                 }

@@ -6,10 +6,8 @@ import com.amazonaws.encryptionsdk.CryptoAlgorithm;
 import com.amazonaws.encryptionsdk.ParsedCiphertext;
 import com.amazonaws.encryptionsdk.model.KeyBlob;
 import io.deptcrypt.crypto.avro.Envelope;
-import io.deptcrypt.crypto.avro.EnvelopeFormatId;
 import io.deptcrypt.crypto.avro.WrappedKey;
 import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
@@ -21,13 +19,11 @@ import javax.crypto.Cipher;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.GCMParameterSpec;
 import software.amazon.cryptography.materialproviders.ICryptographicMaterialsManager;
-import software.amazon.cryptography.materialproviders.model.AlgorithmSuiteId;
 import software.amazon.cryptography.materialproviders.model.DecryptMaterialsInput;
 import software.amazon.cryptography.materialproviders.model.DecryptMaterialsOutput;
 import software.amazon.cryptography.materialproviders.model.DecryptionMaterials;
 import software.amazon.cryptography.materialproviders.model.GetEncryptionMaterialsInput;
 import software.amazon.cryptography.materialproviders.model.GetEncryptionMaterialsOutput;
-import software.amazon.cryptography.materialproviders.model.InitializeDecryptionMaterialsInput;
 
 /**
  * Opens envelopes with this application's own keyring. Thread-safe; one per application.
@@ -43,7 +39,7 @@ public final class Opener {
 
     private final KeyringProvider keyrings;
     private final OpenerConfig config;
-    private final DataKeyCache cache;
+    private final DataKeyCache<Unwrapped> cache;
     private final AwsCrypto esdk = AwsCrypto.builder()
             .withCommitmentPolicy(CommitmentPolicy.RequireEncryptRequireDecrypt)
             .withEncryptionAlgorithm(CryptoAlgorithm.ALG_AES_256_GCM_HKDF_SHA512_COMMIT_KEY)
@@ -53,7 +49,7 @@ public final class Opener {
     private Opener(KeyringProvider keyrings, OpenerConfig config, LongSupplier nanoTime) {
         this.keyrings = Objects.requireNonNull(keyrings, "keyrings");
         this.config = Objects.requireNonNull(config, "config");
-        this.cache = new DataKeyCache(config.maxCachedDataKeys(), config.dataKeyTtl().toNanos(), nanoTime);
+        this.cache = new DataKeyCache<>(config.maxCachedDataKeys(), config.dataKeyTtl().toNanos(), nanoTime);
     }
 
     public static Opener create(KeyringProvider keyrings, OpenerConfig config) {
@@ -121,7 +117,7 @@ public final class Opener {
         if (ciphertext.length < Sealer.TAG_BITS / 8) {
             throw new EnvelopeException("AES_GCM_V1 ciphertext shorter than its 16-byte tag" + where(env, topic));
         }
-        SecretKey key = dataKey(env, canonicalWrappedKeys);
+        SecretKey key = dataKey(env, canonicalWrappedKeys).aesKey();
         byte[] aad = RecordAad.encode(env.getFormatVersion(), env.getFormat(), env.getDepartment(), env.getEventId(),
                 topic, env.getTimestamp(), env.getContentType(), canonicalWrappedKeys);
         try {
@@ -162,15 +158,7 @@ public final class Opener {
             throw new EnvelopeException("envelope wrappedKeys differ from the ESDK message's encrypted data keys"
                     + where(env, topic));
         }
-        SecretKey key = dataKey(env, canonicalWrappedKeys);
-        DecryptionMaterials materials = DataKeys.MPL.InitializeDecryptionMaterials(
-                        InitializeDecryptionMaterialsInput.builder()
-                                .algorithmSuiteId(AlgorithmSuiteId.builder()
-                                        .ESDK(DataKeys.suite(EnvelopeFormatId.ESDK_MESSAGE_V1)).build())
-                                .encryptionContext(DataKeys.context(env.getDepartment()))
-                                .requiredEncryptionContextKeys(List.of())
-                                .build())
-                .toBuilder().plaintextDataKey(ByteBuffer.wrap(key.getEncoded())).build();
+        DecryptionMaterials materials = dataKey(env, canonicalWrappedKeys).materials();
         try {
             return esdk.decryptData(new FixedMaterials(materials), parsed).getResult();
         } catch (RuntimeException e) {
@@ -179,15 +167,20 @@ public final class Opener {
         }
     }
 
-    private SecretKey dataKey(Envelope env, byte[] canonicalWrappedKeys) {
+    private Unwrapped dataKey(Envelope env, byte[] canonicalWrappedKeys) {
         ByteArrayOutputStream id = new ByteArrayOutputStream(64 + canonicalWrappedKeys.length);
         Bytes.putPrefixed(id, env.getFormat().name().getBytes(StandardCharsets.UTF_8));
         Bytes.putPrefixed(id, env.getDepartment().getBytes(StandardCharsets.UTF_8));
         id.write(canonicalWrappedKeys, 0, canonicalWrappedKeys.length);
-        return cache.get(id.toByteArray(), () -> DataKeys.aesKey(DataKeys.unwrap(keyrings.decryptKeyring(),
-                env.getFormat(), env.getDepartment(), WrappedKeys.toMpl(env.getWrappedKeys()),
-                env.getWrappedKeys().get(0).getKeyId()).plaintextDataKey()));
+        return cache.get(id.toByteArray(), () -> {
+            DecryptionMaterials m = DataKeys.unwrap(keyrings.decryptKeyring(), env.getFormat(), env.getDepartment(),
+                    WrappedKeys.toMpl(env.getWrappedKeys()), env.getWrappedKeys().get(0).getKeyId());
+            return new Unwrapped(DataKeys.aesKey(m.plaintextDataKey()), m);
+        });
     }
+
+    /** An unwrapped data key: as a JCE key for AES_GCM_V1, as the MPL materials for ESDK_MESSAGE_V1. */
+    private record Unwrapped(SecretKey aesKey, DecryptionMaterials materials) {}
 
     private static boolean sameKeys(List<WrappedKey> envelopeKeys, List<KeyBlob> messageKeys) {
         if (envelopeKeys.size() != messageKeys.size()) {

@@ -137,21 +137,18 @@ public final class Sealer implements AutoCloseable {
         }
         Slot slot = slots.computeIfAbsent(department, d -> new Slot(d, key));
         DataKey dataKey = slot.acquire();
-        Envelope.Builder env = Envelope.newBuilder()
-                .setFormatVersion(FORMAT_VERSION)
-                .setFormat(config.format())
-                .setDepartment(department)
-                .setEventId(ctx.eventId())
-                .setTimestamp(ctx.timestampMillis())
-                .setContentType(ctx.contentType())
-                .setWrappedKeys(WrappedKeys.copy(dataKey.wrappedKeys));
-        return switch (config.format()) {
+        // The all-arguments constructor: Avro's builder validates and copies, costing more than the encryption.
+        Envelope env = new Envelope(FORMAT_VERSION, config.format(), department, ctx.eventId(), ctx.timestampMillis(),
+                ctx.contentType(), WrappedKeys.copy(dataKey.wrappedKeys), null, null);
+        switch (config.format()) {
             case AES_GCM_V1 -> sealGcm(env, dataKey, ctx.topic(), plaintext);
             case ESDK_MESSAGE_V1 -> sealEsdk(env, dataKey, department, plaintext);
-        };
+            default -> throw new IllegalStateException("unknown format " + config.format());
+        }
+        return env;
     }
 
-    private Envelope sealGcm(Envelope.Builder env, DataKey dataKey, String topic, byte[] plaintext) {
+    private void sealGcm(Envelope env, DataKey dataKey, String topic, byte[] plaintext) {
         byte[] nonce = new byte[NONCE_BYTES];
         random.nextBytes(nonce);
         byte[] aad = RecordAad.encode(env.getFormatVersion(), env.getFormat(), env.getDepartment(), env.getEventId(),
@@ -160,14 +157,14 @@ public final class Sealer implements AutoCloseable {
             Cipher gcm = GCM.get();
             gcm.init(Cipher.ENCRYPT_MODE, dataKey.aesKey, new GCMParameterSpec(TAG_BITS, nonce));
             gcm.updateAAD(aad);
-            byte[] ciphertext = gcm.doFinal(plaintext);
-            return env.setNonce(ByteBuffer.wrap(nonce)).setCiphertext(ByteBuffer.wrap(ciphertext)).build();
+            env.setNonce(ByteBuffer.wrap(nonce));
+            env.setCiphertext(ByteBuffer.wrap(gcm.doFinal(plaintext)));
         } catch (GeneralSecurityException e) {
             throw new DeptcryptCryptoException("AES-GCM encryption failed: " + e.getClass().getSimpleName(), e);
         }
     }
 
-    private Envelope sealEsdk(Envelope.Builder env, DataKey dataKey, String department, byte[] plaintext) {
+    private void sealEsdk(Envelope env, DataKey dataKey, String department, byte[] plaintext) {
         byte[] message;
         try {
             message = esdk.encryptData(new FixedMaterials(dataKey.materials), plaintext, DataKeys.context(department))
@@ -176,7 +173,8 @@ public final class Sealer implements AutoCloseable {
             throw new DeptcryptCryptoException("AWS Encryption SDK encryption failed: " + e.getClass().getSimpleName(),
                     e);
         }
-        return env.setNonce(ByteBuffer.allocate(0)).setCiphertext(ByteBuffer.wrap(message)).build();
+        env.setNonce(ByteBuffer.allocate(0));
+        env.setCiphertext(ByteBuffer.wrap(message));
     }
 
     static Cipher newGcm() {

@@ -64,4 +64,46 @@ class RoundTripTest {
                 .hasMessageContaining("deptcrypt-finance-consumer")
                 .satisfies(e -> assertThat(((KmsAccessDeniedException) e).keyArn()).contains(":key/"));
     }
+
+    @ParameterizedTest
+    @EnumSource(EnvelopeFormatId.class)
+    void quarantineIsSealedUnderTheQuarantineKeyForItsReadersOnly(EnvelopeFormatId format) {
+        RawAesKeyringProvider all = RawAesKeyringProvider.generate(G);
+        Sealer sealer = Sealer.create(G, all, SealerConfig.defaults().withFormat(format));
+        Opener auditor = Opener.create(all.readerFor(G, "security-auditor"), OpenerConfig.defaults());
+        Opener finance = Opener.create(all.readerFor(G, "finance-consumer"), OpenerConfig.defaults());
+
+        // The department may be missing or unknown: that is often why the record is quarantined.
+        Envelope q = sealer.sealQuarantine(ctx("no-such-dept", "e-9"), PLAINTEXT);
+
+        assertThat(q.getDepartment()).isEqualTo(Sealer.QUARANTINE_DEPARTMENT);
+        assertThat(q.getWrappedKeys().get(0).getKeyId()).startsWith(TestGovernance.QUARANTINE.toString());
+        assertThat(auditor.open(q, TestGovernance.SHARED)).isEqualTo(PLAINTEXT);
+        assertThatThrownBy(() -> finance.open(q, TestGovernance.SHARED)).isInstanceOf(KmsAccessDeniedException.class);
+    }
+
+    @org.junit.jupiter.api.Test
+    void unknownDepartmentIsRefusedAndAClosedSealerSealsNothing() {
+        Sealer sealer = Sealer.create(G, RawAesKeyringProvider.generate(G), SealerConfig.defaults());
+        assertThatThrownBy(() -> sealer.seal(ctx("marketing", "e-1"), PLAINTEXT))
+                .isInstanceOf(EnvelopeException.class).hasMessageContaining("marketing")
+                .hasMessageContaining("[finance, sales]");
+        sealer.close();
+        assertThatThrownBy(() -> sealer.seal(ctx("finance", "e-1"), PLAINTEXT))
+                .isInstanceOf(IllegalStateException.class);
+    }
+
+    @ParameterizedTest
+    @EnumSource(EnvelopeFormatId.class)
+    void emptyAndLargePlaintextsRoundTrip(EnvelopeFormatId format) {
+        RawAesKeyringProvider all = RawAesKeyringProvider.generate(G);
+        Sealer sealer = Sealer.create(G, all, SealerConfig.defaults().withFormat(format));
+        Opener reader = Opener.create(all, OpenerConfig.defaults());
+        byte[] large = new byte[1 << 20];
+        new java.util.Random(7).nextBytes(large);
+        for (byte[] p : new byte[][] {new byte[0], large}) {
+            Envelope e = EnvelopeSerde.fromBytes(EnvelopeSerde.toBytes(sealer.seal(ctx("sales", "e-1"), p)));
+            assertThat(reader.open(e, TestGovernance.SHARED)).isEqualTo(p);
+        }
+    }
 }
