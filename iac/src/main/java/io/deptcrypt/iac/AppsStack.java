@@ -49,9 +49,10 @@ final class AppsStack {
             List<String> ids = RolePolicies.applicationIds(s, role);
             for (int i = 0; i < role.reads().size(); i++) {
                 Department d = role.reads().get(i);
-                boolean several = role.reads().size() > 1;
-                out.add(new Workload(AppRole.logicalName(role.name()) + (several ? AppRole.logicalName(d.name()) : ""),
-                        s.applicationId(role.name()) + (several ? "-" + d.name() : ""), ids.get(i), role, d,
+                // Like the application ids: the first department keeps the plain names (ECS names allow no '.').
+                boolean first = i == 0;
+                out.add(new Workload(AppRole.logicalName(role.name()) + (first ? "" : AppRole.logicalName(d.name())),
+                        s.applicationId(role.name()) + (first ? "" : "-" + d.name()), ids.get(i), role, d,
                         g.topics().shared()));
             }
         }
@@ -295,12 +296,14 @@ final class AppsStack {
         }
         text.append("bootstrap.servers=${BootstrapBrokers}\n");
         text.append("aws.region=").append(g.region()).append('\n');
-        text.append("state.dir=").append(WORK_DIR).append("/state\n");
-        // MSK IAM: the aws-msk-iam-auth library signs with the task role's credentials (default chain).
-        text.append("security.protocol=SASL_SSL\n");
-        text.append("sasl.mechanism=AWS_MSK_IAM\n");
-        text.append("sasl.jaas.config=software.amazon.msk.auth.iam.IAMLoginModule required;\n");
-        text.append("sasl.client.callback.handler.class=software.amazon.msk.auth.iam.IAMClientCallbackHandler\n");
+        text.append("streams.state.dir=").append(WORK_DIR).append("/state\n");
+        // KMS and MSK both use the task role through the default credential chain (no aws.access.key.id here).
+        // MSK IAM: the aws-msk-iam-auth library on the app's classpath signs the SASL handshake; the apps pass
+        // streams.* to every Kafka client they create.
+        text.append("streams.security.protocol=SASL_SSL\n");
+        text.append("streams.sasl.mechanism=AWS_MSK_IAM\n");
+        text.append("streams.sasl.jaas.config=software.amazon.msk.auth.iam.IAMLoginModule required;\n");
+        text.append("streams.sasl.client.callback.handler.class=software.amazon.msk.auth.iam.IAMClientCallbackHandler\n");
         ObjectNode sub = Documents.object();
         ArrayNode args = sub.putArray("Fn::Sub");
         args.add(text.toString());

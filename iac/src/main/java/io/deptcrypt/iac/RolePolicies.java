@@ -71,13 +71,21 @@ public final class RolePolicies {
         return p;
     }
 
-    /** The Kafka Streams application ids (= consumer groups) an ECS application runs with, one per ECS service. */
+    /**
+     * The Kafka Streams application ids (= consumer groups) an ECS application runs with, one per ECS service. A
+     * reader of several departments runs one consumer per department: the first (in governance order) keeps
+     * {@code <prefix>-<app>}, so granting an existing reader another department does not rename its group; the others
+     * are {@code <prefix>-<app>.<department>}.
+     */
     public static List<String> applicationIds(RenderSettings s, AppRole role) {
-        if (role.kind() == AppRole.Kind.DEPARTMENT_READER && role.reads().size() > 1) {
-            // A reader of several departments runs one consumer service per department.
-            return role.reads().stream().map(d -> s.applicationId(role.name()) + "." + d.name()).toList();
+        if (role.kind() != AppRole.Kind.DEPARTMENT_READER) {
+            return List.of(s.applicationId(role.name()));
         }
-        return List.of(s.applicationId(role.name()));
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < role.reads().size(); i++) {
+            ids.add(s.applicationId(role.name()) + (i == 0 ? "" : "." + role.reads().get(i).name()));
+        }
+        return ids;
     }
 
     private static void encryptor(Governance g, RenderSettings s, AppRole role, ObjectNode p, Kafka kafka) {
