@@ -1,0 +1,103 @@
+package io.deptcrypt.crypto;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.deptcrypt.crypto.avro.Envelope;
+import io.deptcrypt.governance.Governance;
+import io.deptcrypt.governance.KmsArn;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The worked example of docs/wire-format.md, made with the RAW AES TEST provider and a fixed, public wrapping key.
+ * <ul>
+ *   <li>A fresh record is opened by {@link IndependentReader}, written from the document alone.</li>
+ *   <li>The example printed in the document is opened the same way, so the document cannot drift from the code.</li>
+ *   <li>target/wire-format-example.txt holds a fresh example to paste into the document.</li>
+ * </ul>
+ */
+class WireFormatExampleTest {
+
+    static final byte[] WRAPPING_KEY = HexFormat.of().parseHex(
+            "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f");
+    static final String TOPIC = "deptcrypt.shared";
+    static final byte[] PLAINTEXT = "{\"amount\": 42}".getBytes(StandardCharsets.UTF_8);
+    static final Path DOC = Path.of("..", "docs", "wire-format.md");
+
+    @Test
+    void aReaderWrittenFromTheDocumentOpensAFreshRecord() throws Exception {
+        Governance g = TestGovernance.governance();
+        KmsArn finance = TestGovernance.FINANCE;
+        RawAesKeyringProvider keys = new RawAesKeyringProvider(Map.of(finance, WRAPPING_KEY));
+        Sealer sealer = Sealer.create(g, keys, SealerConfig.defaults());
+        Envelope env = sealer.seal(new SealContext("finance", "7d0c9f4e-2b1a-4c53-9a51-0d6f3b8e2c11", TOPIC,
+                1_767_225_600_000L, "application/json"), PLAINTEXT);
+        byte[] value = EnvelopeSerde.toBytes(env);
+
+        IndependentReader.Value v = IndependentReader.parse(value);
+        assertThat(v.department()).isEqualTo("finance");
+        assertThat(v.wrappedKeys()).hasSize(1);
+        byte[] dataKey = IndependentReader.unwrapRawAes(v.wrappedKeys().get(0), v.department(), WRAPPING_KEY);
+        assertThat(dataKey).hasSize(32);
+        assertThat(IndependentReader.decrypt(v, TOPIC, dataKey)).isEqualTo(PLAINTEXT);
+        assertThat(RecordAad.encode(env.getFormatVersion(), env.getFormat(), env.getDepartment(), env.getEventId(),
+                TOPIC, env.getTimestamp(), env.getContentType(), WrappedKeys.canonical(env.getWrappedKeys())))
+                .isEqualTo(IndependentReader.aad(v, TOPIC));
+
+        Files.writeString(Path.of("target", "wire-format-example.txt"), describe(value, v, dataKey));
+    }
+
+    @Test
+    void theExampleInTheDocumentOpens() throws Exception {
+        assertThat(DOC).exists();
+        String doc = Files.readString(DOC);
+        Matcher m = Pattern.compile("<!-- example-value -->\\s*```\\s*([0-9a-f\\s]+)```").matcher(doc);
+        assertThat(m.find()).as("docs/wire-format.md has an example value block").isTrue();
+        byte[] value = HexFormat.of().parseHex(m.group(1).replaceAll("\\s", ""));
+
+        IndependentReader.Value v = IndependentReader.parse(value);
+        byte[] dataKey = IndependentReader.unwrapRawAes(v.wrappedKeys().get(0), v.department(), WRAPPING_KEY);
+        assertThat(IndependentReader.decrypt(v, TOPIC, dataKey)).isEqualTo(PLAINTEXT);
+        // The library agrees.
+        RawAesKeyringProvider keys = new RawAesKeyringProvider(Map.of(TestGovernance.FINANCE, WRAPPING_KEY));
+        assertThat(Opener.create(keys, OpenerConfig.defaults()).open(EnvelopeSerde.fromBytes(value), TOPIC))
+                .isEqualTo(PLAINTEXT);
+    }
+
+    private static String describe(byte[] value, IndependentReader.Value v, byte[] dataKey) {
+        HexFormat hex = HexFormat.of();
+        IndependentReader.WrappedKey k = v.wrappedKeys().get(0);
+        StringBuilder s = new StringBuilder();
+        s.append("value (").append(value.length).append(" B):\n").append(wrap(hex.formatHex(value))).append('\n');
+        s.append("department ").append(v.department()).append("\neventId ").append(v.eventId())
+                .append("\ntimestamp ").append(v.timestamp()).append("\ncontentType ").append(v.contentType())
+                .append('\n');
+        s.append("keyProvider ").append(k.keyProvider()).append('\n');
+        s.append("keyId (provider info, ").append(k.keyId().length()).append(" B): ")
+                .append(hex.formatHex(k.keyId().getBytes(StandardCharsets.ISO_8859_1))).append('\n');
+        s.append("encryptedDataKey (").append(k.encryptedDataKey().length).append(" B): ")
+                .append(hex.formatHex(k.encryptedDataKey())).append('\n');
+        s.append("data key: ").append(hex.formatHex(dataKey)).append('\n');
+        s.append("nonce: ").append(hex.formatHex(v.nonce())).append('\n');
+        s.append("ciphertext||tag (").append(v.ciphertext().length).append(" B): ")
+                .append(hex.formatHex(v.ciphertext())).append('\n');
+        byte[] aad = IndependentReader.aad(v, TOPIC);
+        s.append("AAD (").append(aad.length).append(" B):\n").append(wrap(hex.formatHex(aad))).append('\n');
+        return s.toString();
+    }
+
+    private static String wrap(String hex) {
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < hex.length(); i += 64) {
+            s.append(hex, i, Math.min(hex.length(), i + 64)).append('\n');
+        }
+        return s.toString();
+    }
+}
