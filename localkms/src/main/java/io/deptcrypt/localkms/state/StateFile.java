@@ -130,6 +130,9 @@ public final class StateFile {
 
     /** @throws CorruptStateException naming {@code source}, the field and the problem */
     public KmsState read(byte[] bytes, String source, MasterKey master) {
+        if (new String(bytes, java.nio.charset.StandardCharsets.UTF_8).isBlank()) {
+            throw corrupt(source, "the file is empty");
+        }
         JsonNode root;
         try {
             root = JSON.readTree(bytes);
