@@ -3,6 +3,7 @@ package io.deptcrypt.crypto;
 import io.deptcrypt.crypto.avro.Envelope;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DatumReader;
@@ -53,7 +54,8 @@ public final class EnvelopeSerde implements Serde<Envelope> {
         if (envelope == null) {
             return null;
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256 + envelope.getCiphertext().remaining());
+        ByteBuffer ciphertext = envelope.getCiphertext();
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256 + (ciphertext == null ? 0 : ciphertext.remaining()));
         out.write(MAGIC);
         try {
             BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);

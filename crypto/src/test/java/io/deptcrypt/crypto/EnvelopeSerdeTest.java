@@ -58,6 +58,9 @@ class EnvelopeSerdeTest {
         e.setCiphertext(ByteBuffer.allocate(0));
         e.setDepartment(null);
         assertThatThrownBy(() -> EnvelopeSerde.toBytes(e)).isInstanceOf(EnvelopeException.class);
+        Envelope noCiphertext = sample();
+        noCiphertext.setCiphertext(null);
+        assertThatThrownBy(() -> EnvelopeSerde.toBytes(noCiphertext)).isInstanceOf(EnvelopeException.class);
     }
 
     @Test
