@@ -44,7 +44,7 @@ final class Statements {
     }
 
     static ObjectNode condition(ObjectNode statement, String operator, String key, JsonNode value) {
-        statement.with("Condition").with(operator).set(key, value);
+        statement.withObjectProperty("Condition").withObjectProperty(operator).set(key, value);
         return statement;
     }
 

@@ -37,7 +37,7 @@ class TemplateRulesTest {
         int parameters = 0;
         for (var t : templates().entrySet()) {
             assertThat(t.getValue().path("Description").asText()).as("%s: template Description", t.getKey()).isNotBlank();
-            for (var p : iterable(t.getValue().path("Parameters").fields())) {
+            for (var p : t.getValue().path("Parameters").properties()) {
                 parameters++;
                 assertThat(p.getValue().path("Description").asText())
                         .as("%s: parameter %s has no Description", t.getKey(), p.getKey()).hasSizeGreaterThan(10);
@@ -51,7 +51,7 @@ class TemplateRulesTest {
         Map<String, JsonNode> all = templates();
         for (var t : all.entrySet()) {
             assertThat(t.getValue().path("Outputs").size()).as(t.getKey()).isPositive();
-            for (var o : iterable(t.getValue().path("Outputs").fields())) {
+            for (var o : t.getValue().path("Outputs").properties()) {
                 assertThat(o.getValue().path("Description").asText()).as("%s: output %s", t.getKey(), o.getKey()).isNotBlank();
             }
         }
@@ -69,7 +69,7 @@ class TemplateRulesTest {
         Map<String, Set<String>> exports = new HashMap<>();
         all.forEach((name, t) -> {
             Set<String> names = new HashSet<>();
-            for (var o : iterable(t.path("Outputs").fields())) {
+            for (var o : t.path("Outputs").properties()) {
                 String export = o.getValue().at("/Export/Name").isObject()
                         ? o.getValue().at("/Export/Name/Fn::Sub").asText() : o.getValue().at("/Export/Name").asText();
                 Matcher m = EXPORT.matcher(export);
@@ -82,7 +82,7 @@ class TemplateRulesTest {
         int imports = 0;
         for (var t : all.entrySet()) {
             Map<String, String> defaults = new HashMap<>();
-            for (var p : iterable(t.getValue().path("Parameters").fields())) {
+            for (var p : t.getValue().path("Parameters").properties()) {
                 defaults.put(p.getKey(), p.getValue().path("Default").asText());
             }
             for (String text : strings(t.getValue())) {
@@ -155,10 +155,6 @@ class TemplateRulesTest {
         assertThat(r.has("SqsConnectorService")).isFalse();
         assertThat(r.has("KeyAdminService")).isFalse();
         assertThat(r.has("IdleService")).isFalse();
-    }
-
-    private static <T> Iterable<T> iterable(java.util.Iterator<T> it) {
-        return () -> it;
     }
 
     private static Set<String> strings(JsonNode n) {
