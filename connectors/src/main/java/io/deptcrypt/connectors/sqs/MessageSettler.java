@@ -106,11 +106,11 @@ final class MessageSettler implements AutoCloseable {
         pending.add(s);
     }
 
-    /** Makes the messages visible again now, on the calling thread (used on stop). */
-    void releaseNow(Collection<InFlightMessage> messages) {
+    /** Makes the messages visible again in {@code delaySeconds} (0 = now), on the calling thread (used on stop). */
+    void releaseNow(Collection<InFlightMessage> messages, int delaySeconds) {
         for (var byQueue : groupByQueue(messages).entrySet()) {
             for (List<InFlightMessage> chunk : chunks(byQueue.getValue())) {
-                changeVisibility(byQueue.getKey(), chunk, 0);
+                changeVisibility(byQueue.getKey(), chunk, delaySeconds, true);
             }
         }
     }
@@ -231,7 +231,7 @@ final class MessageSettler implements AutoCloseable {
 
     private void releaseChunk(List<Settle> chunk) {
         List<InFlightMessage> messages = chunk.stream().map(Settle::message).toList();
-        changeVisibility(messages.get(0).queue().url(), messages, 0);
+        changeVisibility(messages.get(0).queue().url(), messages, 0, true);
         chunk.forEach(this::done);
     }
 
@@ -286,7 +286,7 @@ final class MessageSettler implements AutoCloseable {
                     if (!running) {
                         return;
                     }
-                    changeVisibility(byQueue.getKey(), chunk, visibilitySeconds);
+                    changeVisibility(byQueue.getKey(), chunk, visibilitySeconds, false);
                 }
             }
         } catch (RuntimeException e) {
@@ -294,8 +294,8 @@ final class MessageSettler implements AutoCloseable {
         }
     }
 
-    /** ChangeMessageVisibilityBatch; with {@code seconds > 0} an extension, with 0 a release. */
-    private void changeVisibility(String queueUrl, List<InFlightMessage> chunk, int seconds) {
+    /** ChangeMessageVisibilityBatch: a release (the message is settled) or a heartbeat extension. */
+    private void changeVisibility(String queueUrl, List<InFlightMessage> chunk, int seconds, boolean release) {
         long sentAt = System.nanoTime();
         List<ChangeMessageVisibilityBatchRequestEntry> entries = new ArrayList<>(chunk.size());
         for (int i = 0; i < chunk.size(); i++) {
@@ -311,12 +311,12 @@ final class MessageSettler implements AutoCloseable {
         }
         response.successful().forEach(ok -> {
             InFlightMessage m = chunk.get(Integer.parseInt(ok.id()));
-            if (seconds > 0) {
-                m.visibleAgainAtNanos(sentAt + TimeUnit.SECONDS.toNanos(seconds));
-                metrics.visibilityExtensions.increment();
-            } else {
+            if (release) {
                 inFlight.remove(m);
                 metrics.released.increment();
+            } else {
+                m.visibleAgainAtNanos(sentAt + TimeUnit.SECONDS.toNanos(seconds));
+                metrics.visibilityExtensions.increment();
             }
         });
         // Failures here are messages deleted meanwhile or received again elsewhere; the next tick or the

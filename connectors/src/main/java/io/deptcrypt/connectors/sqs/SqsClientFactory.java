@@ -12,7 +12,10 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.SqsClientBuilder;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
 
@@ -84,22 +87,39 @@ final class SqsClientFactory implements AutoCloseable {
         return credentials;
     }
 
-    /**
-     * A new SQS client with its own connection pool of {@code maxConnections}. Closing it aborts its calls
-     * in progress (long polls included), which is how a stopping task stops its receivers promptly.
-     */
+    /** A new SQS client with its own connection pool of {@code maxConnections}, with the SDK's standard retries. */
     SqsClient newSqsClient(int maxConnections) {
+        return builder(httpClient(maxConnections)).build();
+    }
+
+    /**
+     * A client for long polls: {@link AbortableHttpClient#abortAll()} on the returned HTTP client cuts its calls
+     * in progress. It does not retry by itself; the receive loop backs off and retries.
+     */
+    SqsClient newReceiveClient(AbortableHttpClient http) {
+        return builder(http).overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())).build();
+    }
+
+    AbortableHttpClient newAbortableHttpClient(int maxConnections) {
+        return new AbortableHttpClient(httpClient(maxConnections));
+    }
+
+    private SdkHttpClient httpClient(int maxConnections) {
+        return Apache5HttpClient.builder()
+                .maxConnections(maxConnections)
+                .connectionTimeout(Duration.ofSeconds(10))
+                // a long poll holds the socket for up to 20 s
+                .socketTimeout(Duration.ofSeconds(config.waitTimeSeconds() + 30L))
+                .build();
+    }
+
+    private SqsClientBuilder builder(SdkHttpClient http) {
         var builder = SqsClient.builder()
                 .region(region)
                 .credentialsProvider(credentials)
-                .httpClient(Apache5HttpClient.builder()
-                        .maxConnections(maxConnections)
-                        .connectionTimeout(Duration.ofSeconds(10))
-                        // a long poll holds the socket for up to 20 s
-                        .socketTimeout(Duration.ofSeconds(config.waitTimeSeconds() + 30L))
-                        .build());
+                .httpClient(http);
         config.endpointUrl().ifPresent(builder::endpointOverride);
-        return builder.build();
+        return builder;
     }
 
     @Override

@@ -21,6 +21,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -40,7 +41,8 @@ public class SqsSourceTask extends SourceTask {
     private static final Logger log = LoggerFactory.getLogger(SqsSourceTask.class);
     /** How long poll() waits for a first message, so Connect can pause or stop the task in between. */
     private static final long POLL_WAIT_MS = 500;
-    private static final Duration STOP_RECEIVERS_TIMEOUT = Duration.ofSeconds(5);
+    /** How long a stopping task lets long polls end by themselves before cutting them. */
+    private static final Duration STOP_RECEIVERS_GRACE = Duration.ofSeconds(3);
     private static final Duration STOP_FLUSH_TIMEOUT = Duration.ofSeconds(10);
     private static final Set<String> FATAL_ERROR_CODES = Set.of(
             "AccessDenied", "AccessDeniedException", "InvalidClientTokenId", "SignatureDoesNotMatch",
@@ -52,6 +54,7 @@ public class SqsSourceTask extends SourceTask {
     private SqsRecordMapper mapper;
     private DroppedRecordAction droppedAction;
     private SqsClientFactory clients;
+    private AbortableHttpClient receiveHttp;
     private SqsClient receiveClient;
     private SqsClient settleClient;
     private MessageSettler settler;
@@ -60,6 +63,8 @@ public class SqsSourceTask extends SourceTask {
     private Semaphore bufferSpace;
     private ExecutorService receivers;
     private final CountDownLatch stopSignal = new CountDownLatch(1);
+    /** Receiver thread -> System.nanoTime() at which its ReceiveMessage call in progress started. */
+    private final Map<Thread, Long> activePolls = new ConcurrentHashMap<>();
     private volatile boolean stopping;
     private final AtomicReference<RuntimeException> fatal = new AtomicReference<>();
     private String taskName = "sqs-source";
@@ -85,7 +90,8 @@ public class SqsSourceTask extends SourceTask {
         int receiverCount = queues.size() * config.receivers();
         int settleCalls = Math.min(16, Math.max(2, receiverCount));
         clients = new SqsClientFactory(config);
-        receiveClient = clients.newSqsClient(receiverCount + 1);
+        receiveHttp = clients.newAbortableHttpClient(receiverCount + 1);
+        receiveClient = clients.newReceiveClient(receiveHttp);
         settleClient = clients.newSqsClient(settleCalls + 2);
         bufferSpace = new Semaphore(config.bufferMaxMessages());
         settler = new MessageSettler(settleClient, metrics, config.visibilityTimeout(), config.deleteMaxAttempts(),
@@ -131,7 +137,13 @@ public class SqsSourceTask extends SourceTask {
             int unused = max;
             try {
                 long sentAt = System.nanoTime();
-                List<Message> messages = receiveClient.receiveMessage(request).messages();
+                activePolls.put(Thread.currentThread(), sentAt);
+                List<Message> messages;
+                try {
+                    messages = receiveClient.receiveMessage(request).messages();
+                } finally {
+                    activePolls.remove(Thread.currentThread());
+                }
                 failures = 0;
                 for (Message m : messages) {
                     InFlightMessage inFlight = new InFlightMessage(queue, m, sentAt + visibilityNanos);
@@ -230,45 +242,73 @@ public class SqsSourceTask extends SourceTask {
         }
     }
 
+    /**
+     * Stops receiving, finishes the deletes Kafka already acknowledged, and makes every message that was never
+     * handed to Connect visible again. Messages handed to Connect but not acknowledged are left to their
+     * visibility timeout (they may have been written; releasing them at once would only invite a duplicate sooner).
+     */
     @Override
     public void stop() {
         stopping = true;
         stopSignal.countDown();
-        if (receivers != null) {
-            receivers.shutdownNow();
-        }
-        if (receiveClient != null) {
-            receiveClient.close(); // aborts long polls in progress
-        }
         try {
-            if (receivers != null && !receivers.awaitTermination(STOP_RECEIVERS_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                log.warn("SQS receivers of task {} did not stop within {}", taskName, STOP_RECEIVERS_TIMEOUT);
+            if (settler != null && !settler.flush(STOP_FLUSH_TIMEOUT)) {
+                log.warn("Task {} stopped with {} delete(s) unfinished; those messages will be received again",
+                        taskName, settler.outstanding());
             }
+            int releaseDelaySeconds = stopReceivers();
             if (settler != null) {
                 List<InFlightMessage> unproduced = new ArrayList<>();
                 buffer.drainTo(unproduced);
-                settler.releaseNow(unproduced);
-                if (!settler.flush(STOP_FLUSH_TIMEOUT)) {
-                    log.warn("Task {} stopped with {} delete(s) unfinished; those messages will be received again",
-                            taskName, settler.outstanding());
-                }
-                log.info("SQS source task {} stopped: released {} unproduced message(s); {} message(s) handed to Connect "
+                settler.releaseNow(unproduced, releaseDelaySeconds);
+                log.info("SQS source task {} stopped: released {} unproduced message(s){}; {} message(s) handed to Connect "
                         + "but not acknowledged become visible when their timeout runs out", taskName, unproduced.size(),
-                        settler.inFlightCount());
+                        releaseDelaySeconds > 0 ? " (visible in " + releaseDelaySeconds + " s)" : "", settler.inFlightCount());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            if (settler != null) {
-                settler.close();
-            }
-            if (settleClient != null) {
-                settleClient.close();
-            }
-            if (clients != null) {
-                clients.close();
-            }
+            closeQuietly(receiveClient);
+            closeQuietly(receiveHttp);
+            closeQuietly(settler);
+            closeQuietly(settleClient);
+            closeQuietly(clients);
             metrics.close();
+        }
+    }
+
+    /**
+     * Lets the long polls in progress end by themselves for a short grace period, then cuts the rest. Returns
+     * how many seconds released messages must stay hidden: a cut long poll lives on inside SQS until its wait
+     * time ends and would take any message that became visible before then.
+     */
+    private int stopReceivers() throws InterruptedException {
+        if (receivers == null) {
+            return 0;
+        }
+        receivers.shutdown();
+        long grace = Math.min(STOP_RECEIVERS_GRACE.toMillis(), TimeUnit.SECONDS.toMillis(config.waitTimeSeconds()) + 1_000);
+        if (receivers.awaitTermination(grace, TimeUnit.MILLISECONDS)) {
+            return 0;
+        }
+        long lastPollEnds = activePolls.values().stream().mapToLong(Long::longValue).max().orElse(System.nanoTime())
+                + TimeUnit.SECONDS.toNanos(config.waitTimeSeconds());
+        receiveHttp.abortAll();
+        receivers.shutdownNow();
+        if (!receivers.awaitTermination(STOP_RECEIVERS_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+            log.warn("SQS receivers of task {} did not stop", taskName);
+        }
+        return (int) Math.max(0, TimeUnit.NANOSECONDS.toSeconds(lastPollEnds - System.nanoTime()) + 1);
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (Exception e) {
+            log.debug("Error while closing {}: {}", c, e.toString());
         }
     }
 
