@@ -1,6 +1,7 @@
 package io.deptcrypt.consumers;
 
 import io.deptcrypt.crypto.KmsKeyringProvider;
+import io.deptcrypt.topology.CliLogging;
 import io.deptcrypt.topology.InvalidConfigException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -32,6 +33,7 @@ public final class ConsumerCli implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        CliLogging.applyDefaults();
         int code = run(args);
         // After a SIGTERM the JVM is already exiting (System.exit would block); exit explicitly only on failure.
         if (code != 0) {

@@ -11,11 +11,9 @@ import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 
 /**
@@ -27,8 +25,6 @@ public final class DepartmentConsumerApp implements AutoCloseable {
 
     /** Header on plaintext-topic records: the media type of the value. */
     public static final String CONTENT_TYPE_HEADER = "deptcrypt.content-type";
-    /** Large enough that waiting for KMS with the thread blocked does not get the member evicted. */
-    public static final int MAX_POLL_INTERVAL_MS = 15 * 60 * 1_000;
 
     private final StreamsLifecycle lifecycle;
     private final Opener opener;
@@ -72,20 +68,14 @@ public final class DepartmentConsumerApp implements AutoCloseable {
     }
 
     /**
-     * Kafka Streams properties: exactly-once v2 (reads only committed encryptor output and writes the plaintext and
-     * failure topics atomically with its offsets), tuned batching, then the config's passthrough settings.
+     * Kafka Streams properties: {@link StreamsLifecycle#defaultProperties} (exactly-once v2: reads only committed
+     * encryptor output and writes the plaintext and failure topics atomically with its offsets), then the config's
+     * passthrough settings.
      */
     public static Properties streamsProperties(DepartmentConsumerConfig cfg) {
-        Properties p = new Properties();
-        p.put(StreamsConfig.APPLICATION_ID_CONFIG, cfg.applicationId());
-        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, cfg.bootstrapServers());
-        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        Properties p = StreamsLifecycle.defaultProperties(cfg.applicationId(), cfg.bootstrapServers());
         // Even if processing.guarantee is overridden to at_least_once, never read aborted encryptor output.
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(256 * 1024));
-        p.put(ProducerConfig.LINGER_MS_CONFIG, "20");
-        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
-        p.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, Integer.toString(MAX_POLL_INTERVAL_MS));
         cfg.kafka().applyTo(p);
         return p;
     }
@@ -129,6 +119,11 @@ public final class DepartmentConsumerApp implements AutoCloseable {
 
     public KafkaStreams.State awaitTermination() throws InterruptedException {
         return lifecycle.awaitTermination();
+    }
+
+    /** As {@link #awaitTermination()}, giving up after {@code timeout}; returns the state reached. */
+    public KafkaStreams.State awaitTermination(Duration timeout) throws InterruptedException {
+        return lifecycle.awaitTermination(timeout);
     }
 
     /** Stops the streams (waits up to 30 s) and closes the sink. Idempotent. */

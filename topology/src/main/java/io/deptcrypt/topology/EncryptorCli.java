@@ -31,6 +31,7 @@ public final class EncryptorCli implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        CliLogging.applyDefaults();
         int code = run(args);
         // After a SIGTERM the JVM is already exiting (System.exit would block); exit explicitly only on failure.
         if (code != 0) {

@@ -61,6 +61,8 @@ public record KmsRetry(Duration initialBackoff, Duration maxBackoff) {
                 return result;
             } catch (KmsUnavailableException e) {
                 if (cancelled.getAsBoolean()) {
+                    // Returning would commit the record as done; failing leaves it uncommitted for the next start.
+                    LOG.warn("closing while KMS is unavailable: {} is left unprocessed and will be retried after a restart", what);
                     throw e;
                 }
                 if (attempt == 1 || attempt % 10 == 0) {
