@@ -34,13 +34,24 @@ final class AppConfigs {
 
     EncryptorConfig encryptor() {
         Path file = configDir.resolve("topology.properties");
+        return EncryptorConfig.of(encryptorProperties(), Files.isRegularFile(file) ? file + " (devstack)" : "devstack encryptor",
+                configDir, this::variable);
+    }
+
+    /**
+     * The encryptor's settings before {@code ${NAME}} references are resolved: what a separate encryptor process
+     * needs in its properties file, with the endpoints' variables in its environment.
+     */
+    Map<String, String> encryptorProperties() {
+        Path file = configDir.resolve("topology.properties");
         Map<String, String> p = Files.isRegularFile(file) ? read(file) : new LinkedHashMap<>(Map.of(
                 EncryptorConfig.BOOTSTRAP_SERVERS, "${KAFKA_BOOTSTRAP_SERVERS}",
                 "kms.endpoint", "${KMS_ENDPOINT}",
                 "aws.access.key.id", "${" + Governance.envName(governance.owner()) + "_AWS_ACCESS_KEY_ID}",
                 "aws.secret.access.key", "${" + Governance.envName(governance.owner()) + "_AWS_SECRET_ACCESS_KEY}"));
         local(p, "encryptor");
-        return EncryptorConfig.of(p, Files.isRegularFile(file) ? file + " (devstack)" : "devstack encryptor", configDir, this::variable);
+        p.putAll(cfg.encryptorSettings());
+        return p;
     }
 
     DepartmentConsumerConfig consumer(String application, String department) {
@@ -65,6 +76,7 @@ final class AppConfigs {
         }
         p.put(DepartmentConsumerConfig.SINK_STDOUT, "false"); // the stack hands its own sink
         local(p, application + "-" + department);
+        p.putAll(cfg.consumerSettings());
         return DepartmentConsumerConfig.of(p, fromFile ? file + " (devstack)" : "devstack " + application, configDir, this::variable);
     }
 

@@ -91,19 +91,24 @@ final class Demo {
         stack.generator().send(events, n -> console.progress(String.format("  generator: sent %d/%d events to SQS", n, events.size())));
         console.line("  generator: sent %d events to SQS (SendMessageBatch) in %s", events.size(), Console.seconds(elapsed(sendStart)));
 
-        boolean all;
+        boolean all = false;
+        Optional<String> broken = Optional.empty();
+        long deadline = System.nanoTime() + timeout.toNanos();
         try {
-            all = stack.deliveries().awaitDelivered(byId.keySet(), timeout, n -> console.progress(
-                    "  consumers: delivered " + n + "/" + events.size() + " " + perDepartment(stack, byId.keySet())));
+            while (!all && broken.isEmpty() && System.nanoTime() < deadline) {
+                all = stack.deliveries().awaitDelivered(byId.keySet(), Duration.ofSeconds(1), n -> console.progress(
+                        "  consumers: delivered " + n + "/" + events.size() + " " + perDepartment(stack, byId.keySet())));
+                broken = all ? Optional.empty() : stack.failure();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            all = false;
         }
         console.line("  consumers: delivered %d/%d %s after %s", stack.deliveries().deliveredOf(byId.keySet()), events.size(),
                 perDepartment(stack, byId.keySet()), Console.seconds(elapsed(sendStart)));
 
         List<String> problems = new ArrayList<>();
-        if (!all) {
+        broken.ifPresent(problems::add);
+        if (!all && broken.isEmpty()) {
             problems.add("not every event was delivered within " + timeout.toSeconds() + " s (--timeout)");
         }
         Map<String, List<DeliveryLog.Delivery>> delivered = stack.deliveries().byConsumer(g.departmentNames(), byId.keySet());

@@ -60,7 +60,7 @@ public final class Lifecycle implements AutoCloseable {
         T component;
         try {
             component = starter.start();
-        } catch (Exception e) {
+        } catch (Exception | LinkageError e) {
             synchronized (this) {
                 starting.remove(name);
             }

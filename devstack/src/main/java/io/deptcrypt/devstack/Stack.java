@@ -261,6 +261,15 @@ public final class Stack implements AutoCloseable {
         return encryptor;
     }
 
+    /**
+     * The encryptor's configuration as a properties map with {@code ${NAME}} references to {@link #endpoints()}'s
+     * variables: what {@code java -jar deptcrypt-topology.jar --config <file>} needs to join this stack (with the
+     * variables in its environment).
+     */
+    public Map<String, String> encryptorProperties() {
+        return appConfigs.encryptorProperties();
+    }
+
     // ----- department consumers
 
     private Consumer startConsumer(String application, String department) throws InterruptedException {
@@ -347,6 +356,32 @@ public final class Stack implements AutoCloseable {
         }
         consumers.values().forEach(c -> t.add(c.keyrings().kmsCalls()));
         return t.snapshot();
+    }
+
+    /**
+     * Why the stack cannot make progress, if an app stopped on its own (for example KMS denied the encryptor) or the
+     * SQS connector failed: waiting for deliveries is pointless then.
+     */
+    public java.util.Optional<String> failure() {
+        EncryptorApp enc = encryptor;
+        if (enc != null && enc.failure().isPresent()) {
+            return java.util.Optional.of("the encryptor stopped: " + EncryptorApp.describeFailure(enc.failure().get()));
+        }
+        for (Consumer c : consumers.values()) {
+            if (c.app().failure().isPresent()) {
+                return java.util.Optional.of("the " + c.department() + " consumer stopped: "
+                        + DepartmentConsumerApp.describeFailure(c.app().failure().get()));
+            }
+        }
+        try {
+            EmbeddedConnect.ConnectorStatus st = connect == null ? null : connect.status(CONNECTOR_NAME);
+            if (st != null && st.failed()) {
+                return java.util.Optional.of("the SQS source connector failed: " + st);
+            }
+        } catch (RuntimeException e) {
+            return java.util.Optional.of("the Connect worker does not answer: " + e.getMessage());
+        }
+        return java.util.Optional.empty();
     }
 
     /** localkms's own view of the calls (its audit log). */

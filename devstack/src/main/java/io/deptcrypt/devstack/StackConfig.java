@@ -1,6 +1,7 @@
 package io.deptcrypt.devstack;
 
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * How to run the stack. Ports 0 mean "any free port".
@@ -13,6 +14,8 @@ import java.nio.file.Path;
  * @param connectPort    the Connect worker's REST API
  * @param queueName      the SQS ingest queue
  * @param fresh          delete {@code stateDir} first instead of reusing it
+ * @param encryptorSettings extra encryptor settings (keys of {@code config/topology.properties}), applied last
+ * @param consumerSettings  extra settings for every department consumer (keys of {@code config/<app>.properties})
  */
 public record StackConfig(
         Path stateDir,
@@ -22,7 +25,9 @@ public record StackConfig(
         int kmsPort,
         int connectPort,
         String queueName,
-        boolean fresh) {
+        boolean fresh,
+        Map<String, String> encryptorSettings,
+        Map<String, String> consumerSettings) {
 
     public static final String DEFAULT_QUEUE = "deptcrypt-ingest";
 
@@ -31,6 +36,8 @@ public record StackConfig(
         checkPort("sqs", sqsPort);
         checkPort("kms", kmsPort);
         checkPort("connect", connectPort);
+        encryptorSettings = Map.copyOf(encryptorSettings);
+        consumerSettings = Map.copyOf(consumerSettings);
         if (queueName == null || !queueName.matches("[A-Za-z0-9_-]{1,80}")) {
             throw new IllegalArgumentException("queue name '" + queueName + "' must be 1-80 letters, digits, '-' or '_'");
         }
@@ -38,7 +45,17 @@ public record StackConfig(
 
     /** Defaults for a given state directory and governance file: free ports, the default queue, reuse state. */
     public static StackConfig defaults(Path stateDir, Path governanceFile) {
-        return new StackConfig(stateDir, governanceFile, 0, 0, 0, 0, DEFAULT_QUEUE, false);
+        return new StackConfig(stateDir, governanceFile, 0, 0, 0, 0, DEFAULT_QUEUE, false, Map.of(), Map.of());
+    }
+
+    /** A copy with these encryptor settings (e.g. {@code data.key.max.age.ms}). */
+    public StackConfig withEncryptorSettings(Map<String, String> settings) {
+        return new StackConfig(stateDir, governanceFile, kafkaPort, sqsPort, kmsPort, connectPort, queueName, fresh, settings, consumerSettings);
+    }
+
+    /** A copy with these settings for every department consumer (e.g. {@code opener.data.key.ttl.ms}). */
+    public StackConfig withConsumerSettings(Map<String, String> settings) {
+        return new StackConfig(stateDir, governanceFile, kafkaPort, sqsPort, kmsPort, connectPort, queueName, fresh, encryptorSettings, settings);
     }
 
     public Path kafkaDir() {

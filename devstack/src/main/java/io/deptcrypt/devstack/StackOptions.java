@@ -37,6 +37,6 @@ public final class StackOptions {
     String logLevel;
 
     StackConfig toConfig() {
-        return new StackConfig(stateDir, governance, kafkaPort, sqsPort, kmsPort, connectPort, queue, fresh);
+        return new StackConfig(stateDir, governance, kafkaPort, sqsPort, kmsPort, connectPort, queue, fresh, java.util.Map.of(), java.util.Map.of());
     }
 }

@@ -1,0 +1,222 @@
+package io.deptcrypt.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.deptcrypt.crypto.EnvelopeHeaders;
+import io.deptcrypt.crypto.EnvelopeSerde;
+import io.deptcrypt.crypto.KmsKeyringProvider;
+import io.deptcrypt.crypto.Opener;
+import io.deptcrypt.crypto.OpenerConfig;
+import io.deptcrypt.crypto.avro.Envelope;
+import io.deptcrypt.devstack.CrossRead;
+import io.deptcrypt.devstack.DeliveryLog;
+import io.deptcrypt.devstack.GeneratedEvent;
+import io.deptcrypt.devstack.Stack;
+import io.deptcrypt.devstack.TopicReader;
+import io.deptcrypt.governance.Governance;
+import io.deptcrypt.topology.DeadLetterHeaders;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.kms.KmsClient;
+
+/**
+ * The happy path and bad input on one whole stack: SQS → Connect → ingest → encryptor → shared topic → department
+ * consumers, with KMS (localkms) deciding who opens what.
+ */
+class DeliveryE2ETest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path state;
+    static Stack stack;
+
+    @BeforeAll
+    static void startStack() {
+        stack = E2e.start(E2e.config(state));
+    }
+
+    @AfterAll
+    static void stopStack() {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    void eventsSentToSqsAreOpenedByExactlyTheirDepartmentOnceAndACrossDepartmentReadIsDenied() throws Exception {
+        List<GeneratedEvent> events = stack.generator().generate(60);
+        E2e.send(stack, events);
+        E2e.awaitDelivered(stack, events);
+
+        E2e.assertExactlyOnceToItsDepartment(stack, events);
+        Map<String, GeneratedEvent> byId = new LinkedHashMap<>();
+        events.forEach(e -> byId.put(e.eventId(), e));
+        for (DeliveryLog.Delivery d : stack.deliveries().byConsumer(stack.governance().departmentNames(), byId.keySet())
+                .values().stream().flatMap(List::stream).toList()) {
+            // What the consumer opened is the event's data, byte for byte what was sent.
+            JsonNode sentData = JSON.readTree(byId.get(d.eventId()).body()).get("data");
+            assertThat(JSON.readTree(d.plaintext())).as("opened data of %s", d.eventId()).isEqualTo(sentData);
+        }
+        assertThat(E2e.sharedCountsById(stack, byId.keySet())).as("shared topic records per event id (read_committed)")
+                .hasSize(events.size()).allSatisfy((id, n) -> assertThat(n).as(id).isEqualTo(1L));
+
+        // Every department's record, tried with every other consumer's credentials: KMS says no.
+        List<ConsumerRecord<byte[], byte[]>> shared = TopicReader.readAll(stack.kafka().bootstrapServers(),
+                stack.governance().topics().shared(), Duration.ofSeconds(30));
+        Governance g = stack.governance();
+        int attempts = 0;
+        for (Governance.Department dept : g.departments()) {
+            ConsumerRecord<byte[], byte[]> rec = shared.stream()
+                    .filter(r -> EnvelopeHeaders.department(r.headers()).filter(dept.name()::equals).isPresent())
+                    .filter(r -> EnvelopeHeaders.eventId(r.headers()).filter(byId::containsKey).isPresent())
+                    .findFirst().orElseThrow();
+            Envelope env = EnvelopeSerde.fromBytes(rec.value());
+            assertThat(new String(rec.key(), StandardCharsets.UTF_8)).as("record key").isEqualTo(dept.name());
+            for (Governance.Department other : g.departments()) {
+                String app = other.readers().get(0);
+                CrossRead attempt = CrossRead.attempt(stack, app, env, g.topics().shared());
+                if (dept.readers().contains(app)) {
+                    assertThat(attempt.outcome()).as("%s opening its own %s record", app, dept.name()).isEqualTo(CrossRead.Outcome.OPENED);
+                } else {
+                    attempts++;
+                    assertThat(attempt.outcome()).as("%s opening a %s record: %s", app, dept.name(), attempt.message())
+                            .isEqualTo(CrossRead.Outcome.DENIED);
+                    assertThat(attempt.message()).contains("not authorized to perform: kms:Decrypt")
+                            .contains(g.application(app).role());
+                }
+            }
+        }
+        assertThat(attempts).as("cross-department attempts").isEqualTo(g.departments().size() * (g.departments().size() - 1));
+    }
+
+    @Test
+    void malformedSqsMessagesEndSealedInTheDeadLetterTopicWithTheirReasonAndHoldNothingUp() throws Exception {
+        Map<String, String> reasonByMarker = new LinkedHashMap<>();
+        Map<String, String> bodies = new LinkedHashMap<>();
+        malformed(bodies, reasonByMarker, "NOT_JSON", m -> "this is not json " + m);
+        malformed(bodies, reasonByMarker, "NOT_OBJECT", m -> "[\"finance\", \"" + m + "\"]");
+        malformed(bodies, reasonByMarker, "UNKNOWN_DEPARTMENT", m -> "{\"department\":\"marketing\",\"data\":{\"note\":\"" + m + "\"}}");
+        malformed(bodies, reasonByMarker, "MISSING_DEPARTMENT", m -> "{\"data\":{\"note\":\"" + m + "\"}}");
+        malformed(bodies, reasonByMarker, "EMPTY_DATA", m -> "{\"department\":\"finance\",\"data\":{},\"eventId\":\"" + m + "\"}");
+        malformed(bodies, reasonByMarker, "UNEXPECTED_FIELD", m -> "{\"department\":\"sales\",\"data\":{\"a\":1},\"extra\":\"" + m + "\"}");
+
+        // Good events before and after the bad ones: none of them may wait behind the bad ones.
+        List<GeneratedEvent> before = stack.generator().generate(15);
+        List<GeneratedEvent> after = stack.generator().generate(15);
+        List<String> all = new ArrayList<>();
+        before.forEach(e -> all.add(e.body()));
+        all.addAll(bodies.values());
+        after.forEach(e -> all.add(e.body()));
+        long start = System.currentTimeMillis() - 1_000;
+        stack.generator().sendBodies(all, n -> { });
+
+        List<GeneratedEvent> good = new ArrayList<>(before);
+        good.addAll(after);
+        E2e.awaitDelivered(stack, good);
+        E2e.assertExactlyOnceToItsDepartment(stack, good);
+
+        // The dead-letter records are sealed under the quarantine key: only its reader (the security auditor) opens them.
+        String auditor = stack.governance().quarantine().readers().get(0);
+        Map<String, String> reasonFound = new LinkedHashMap<>();
+        Map<String, ConsumerRecord<byte[], byte[]>> recordFound = new LinkedHashMap<>();
+        try (KmsClient kms = stack.kmsClientAs(auditor)) {
+            Opener opener = Opener.create(new KmsKeyringProvider(kms, stack.governance()), OpenerConfig.defaults());
+            E2e.await("all " + bodies.size() + " malformed messages in the dead-letter topic", Duration.ofSeconds(60), () -> {
+                for (ConsumerRecord<byte[], byte[]> r : TopicReader.readAll(stack.kafka().bootstrapServers(),
+                        stack.governance().topics().deadLetter(), Duration.ofSeconds(30))) {
+                    if (r.timestamp() < start) {
+                        continue;
+                    }
+                    String opened = new String(opener.open(EnvelopeSerde.fromBytes(r.value()), stack.governance().topics().deadLetter()),
+                            StandardCharsets.UTF_8);
+                    for (String marker : bodies.keySet()) {
+                        if (opened.contains(marker)) {
+                            assertThat(opened).as("the sealed dead-letter record holds the original message").isEqualTo(bodies.get(marker));
+                            reasonFound.put(marker, DeadLetterHeaders.get(r.headers(), DeadLetterHeaders.REASON).orElse("(no reason)"));
+                            recordFound.put(marker, r);
+                        }
+                    }
+                }
+                return reasonFound.keySet().containsAll(bodies.keySet());
+            });
+        }
+        assertThat(reasonFound).as("reason header per malformed message").isEqualTo(reasonByMarker);
+        for (Map.Entry<String, ConsumerRecord<byte[], byte[]>> e : recordFound.entrySet()) {
+            ConsumerRecord<byte[], byte[]> r = e.getValue();
+            assertThat(DeadLetterHeaders.get(r.headers(), DeadLetterHeaders.SOURCE_TOPIC)).contains(stack.governance().topics().ingest());
+            assertThat(DeadLetterHeaders.get(r.headers(), DeadLetterHeaders.MESSAGE)).isPresent();
+            assertThat(new String(r.value(), StandardCharsets.ISO_8859_1)).as("dead-letter value in clear").doesNotContain(e.getKey());
+            for (Header h : r.headers()) {
+                assertThat(new String(h.value(), StandardCharsets.ISO_8859_1)).as("header " + h.key()).doesNotContain(e.getKey());
+            }
+        }
+        // A department reader cannot open quarantined input either.
+        Envelope quarantined = EnvelopeSerde.fromBytes(recordFound.values().iterator().next().value());
+        String salesReader = stack.governance().department("sales").readers().get(0);
+        assertThat(CrossRead.attempt(stack, salesReader, quarantined, stack.governance().topics().deadLetter()).outcome())
+                .isEqualTo(CrossRead.Outcome.DENIED);
+    }
+
+    @Test
+    void noPlaintextOfAnyEventInTheBrokersSegmentFilesOfTheSharedAndDeadLetterTopics() throws Exception {
+        List<GeneratedEvent> events = stack.generator().generate(40);
+        Map<String, String> bad = new LinkedHashMap<>();
+        malformed(bad, new LinkedHashMap<>(), "NOT_JSON", m -> "broken " + m);
+        malformed(bad, new LinkedHashMap<>(), "UNKNOWN_DEPARTMENT", m -> "{\"department\":\"hr\",\"data\":\"" + m + "\"}");
+        List<String> bodies = new ArrayList<>(events.stream().map(GeneratedEvent::body).toList());
+        bodies.addAll(bad.values());
+        long deadLetterBefore = TopicReader.readAll(stack.kafka().bootstrapServers(), stack.governance().topics().deadLetter(),
+                Duration.ofSeconds(30)).size();
+        stack.generator().sendBodies(bodies, n -> { });
+        E2e.awaitDelivered(stack, events);
+        E2e.await("the malformed messages dead-lettered", Duration.ofSeconds(60), () -> TopicReader.readAll(
+                stack.kafka().bootstrapServers(), stack.governance().topics().deadLetter(), Duration.ofSeconds(30)).size()
+                >= deadLetterBefore + bad.size());
+
+        Set<String> markers = new HashSet<>(bad.keySet());
+        events.forEach(e -> markers.add(e.marker()));
+        Governance.Topics topics = stack.governance().topics();
+        Path data = stack.kafka().dataDir();
+
+        // The scan works: the ingest topic holds plaintext by design, so every marker is found there.
+        List<Path> ingest = E2e.partitionDirs(data, topics.ingest());
+        assertThat(ingest).isNotEmpty();
+        assertThat(PlaintextScan.find(ingest, markers).keySet()).as("markers found in the ingest topic's segments")
+                .containsExactlyInAnyOrderElementsOf(markers);
+
+        List<Path> sealed = new ArrayList<>(E2e.partitionDirs(data, topics.shared()));
+        sealed.addAll(E2e.partitionDirs(data, topics.deadLetter()));
+        assertThat(sealed).hasSize(topics.partitions() + 1);
+        assertThat(PlaintextScan.find(sealed, markers)).as("plaintext in the shared or dead-letter topic's files").isEmpty();
+
+        // Nor anywhere else the stack keeps state (other topics, Connect and Streams state, localkms, logs).
+        Map<String, TreeSet<Path>> elsewhere = PlaintextScan.find(List.of(state), markers);
+        elsewhere.values().forEach(files -> files.removeIf(f -> ingest.stream().anyMatch(f::startsWith)));
+        elsewhere.values().removeIf(TreeSet::isEmpty);
+        assertThat(elsewhere).as("plaintext outside the ingest topic").isEmpty();
+    }
+
+    private static void malformed(Map<String, String> bodies, Map<String, String> reasons, String reason,
+                                  java.util.function.Function<String, String> body) {
+        String marker = "DCMK" + java.util.UUID.randomUUID().toString().replace("-", "");
+        bodies.put(marker, body.apply(marker));
+        reasons.put(marker, reason);
+    }
+}
