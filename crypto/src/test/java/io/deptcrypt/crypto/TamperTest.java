@@ -238,4 +238,16 @@ class TamperTest {
         assertThatThrownBy(() -> reader.open(relabelled, TOPIC)).isInstanceOf(EnvelopeException.class);
         assertThatThrownBy(() -> reader.open(badKey, TOPIC)).isInstanceOf(EnvelopeException.class);
     }
+
+    @Test
+    void wrappedKeyOfAnotherAccountIsNeverSentToKms() {
+        Envelope e = seal(EnvelopeFormatId.AES_GCM_V1, "finance", "e-1");
+        Envelope foreign = onKey(k -> {
+            k.setKeyId(k.getKeyId().replace(":111122223333:", ":999999999999:"));
+            return k;
+        }).apply(copy(e));
+
+        assertThatThrownBy(() -> financeReader.open(foreign, TOPIC)).isInstanceOf(EnvelopeException.class);
+        assertThat(financeReader.kmsCalls().decrypt()).isZero();
+    }
 }
