@@ -89,7 +89,7 @@ public final class DepartmentConsumerApp implements AutoCloseable {
     /** Why the app stopped, in one paragraph (no plaintext). */
     public static String describeFailure(Throwable e) {
         return StreamsLifecycle.findCause(e, RecordOpenFailedException.class).map(Throwable::getMessage)
-                .orElseGet(() -> StreamsLifecycle.rootMessage(e));
+                .orElseGet(() -> StreamsLifecycle.explain(e));
     }
 
     public KafkaStreams streams() {

@@ -97,7 +97,7 @@ public final class EncryptorApp implements AutoCloseable {
                     + " must allow it kms:GenerateDataKey; nothing was skipped, fix the credentials or key policy and"
                     + " restart.";
         }
-        return StreamsLifecycle.rootMessage(e);
+        return StreamsLifecycle.explain(e);
     }
 
     public KafkaStreams streams() {

@@ -13,6 +13,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,7 +65,7 @@ public final class StreamsLifecycle implements AutoCloseable {
         }
         failure.compareAndSet(null, e);
         boolean appWide = appWideFailure.test(e);
-        LOG.error("deptcrypt {} stops {}: {}", name, appWide ? "(all instances)" : "(this instance)", rootMessage(e), e);
+        LOG.error("deptcrypt {} stops {}: {}", name, appWide ? "(all instances)" : "(this instance)", explain(e), e);
         return appWide ? StreamThreadExceptionResponse.SHUTDOWN_APPLICATION : StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
     }
 
@@ -124,7 +125,7 @@ public final class StreamsLifecycle implements AutoCloseable {
         }
         if (!s.isRunningOrRebalancing() && s != KafkaStreams.State.CREATED) {
             throw new IllegalStateException("deptcrypt " + name + " stopped before running (state " + s + ")"
-                    + failure().map(f -> ": " + rootMessage(f)).orElse(""));
+                    + failure().map(f -> ": " + explain(f)).orElse(""));
         }
         return false;
     }
@@ -183,10 +184,13 @@ public final class StreamsLifecycle implements AutoCloseable {
         return Optional.empty();
     }
 
-    /** The innermost message of a cause chain (deptcrypt exceptions never carry plaintext). */
-    public static String rootMessage(Throwable e) {
+    /**
+     * What went wrong, without Kafka Streams' wrappers: the class and message of the first exception in the chain
+     * that is not a {@code StreamsException} (the one the processor threw). deptcrypt messages never carry plaintext.
+     */
+    public static String explain(Throwable e) {
         Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
+        while (t instanceof StreamsException && t.getCause() != null && t.getCause() != t) {
             t = t.getCause();
         }
         return t.getClass().getSimpleName() + ": " + t.getMessage();
