@@ -85,7 +85,8 @@ public final class KmsHttpHandler implements HttpHandler {
                 throw new KmsException("UnknownOperationException", "Missing X-Amz-Target header (expected TrentService.<Operation>)");
             }
             if (!target.startsWith(TARGET_PREFIX) || !service.supports(operation)) {
-                throw new KmsException("UnknownOperationException", "Unknown operation " + target);
+                throw new KmsException("UnknownOperationException", "Unknown operation " + target + " (localkms implements "
+                        + new java.util.TreeSet<>(service.operationNames()) + ")");
             }
             KmsRequest request = new KmsRequest(parse(body));
             ObjectNode result = service.handle(operation, new Principal(key.application(), key.principalArn(), account), request, audit);
