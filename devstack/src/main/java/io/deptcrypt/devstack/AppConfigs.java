@@ -80,6 +80,27 @@ final class AppConfigs {
         return DepartmentConsumerConfig.of(p, fromFile ? file + " (devstack)" : "devstack " + application, configDir, this::variable);
     }
 
+    /**
+     * The SQS source connector's config for Connect's REST API: {@code config/connect-sqs-source.properties} (the
+     * standalone-worker file) pointed at this stack's queue, ElasticMQ and ingest topic.
+     */
+    Map<String, String> connector(String connectorClass, String queueUrl, String sqsEndpoint, String region) {
+        Path file = configDir.resolve("connect-sqs-source.properties");
+        Map<String, String> c = Files.isRegularFile(file) ? read(file) : new LinkedHashMap<>(Map.of(
+                "tasks.max", "1",
+                // ElasticMQ does not check credentials; in AWS the connector runs with the sqs-connector role.
+                "sqs.credentials.provider", "static",
+                "sqs.access.key.id", "local",
+                "sqs.secret.access.key", "local"));
+        c.remove("name"); // the REST path names it
+        c.put("connector.class", connectorClass);
+        c.put("sqs.queue.urls", queueUrl);
+        c.put("sqs.endpoint.url", sqsEndpoint);
+        c.put("sqs.region", region);
+        c.put("topic", governance.topics().ingest());
+        return c;
+    }
+
     /** What a local stack changes: its own governance file and state dir, quick recovery after an outage or restart. */
     private void local(Map<String, String> p, String stateName) {
         p.put("governance.file", cfg.governanceFile().toAbsolutePath().toString());

@@ -93,8 +93,14 @@ public final class DeptcryptCommand implements Runnable {
             });
             console.line("  (secret keys are in the file only)");
             console.line("");
-            console.line("try:  source %s && aws sqs send-message --endpoint-url \"$SQS_ENDPOINT\" --queue-url \"$SQS_QUEUE_URL\" "
-                    + "--message-body '{\"department\":\"finance\",\"data\":{\"amount\":1}}'", cfg.endpointsFile());
+            console.line("try (AWS CLI, kcat):");
+            console.line("  source %s", cfg.endpointsFile());
+            console.line("  AWS_ACCESS_KEY_ID=any AWS_SECRET_ACCESS_KEY=any aws sqs send-message --endpoint-url \"$SQS_ENDPOINT\" "
+                    + "--queue-url \"$SQS_QUEUE_URL\" --message-body '{\"department\":\"finance\",\"data\":{\"amount\":1}}'");
+            console.line("  kcat -b \"$KAFKA_BOOTSTRAP_SERVERS\" -C -t \"$SHARED_TOPIC\" -X isolation.level=read_committed -f '%k %h %S bytes\\n'");
+            console.line("  AWS_ACCESS_KEY_ID=$SALES_CONSUMER_AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY=$SALES_CONSUMER_AWS_SECRET_ACCESS_KEY "
+                    + "aws kms list-aliases --endpoint-url \"$KMS_ENDPOINT\"");
+            console.line("each decrypted event is printed below as it arrives.");
             console.line("Ctrl-C stops the stack; the next start reuses %s", cfg.stateDir());
             stopped.await();
             return 0;

@@ -57,6 +57,7 @@ public record Endpoints(
         v.put("KMS_ENDPOINT", kmsEndpoint);
         v.put("CONNECT_REST_URL", connectRestUrl);
         v.put("AWS_REGION", region);
+        v.put("AWS_DEFAULT_REGION", region); // AWS CLI v1 and older SDKs read only this one
         v.put("INGEST_TOPIC", topics.ingest());
         v.put("SHARED_TOPIC", topics.shared());
         v.put("DLQ_TOPIC", topics.deadLetter());

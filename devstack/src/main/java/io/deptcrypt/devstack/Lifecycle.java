@@ -29,12 +29,15 @@ public final class Lifecycle implements AutoCloseable {
     /** How long one component took to become ready. */
     public record Started(String name, Duration took, String readiness) {}
 
-    private record Running(String name, Runnable stop) {}
+    /** {@code group}: components started together are stopped together. */
+    private record Running(String name, Runnable stop, int group) {}
 
     private final Console console;
     private final Deque<Running> running = new ArrayDeque<>();
     private final List<Started> started = new ArrayList<>();
     private final java.util.Set<String> starting = new java.util.LinkedHashSet<>();
+    private final ThreadLocal<Integer> startGroup = new ThreadLocal<>();
+    private int groups;
     private final long createdNanos = System.nanoTime();
     private boolean closed;
 
@@ -71,13 +74,14 @@ public final class Lifecycle implements AutoCloseable {
         String ready = readiness.apply(component);
         synchronized (this) {
             starting.remove(name);
+            Integer group = startGroup.get();
             running.push(new Running(name, () -> {
                 try {
                     stopper.stop(component);
                 } catch (Exception e) {
                     throw new StackException(name + " failed to stop cleanly: " + e.getMessage(), e);
                 }
-            }));
+            }, group != null ? group : ++groups));
             started.add(new Started(name, took, ready));
             console.line(String.format("  ready    %-22s %8s   %s", name, Console.seconds(took), ready == null ? "" : ready));
             if (!starting.isEmpty()) {
@@ -92,9 +96,16 @@ public final class Lifecycle implements AutoCloseable {
      * (so nothing is left half-started) and the first failure is thrown; the caller closes the lifecycle.
      */
     public void startTogether(Runnable... starts) {
+        int group;
+        synchronized (this) {
+            group = ++groups;
+        }
         List<java.util.concurrent.CompletableFuture<Void>> futures = new ArrayList<>();
         for (Runnable r : starts) {
-            futures.add(java.util.concurrent.CompletableFuture.runAsync(r, runnable -> {
+            futures.add(java.util.concurrent.CompletableFuture.runAsync(() -> {
+                startGroup.set(group);
+                r.run();
+            }, runnable -> {
                 Thread t = new Thread(runnable, "deptcrypt-start");
                 t.setDaemon(true);
                 t.start();
@@ -125,19 +136,42 @@ public final class Lifecycle implements AutoCloseable {
         return Duration.ofNanos(System.nanoTime() - createdNanos);
     }
 
-    /** Stops everything started, newest first; a component failing to stop does not stop the others. Idempotent. */
+    /**
+     * Stops everything started, newest first (components started together are stopped together); a component failing
+     * to stop does not stop the others. Idempotent.
+     */
     @Override
     public synchronized void close() {
         closed = true;
         while (!running.isEmpty()) {
-            Running r = running.pop();
-            long t0 = System.nanoTime();
-            try {
-                r.stop.run();
-                console.line("  stopped  %-22s %8s", r.name, Console.seconds(Duration.ofNanos(System.nanoTime() - t0)));
-            } catch (RuntimeException e) {
-                console.line("  stop failed %-19s %s", r.name, e.getMessage());
+            int group = running.peek().group();
+            List<Running> together = new ArrayList<>();
+            while (!running.isEmpty() && running.peek().group() == group) {
+                together.add(running.pop());
             }
+            List<Thread> threads = new ArrayList<>();
+            for (Running r : together) {
+                Thread t = new Thread(() -> stop(r), "deptcrypt-stop");
+                t.start();
+                threads.add(t);
+            }
+            for (Thread t : threads) {
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
+
+    private void stop(Running r) {
+        long t0 = System.nanoTime();
+        try {
+            r.stop.run();
+            console.line("  stopped  %-22s %8s", r.name, Console.seconds(Duration.ofNanos(System.nanoTime() - t0)));
+        } catch (RuntimeException e) {
+            console.line("  stop failed %-19s %s", r.name, e.getMessage());
         }
     }
 }

@@ -55,6 +55,8 @@ public final class Stack implements AutoCloseable {
     /** A department consumer and the KMS client it owns. */
     public record Consumer(String department, String application, DepartmentConsumerApp app, KmsKeyringProvider keyrings, KmsClient kms) {}
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Stack.class);
+
     private final StackConfig cfg;
     private final Governance governance;
     private final Lifecycle lifecycle;
@@ -183,23 +185,16 @@ public final class Stack implements AutoCloseable {
      * (reusing the Connect topics) would otherwise try until the new config replaces it.
      */
     private void deleteConnector() {
-        connect.deleteConnector(CONNECTOR_NAME);
+        try {
+            connect.deleteConnector(CONNECTOR_NAME);
+        } catch (RuntimeException e) {
+            // On Ctrl-C the worker's own shutdown hook may have stopped it already; the next start replaces the config.
+            LOG.debug("connector {} not deleted: {}", CONNECTOR_NAME, e.getMessage());
+        }
     }
 
     private Map<String, String> connectorConfig() {
-        Map<String, String> c = new LinkedHashMap<>();
-        c.put("connector.class", CONNECTOR_CLASS);
-        c.put("tasks.max", "1");
-        c.put("sqs.queue.urls", queueUrl);
-        c.put("topic", governance.topics().ingest());
-        c.put("sqs.region", EmbeddedSqs.REGION.id());
-        c.put("sqs.endpoint.url", sqs.endpoint().toString());
-        // ElasticMQ does not check credentials; in AWS the connector runs with the sqs-connector role.
-        c.put("sqs.credentials.provider", "static");
-        c.put("sqs.access.key.id", "local");
-        c.put("sqs.secret.access.key", "local");
-        c.put("sqs.wait.time.seconds", "2");
-        return c;
+        return appConfigs.connector(CONNECTOR_CLASS, queueUrl, sqs.endpoint().toString(), EmbeddedSqs.REGION.id());
     }
 
     private Endpoints endpoints(String connectUrl) {
