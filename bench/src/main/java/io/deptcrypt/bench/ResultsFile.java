@@ -1,0 +1,152 @@
+package io.deptcrypt.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.deptcrypt.bench.micro.MicroResult;
+import io.deptcrypt.bench.pipeline.PipelineResult;
+import io.deptcrypt.bench.pipeline.PipelineResult.Latency;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code bench/results/latest.json}: the headline numbers at the top level (snake_case, numeric), the machine, and
+ * each suite's details. Running one suite alone replaces only that suite's section and headline fields.
+ */
+public final class ResultsFile {
+
+    /** Targets from the issue: encryptor and consumer within 10% of plaintext, 200x the seed, <= 1 GenerateDataKey per department per lifetime. */
+    static final double TARGET_RATIO = 0.90;
+    static final double TARGET_SPEEDUP = 200;
+    static final double TARGET_GDK_PER_LIFETIME = 1.0;
+
+    static final ObjectMapper JSON = new ObjectMapper()
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final Path file;
+    private final ObjectNode root;
+
+    private ResultsFile(Path file, ObjectNode root) {
+        this.file = file;
+        this.root = root;
+    }
+
+    /** Reads {@code file} if it exists (to keep the section a partial run does not replace), else starts empty. */
+    public static ResultsFile open(Path file) {
+        ObjectNode root = JSON.createObjectNode();
+        if (Files.isRegularFile(file)) {
+            try {
+                JsonNode existing = JSON.readTree(file.toFile());
+                if (existing instanceof ObjectNode o) {
+                    root = o;
+                }
+            } catch (IOException e) {
+                System.err.println("warning: ignoring unreadable " + file + ": " + e.getMessage());
+            }
+        }
+        return new ResultsFile(file, root);
+    }
+
+    public JsonNode json() {
+        return root;
+    }
+
+    void machine(MachineDescription m) {
+        root.set("machine", JSON.valueToTree(m));
+    }
+
+    void run(BenchSettings s, boolean micro, boolean pipeline) {
+        root.put("generated_at", Instant.now().toString());
+        root.put("mode", s.quick() ? "quick" : "full");
+        root.put("command", micro && pipeline ? s.command() : s.command(micro ? "micro" : "pipeline"));
+        ObjectNode targets = root.putObject("targets");
+        targets.put("encryptor_vs_plaintext_ratio_min", TARGET_RATIO);
+        targets.put("consumer_vs_plaintext_ratio_min", TARGET_RATIO);
+        targets.put("speedup_vs_seed_min", TARGET_SPEEDUP);
+        targets.put("kms_generate_data_key_per_department_per_lifetime_max", TARGET_GDK_PER_LIFETIME);
+    }
+
+    void micro(List<MicroResult> results) {
+        ArrayNode arr = root.putArray("micro");
+        for (MicroResult r : results) {
+            ObjectNode o = arr.addObject();
+            o.put("variant", r.variant());
+            o.put("operation", r.operation());
+            o.put("size_bytes", r.sizeBytes());
+            o.put("ops_per_s", round(r.opsPerSecond(), 1));
+            if (Double.isNaN(r.error())) {
+                o.putNull("error_ops_per_s");
+            } else {
+                o.put("error_ops_per_s", round(r.error(), 1));
+            }
+            o.put("us_per_op", round(r.microsPerOp(), 3));
+            o.put("mb_per_s", round(r.megabytesPerSecond(), 2));
+        }
+        root.put("micro_measured_at", Instant.now().toString());
+    }
+
+    void pipeline(PipelineResult p) {
+        root.set("pipeline", JSON.valueToTree(p));
+        root.put("pipeline_measured_at", Instant.now().toString());
+        root.put("encryptor_vs_plaintext_ratio", round(p.encryptor().ratio(), 3));
+        root.put("consumer_vs_plaintext_ratio", round(p.consumer().ratio(), 3));
+        root.put("consumer_vs_plaintext_topic_ratio", round(p.consumerVsPlaintextTopic().ratio(), 3));
+        root.put("speedup_vs_seed", round(p.speedupVsSeed(), 1));
+        root.put("kms_generate_data_key_per_100k", round(p.kms().generateDataKeyPer100k(), 2));
+        root.put("kms_generate_data_key_per_department_per_lifetime", round(p.kms().generateDataKeyPerDepartmentPerLifetime(), 3));
+        root.put("kms_decrypt_per_100k", round(p.kms().decryptPer100k(), 2));
+        Latency enc = p.latency().stream().filter(l -> l.path().equals("encrypted")).findFirst().orElseThrow();
+        root.put("p50_latency_ms", round(enc.p50Millis(), 1));
+        root.put("p99_latency_ms", round(enc.p99Millis(), 1));
+        root.put("encryptor_events_per_s", Math.round(p.encryptor().candidate().medianEventsPerSecond()));
+        root.put("plaintext_events_per_s", Math.round(p.encryptor().baseline().medianEventsPerSecond()));
+        ObjectNode met = root.putObject("targets_met");
+        met.put("encryptor_vs_plaintext_ratio", p.encryptor().ratio() >= TARGET_RATIO);
+        met.put("consumer_vs_plaintext_ratio", p.consumer().ratio() >= TARGET_RATIO);
+        met.put("speedup_vs_seed", p.speedupVsSeed() >= TARGET_SPEEDUP);
+        met.put("kms_generate_data_key_per_department_per_lifetime",
+                p.kms().generateDataKeyPerDepartmentPerLifetime() <= TARGET_GDK_PER_LIFETIME);
+    }
+
+    void write() {
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            JSON.writeValue(tmp.toFile(), root);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    /** The headline numbers, for the terminal. */
+    String summary() {
+        StringBuilder b = new StringBuilder("deptcrypt bench (" + root.path("mode").asText() + ")\n");
+        for (String f : List.of("encryptor_vs_plaintext_ratio", "consumer_vs_plaintext_ratio", "consumer_vs_plaintext_topic_ratio", "speedup_vs_seed",
+                "kms_generate_data_key_per_100k", "kms_generate_data_key_per_department_per_lifetime",
+                "p50_latency_ms", "p99_latency_ms", "encryptor_events_per_s", "plaintext_events_per_s")) {
+            if (root.has(f)) {
+                b.append(String.format(Locale.ROOT, "  %-52s %s%n", f, root.get(f).asText()));
+            }
+        }
+        return b.toString();
+    }
+
+    static double round(double v, int digits) {
+        if (Double.isNaN(v) || Double.isInfinite(v)) {
+            return v;
+        }
+        double f = Math.pow(10, digits);
+        return Math.round(v * f) / f;
+    }
+}

@@ -1,0 +1,102 @@
+package io.deptcrypt.bench.pipeline;
+
+import io.deptcrypt.bench.SeedWay;
+import io.deptcrypt.consumers.DepartmentConsumerApp;
+import io.deptcrypt.consumers.DepartmentConsumerConfig;
+import io.deptcrypt.consumers.FailureAction;
+import io.deptcrypt.crypto.KmsCallCounts;
+import io.deptcrypt.crypto.KmsKeyringProvider;
+import io.deptcrypt.crypto.OpenerConfig;
+import io.deptcrypt.crypto.SealerConfig;
+import io.deptcrypt.governance.Governance;
+import io.deptcrypt.topology.EncryptorApp;
+import io.deptcrypt.topology.EncryptorConfig;
+import io.deptcrypt.topology.KafkaOverrides;
+import io.deptcrypt.topology.KmsRetry;
+import io.deptcrypt.topology.StreamsLifecycle;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+import org.apache.kafka.streams.Topology;
+import software.amazon.awssdk.services.kms.KmsClient;
+
+/** Starts each kind of app of the benchmark against the bench stack, with the common Streams settings. */
+final class BenchApps {
+
+    private final BenchStack stack;
+
+    BenchApps(BenchStack stack) {
+        this.stack = stack;
+    }
+
+    /** An app plus the KMS calls it made (read after close). */
+    record Measured(RunningApp app, java.util.function.Supplier<KmsCallCounts> kmsCalls) {}
+
+    /** The real encryptor topology, as the owner application, with its own KMS client and empty data-key cache. */
+    Measured encryptor(Governance g, String applicationId) {
+        KmsClient kms = stack.kmsClient(g.owner());
+        KmsKeyringProvider keyrings = new KmsKeyringProvider(kms, g);
+        EncryptorConfig cfg = new EncryptorConfig("bench", g, applicationId, stack.bootstrap(), stack.kmsSettings(g.owner()),
+                EncryptorConfig.DEFAULT_MAX_EVENT_BYTES, SealerConfig.defaults(), KmsRetry.defaults(), overrides());
+        EncryptorApp app = EncryptorApp.start(cfg, keyrings);
+        return new Measured(RunningApp.of(() -> app.counters().sealed(), app::failure, app::awaitRunning, () -> {
+            app.close();
+            kms.close();
+        }), keyrings::kmsCalls);
+    }
+
+    /** The passthrough baseline: same parse, validation and keying, the event in clear. */
+    RunningApp plaintext(Governance g, String applicationId) {
+        LongAdder processed = new LongAdder();
+        return streams("plaintext passthrough", RouteTopology.plaintext(g, processed), applicationId, processed, () -> {});
+    }
+
+    /** The seed's way in the same shape: an ESDK client, a signature and a GenerateDataKey per event. */
+    RunningApp seed(Governance g, String applicationId) {
+        KmsClient kms = stack.kmsClient(g.owner());
+        Map<String, SeedWay> byDepartment = new HashMap<>();
+        for (Governance.Department d : g.departments()) {
+            byDepartment.put(d.name(), new SeedWay(kms, stack.keyArn(d.name())));
+        }
+        LongAdder processed = new LongAdder();
+        Topology t = RouteTopology.build(g, (event, eventId) ->
+                byDepartment.get(event.department()).seal(event.department(), event.plaintext()), processed);
+        return streams("seed's way", t, applicationId, processed, kms::close);
+    }
+
+    /** The department consumer, as {@code application} (a reader of {@code department}), with a counting sink. */
+    Measured departmentConsumer(Governance g, String application, String department, String applicationId, Delivery delivery) {
+        KmsClient kms = stack.kmsClient(application);
+        KmsKeyringProvider keyrings = new KmsKeyringProvider(kms, g);
+        DepartmentConsumerConfig cfg = new DepartmentConsumerConfig("bench", g, application, department, applicationId,
+                stack.bootstrap(), stack.kmsSettings(application), OpenerConfig.defaults(), KmsRetry.defaults(), false,
+                Optional.empty(), FailureAction.FAIL, Optional.empty(), overrides());
+        DepartmentConsumerApp app = DepartmentConsumerApp.start(cfg, keyrings,
+                event -> delivery.delivered(event.timestamp(), event.plaintext().length));
+        return new Measured(RunningApp.of(() -> app.counters().opened() + app.counters().ignored(), app::failure, app::awaitRunning, () -> {
+            app.close();
+            kms.close();
+        }), keyrings::kmsCalls);
+    }
+
+    /** The plain reader of the same topic: same filter, nothing opened. */
+    RunningApp plainConsumer(String topic, String department, String applicationId, Delivery delivery) {
+        LongAdder seen = new LongAdder();
+        return streams("plain consumer", PlainConsumerTopology.build(topic, department, delivery, seen), applicationId, seen, () -> {});
+    }
+
+    private RunningApp streams(String name, Topology t, String applicationId, LongAdder progress, Runnable afterClose) {
+        AtomicBoolean closing = new AtomicBoolean();
+        StreamsLifecycle lifecycle = new StreamsLifecycle("bench " + name, t,
+                StreamsSettings.properties(applicationId, stack.bootstrap(), stack.streamsCommon()), closing, e -> false);
+        lifecycle.closeAfterwards(afterClose::run);
+        lifecycle.start();
+        return RunningApp.of(progress::sum, lifecycle::failure, lifecycle::awaitRunning, lifecycle::close);
+    }
+
+    private KafkaOverrides overrides() {
+        return new KafkaOverrides(stack.streamsCommon(), Map.of(), Map.of());
+    }
+}

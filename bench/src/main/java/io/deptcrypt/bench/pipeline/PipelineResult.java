@@ -1,0 +1,64 @@
+package io.deptcrypt.bench.pipeline;
+
+import java.util.List;
+
+/**
+ * Everything the pipeline benchmark measured. Throughput pairs were run alternately in the same JVM against the same
+ * broker and pre-loaded events; ratios are medians of the per-round ratios.
+ *
+ * @param events         1 KB events pre-loaded for the pairs
+ * @param eventBytes     mean size of one ingest value (JSON around a 1 KB body)
+ * @param rounds         rounds per pair
+ * @param encryptor      plaintext passthrough vs the encryptor topology
+ * @param consumer       plain consumer vs the decrypting department consumer, both over the encrypted shared topic
+ * @param consumerVsPlaintextTopic the decrypting consumer vs a plain consumer of the passthrough's plaintext topic
+ * @param seed           the seed's way in the same topology
+ * @param speedupVsSeed  encryptor events/s (median) over the seed's events/s
+ * @param kms            KMS calls made by the encryptor and the consumer during the pairs
+ * @param latency        end-to-end latency at a fixed offered load, encrypted and plaintext
+ * @param settings       the Streams/producer settings both sides of every pair used
+ */
+public record PipelineResult(
+        int events,
+        int eventBytes,
+        int rounds,
+        Pair encryptor,
+        Pair consumer,
+        Pair consumerVsPlaintextTopic,
+        Seed seed,
+        double speedupVsSeed,
+        Kms kms,
+        List<Latency> latency,
+        java.util.Map<String, String> settings) {
+
+    /** One side of a pair over all rounds. */
+    public record Side(String name, List<Double> roundEventsPerSecond, double medianEventsPerSecond, double medianMegabytesPerSecond) {}
+
+    /** Two sides measured alternately; {@code ratio} = median of candidate/baseline per round. */
+    public record Pair(String description, Side baseline, Side candidate, List<Double> roundRatios, double ratio) {}
+
+    /** The seed's way: events, elapsed, rate and the KMS calls it made. */
+    public record Seed(int events, double seconds, double eventsPerSecond, long kmsGenerateDataKey) {}
+
+    /**
+     * KMS calls counted by localkms's audit log (by principal) during the pairs.
+     *
+     * @param eventsSealed               events the encryptor sealed across all rounds
+     * @param encryptorInstances         encryptor app instances started (each starts with an empty data-key cache)
+     * @param generateDataKey            GenerateDataKey calls by the encryptor
+     * @param generateDataKeyPer100k     per 100,000 events sealed
+     * @param dataKeyLifetimes           lifetimes the run needed at least: per instance and department, ceil(records / max records per key)
+     * @param generateDataKeyPerDepartmentPerLifetime generateDataKey / dataKeyLifetimes (target <= 1)
+     * @param consumerEventsOpened       events the decrypting consumer opened across all rounds
+     * @param consumerDecrypt            Decrypt calls by the consumer
+     * @param decryptPer100k             per 100,000 events opened
+     * @param source                     where the counts come from
+     */
+    public record Kms(long eventsSealed, int encryptorInstances, long generateDataKey, double generateDataKeyPer100k,
+                      long dataKeyLifetimes, double generateDataKeyPerDepartmentPerLifetime,
+                      long consumerEventsOpened, long consumerDecrypt, double decryptPer100k, String source) {}
+
+    /** End-to-end latency, produce timestamp to consumer delivery (SQS excluded), at a fixed offered load. */
+    public record Latency(String path, int offeredEventsPerSecond, int seconds, long delivered, long measured,
+                          double p50Millis, double p99Millis, double maxMillis) {}
+}

@@ -1,0 +1,32 @@
+package io.deptcrypt.bench.pipeline;
+
+import io.deptcrypt.governance.Governance;
+import io.deptcrypt.topology.EncryptorConfig;
+import io.deptcrypt.topology.IngestParser;
+import java.util.concurrent.atomic.LongAdder;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.Topology;
+
+/** The encryptor's shape (ingest → validate → key by department → shared, or dead-letter) with a pluggable value. */
+final class RouteTopology {
+
+    private RouteTopology() {}
+
+    static Topology build(Governance g, RouteProcessor.Protect protect, LongAdder processed) {
+        Governance.Topics topics = g.topics();
+        IngestParser parser = new IngestParser(g.departmentNames(), EncryptorConfig.DEFAULT_MAX_EVENT_BYTES);
+        Topology t = new Topology();
+        t.addSource("ingest-topic", new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.ingest());
+        t.addProcessor("route", () -> new RouteProcessor(parser, protect, processed), "ingest-topic");
+        t.addSink(RouteProcessor.SHARED_SINK, topics.shared(), new StringSerializer(), new ByteArraySerializer(), "route");
+        t.addSink(RouteProcessor.DEAD_LETTER_SINK, topics.deadLetter(), new StringSerializer(), new ByteArraySerializer(), "route");
+        return t;
+    }
+
+    /** The baseline: the event's plaintext, in clear. */
+    static Topology plaintext(Governance g, LongAdder processed) {
+        return build(g, (event, eventId) -> event.plaintext(), processed);
+    }
+}
