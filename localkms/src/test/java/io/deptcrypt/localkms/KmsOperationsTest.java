@@ -69,7 +69,7 @@ class KmsOperationsTest {
 
     @Test
     void createKeyAndDescribeInAllFourKeyIdForms() {
-        CreateKeyResponse created = admin.createKey(r -> r.description("ops test").tags(t -> t.tagKey("team").tagValue("x")));
+        CreateKeyResponse created = admin.createKey(r -> r.description("ops test").tags(software.amazon.awssdk.services.kms.model.Tag.builder().tagKey("team").tagValue("x").build()));
         String keyId = created.keyMetadata().keyId();
         String arn = created.keyMetadata().arn();
         assertThat(arn).isEqualTo("arn:aws:kms:us-east-1:111122223333:key/" + keyId);

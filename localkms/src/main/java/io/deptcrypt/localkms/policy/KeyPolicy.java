@@ -145,8 +145,7 @@ public final class KeyPolicy {
             }
             anyPrincipal = true;
         } else if (principal.isObject()) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = principal.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : principal.properties()) {
                 List<String> entries = strings(e.getValue(), where + ".Principal." + e.getKey());
                 if (e.getKey().equals("AWS")) {
                     for (String p : entries) {
@@ -187,13 +186,11 @@ public final class KeyPolicy {
             if (!conditionNode.isObject()) {
                 throw new MalformedPolicyException(where + ".Condition must be an object");
             }
-            for (Iterator<Map.Entry<String, JsonNode>> ops = conditionNode.fields(); ops.hasNext(); ) {
-                Map.Entry<String, JsonNode> op = ops.next();
+            for (Map.Entry<String, JsonNode> op : conditionNode.properties()) {
                 if (!op.getValue().isObject()) {
                     throw new MalformedPolicyException(where + ".Condition." + op.getKey() + " must be an object of condition keys");
                 }
-                for (Iterator<Map.Entry<String, JsonNode>> keys = op.getValue().fields(); keys.hasNext(); ) {
-                    Map.Entry<String, JsonNode> key = keys.next();
+                for (Map.Entry<String, JsonNode> key : op.getValue().properties()) {
                     conditions.add(Condition.of(op.getKey(), key.getKey(),
                             strings(key.getValue(), where + ".Condition." + op.getKey() + "." + key.getKey())));
                 }

@@ -3,7 +3,6 @@ package io.deptcrypt.localkms.service;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -89,8 +88,7 @@ public final class KmsRequest {
             throw wrongType(name, "a map of strings", n);
         }
         Map<String, String> out = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : n.properties()) {
             if (!e.getValue().isTextual()) {
                 throw wrongType(name + "." + e.getKey(), "a string", e.getValue());
             }

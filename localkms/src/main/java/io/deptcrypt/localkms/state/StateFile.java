@@ -15,7 +15,6 @@ import io.deptcrypt.localkms.policy.MalformedPolicyException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -361,8 +360,7 @@ public final class StateFile {
                 throw corrupt(source, prefix + field + ": expected an object of strings");
             }
             Map<String, String> out = new LinkedHashMap<>();
-            for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : n.properties()) {
                 if (!e.getValue().isTextual()) {
                     throw corrupt(source, prefix + field + "." + e.getKey() + ": expected a string");
                 }
