@@ -80,8 +80,12 @@ public final class EmbeddedKafka implements AutoCloseable {
         try {
             server.startup(); // returns once the broker is unfenced and listening
         } catch (RuntimeException e) {
-            server.shutdown();
-            server.awaitShutdown();
+            try {
+                server.shutdown();
+                server.awaitShutdown();
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
             throw new IllegalStateException("Kafka broker failed to start on port " + brokerPort + " with data dir " + dir, e);
         }
         return new EmbeddedKafka(dir, brokerPort, server);
