@@ -71,7 +71,8 @@ public final class EncryptorApp implements AutoCloseable {
         t.addSource("ingest-topic", new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.ingest());
         t.addProcessor("seal", () -> new SealProcessor(parser, sealer, cfg.kmsRetry(), closing, counters,
                 topics.shared(), topics.deadLetter()), "ingest-topic");
-        t.addSink(SealProcessor.SHARED_SINK, topics.shared(), new StringSerializer(), envelopes, "seal");
+        t.addSink(SealProcessor.SHARED_SINK, topics.shared(), new StringSerializer(), envelopes,
+                new SharedTopicPartitioner(cfg.partitioning()), "seal");
         t.addSink(SealProcessor.DEAD_LETTER_SINK, topics.deadLetter(), new StringSerializer(), envelopes, "seal");
         return t;
     }

@@ -21,10 +21,19 @@ import java.util.function.Function;
  * @param sealer           envelope format and data-key limits
  * @param kmsRetry         backoff while KMS is unavailable
  * @param kafka            {@code streams.*}, {@code producer.*}, {@code consumer.*} passthrough
+ * @param partitioning     how sealed events are spread over the shared topic's partitions ({@code shared.partitioning})
  */
 public record EncryptorConfig(String source, Governance governance, String applicationId, String bootstrapServers,
                               KmsSettings kms, int maxEventBytes, SealerConfig sealer, KmsRetry kmsRetry,
-                              KafkaOverrides kafka) {
+                              KafkaOverrides kafka, SharedTopicPartitioner.Partitioning partitioning) {
+
+    /** Without {@code partitioning}: events are spread by event id. */
+    public EncryptorConfig(String source, Governance governance, String applicationId, String bootstrapServers,
+                           KmsSettings kms, int maxEventBytes, SealerConfig sealer, KmsRetry kmsRetry,
+                           KafkaOverrides kafka) {
+        this(source, governance, applicationId, bootstrapServers, kms, maxEventBytes, sealer, kmsRetry, kafka,
+                SharedTopicPartitioner.Partitioning.EVENT_ID);
+    }
 
     public static final String GOVERNANCE_FILE = "governance.file";
     public static final String APPLICATION_ID = "application.id";
@@ -33,6 +42,7 @@ public record EncryptorConfig(String source, Governance governance, String appli
     public static final String ENVELOPE_FORMAT = "envelope.format";
     public static final String DATA_KEY_MAX_RECORDS = "data.key.max.records";
     public static final String DATA_KEY_MAX_AGE_MS = "data.key.max.age.ms";
+    public static final String SHARED_PARTITIONING = "shared.partitioning";
 
     public static final int DEFAULT_MAX_EVENT_BYTES = 256 * 1024;
     /** Envelope overhead stays well below Kafka's default 1 MiB record limit. */
@@ -67,14 +77,18 @@ public record EncryptorConfig(String source, Governance governance, String appli
         long maxAgeMs = p.longValue(DATA_KEY_MAX_AGE_MS, defaults.maxDataKeyAge().toMillis(), 1_000, defaults.maxDataKeyAge().toMillis());
         SealerConfig sealer = new SealerConfig(format, maxRecords, Duration.ofMillis(maxAgeMs));
         KmsRetry retry = KmsRetry.from(p);
+        SharedTopicPartitioner.Partitioning partitioning = p.enumValue(SHARED_PARTITIONING,
+                SharedTopicPartitioner.Partitioning.class, SharedTopicPartitioner.Partitioning.EVENT_ID);
         KafkaOverrides kafka = KafkaOverrides.from(p, Map.of(
                 "application.id", APPLICATION_ID, "bootstrap.servers", BOOTSTRAP_SERVERS));
         p.rejectUnknown();
-        return new EncryptorConfig(p.source(), governance, applicationId, bootstrap, kms, maxEventBytes, sealer, retry, kafka);
+        return new EncryptorConfig(p.source(), governance, applicationId, bootstrap, kms, maxEventBytes, sealer, retry, kafka,
+                partitioning);
     }
 
     /** A copy pointing at other Kafka brokers (for embedding). */
     public EncryptorConfig withBootstrapServers(String servers) {
-        return new EncryptorConfig(source, governance, applicationId, servers, kms, maxEventBytes, sealer, kmsRetry, kafka);
+        return new EncryptorConfig(source, governance, applicationId, servers, kms, maxEventBytes, sealer, kmsRetry, kafka,
+                partitioning);
     }
 }
