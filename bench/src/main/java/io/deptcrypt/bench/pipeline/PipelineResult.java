@@ -13,7 +13,7 @@ import java.util.List;
  * @param consumer       plain consumer vs the decrypting department consumer, both over the encrypted shared topic
  * @param consumerVsPlaintextTopic the decrypting consumer vs a plain consumer of the passthrough's plaintext topic
  * @param seed           the seed's way in the same topology
- * @param speedupVsSeed  encryptor events/s (median) over the seed's events/s
+ * @param speedupVsSeed  encryptor steady events/s (median) over the seed's steady events/s
  * @param kms            KMS calls made by the encryptor and the consumer during the pairs
  * @param latency        end-to-end latency at a fixed offered load, encrypted and plaintext
  * @param settings       the Streams/producer settings both sides of every pair used
@@ -31,14 +31,24 @@ public record PipelineResult(
         List<Latency> latency,
         java.util.Map<String, String> settings) {
 
-    /** One side of a pair over all rounds. */
-    public record Side(String name, List<Double> roundEventsPerSecond, double medianEventsPerSecond, double medianMegabytesPerSecond) {}
+    /**
+     * One side of a pair over all rounds: steady rates (10%..90% of the input) and whole-run rates (first record to
+     * completion), see {@code Window}. MB/s counts {@link #eventBytes}-byte ingest events.
+     */
+    public record Side(String name, List<Double> roundEventsPerSecond, double medianEventsPerSecond,
+                       double medianMegabytesPerSecond, List<Double> roundWholeRunEventsPerSecond,
+                       double medianWholeRunEventsPerSecond) {}
 
-    /** Two sides measured alternately; {@code ratio} = median of candidate/baseline per round. */
-    public record Pair(String description, Side baseline, Side candidate, List<Double> roundRatios, double ratio) {}
+    /**
+     * Two sides measured alternately; {@code ratio} = median over rounds of candidate/baseline steady rate,
+     * {@code wholeRunRatio} the same for whole-run rates.
+     */
+    public record Pair(String description, Side baseline, Side candidate, List<Double> roundRatios, double ratio,
+                       double wholeRunRatio) {}
 
-    /** The seed's way: events, elapsed, rate and the KMS calls it made. */
-    public record Seed(int events, double seconds, double eventsPerSecond, long kmsGenerateDataKey) {}
+    /** The seed's way: events, whole-run seconds, steady and whole-run rates, and the KMS calls it made. */
+    public record Seed(int events, double seconds, double eventsPerSecond, double wholeRunEventsPerSecond,
+                       long kmsGenerateDataKey) {}
 
     /**
      * KMS calls counted by localkms's audit log (by principal) during the pairs.

@@ -94,9 +94,7 @@ public final class PipelineSuite {
         try {
             // (a) plaintext passthrough vs encryptor, alternating
             long gdkBefore = stack.kmsCalls().get(base.owner(), "GenerateDataKey");
-            List<Double> plainRates = new ArrayList<>();
-            List<Double> encRates = new ArrayList<>();
-            List<Double> encRatios = new ArrayList<>();
+            PairRounds encRounds = new PairRounds();
             long keyringGdk = 0;
             String lastEncTopic = null;
             String lastPlainTopic = null;
@@ -106,12 +104,12 @@ public final class PipelineSuite {
                 TopologyRun second = runTopology(plainFirst ? Variant.ENCRYPTOR : Variant.PLAINTEXT, ingest, "r" + r, n);
                 TopologyRun plain = plainFirst ? first : second;
                 TopologyRun enc = plainFirst ? second : first;
-                plainRates.add(plain.eventsPerSecond());
-                encRates.add(enc.eventsPerSecond());
-                encRatios.add(enc.eventsPerSecond() / plain.eventsPerSecond());
+                encRounds.add(plain.rates(), enc.rates());
                 keyringGdk += enc.keyringGenerateDataKey();
-                log(String.format(Locale.ROOT, "round %d/%d: plaintext %.0f ev/s, encryptor %.0f ev/s, ratio %.3f",
-                        r, settings.rounds(), plain.eventsPerSecond(), enc.eventsPerSecond(), encRatios.get(encRatios.size() - 1)));
+                log(String.format(Locale.ROOT, "round %d/%d: plaintext %.0f ev/s, encryptor %.0f ev/s, ratio %.3f"
+                                + " (whole run: %.0f, %.0f ev/s)", r, settings.rounds(), plain.rates().steady(),
+                        enc.rates().steady(), enc.rates().steady() / plain.rates().steady(),
+                        plain.rates().wholeRun(), enc.rates().wholeRun()));
                 if (lastEncTopic != null) {
                     stack.deleteTopics(lastEncTopic, lastPlainTopic);
                 }
@@ -119,41 +117,37 @@ public final class PipelineSuite {
                 lastPlainTopic = plain.sharedTopic();
             }
             long gdk = stack.kmsCalls().get(base.owner(), "GenerateDataKey") - gdkBefore;
-            Pair encryptor = pair("encryptor topology vs plaintext passthrough", "plaintext passthrough", plainRates,
-                    "encryptor (AES_GCM_V1)", encRates, encRatios);
+            Pair encryptor = encRounds.pair("encryptor topology vs plaintext passthrough, same pre-loaded ingest events",
+                    "plaintext passthrough", "encryptor (AES_GCM_V1)");
 
             // (b) plain consumer vs decrypting consumer over the same shared-topic data
             long decryptBefore = stack.kmsCalls().get(reader, "Decrypt");
-            List<Double> plainEnvRates = new ArrayList<>();
-            List<Double> plainTopicRates = new ArrayList<>();
-            List<Double> decRates = new ArrayList<>();
-            List<Double> decRatios = new ArrayList<>();
-            List<Double> decTopicRatios = new ArrayList<>();
+            PairRounds decRounds = new PairRounds();
+            PairRounds decTopicRounds = new PairRounds();
             ConsumerVariant[] order = ConsumerVariant.values();
             for (int r = 1; r <= settings.rounds(); r++) {
-                Map<ConsumerVariant, Double> rates = new LinkedHashMap<>();
+                Map<ConsumerVariant, Rates> rates = new LinkedHashMap<>();
                 for (int i = 0; i < order.length; i++) {
                     ConsumerVariant v = order[(i + r - 1) % order.length]; // rotate who goes first
                     String topic = v == ConsumerVariant.PLAIN_PLAINTEXT_TOPIC ? lastPlainTopic : lastEncTopic;
                     rates.put(v, runConsumer(v, topic, "r" + r, n));
                 }
-                plainEnvRates.add(rates.get(ConsumerVariant.PLAIN_ENVELOPES));
-                plainTopicRates.add(rates.get(ConsumerVariant.PLAIN_PLAINTEXT_TOPIC));
-                decRates.add(rates.get(ConsumerVariant.DECRYPTING));
-                decRatios.add(rates.get(ConsumerVariant.DECRYPTING) / rates.get(ConsumerVariant.PLAIN_ENVELOPES));
-                decTopicRatios.add(rates.get(ConsumerVariant.DECRYPTING) / rates.get(ConsumerVariant.PLAIN_PLAINTEXT_TOPIC));
+                Rates plainEnv = rates.get(ConsumerVariant.PLAIN_ENVELOPES);
+                Rates dec = rates.get(ConsumerVariant.DECRYPTING);
+                Rates plainTopic = rates.get(ConsumerVariant.PLAIN_PLAINTEXT_TOPIC);
+                decRounds.add(plainEnv, dec);
+                decTopicRounds.add(plainTopic, dec);
                 log(String.format(Locale.ROOT, "round %d/%d: plain consumer %.0f ev/s, decrypting consumer %.0f ev/s, ratio %.3f"
                                 + " (plain consumer of the plaintext topic %.0f ev/s)", r, settings.rounds(),
-                        rates.get(ConsumerVariant.PLAIN_ENVELOPES), rates.get(ConsumerVariant.DECRYPTING),
-                        decRatios.get(decRatios.size() - 1), rates.get(ConsumerVariant.PLAIN_PLAINTEXT_TOPIC)));
+                        plainEnv.steady(), dec.steady(), dec.steady() / plainEnv.steady(), plainTopic.steady()));
             }
             long decrypts = stack.kmsCalls().get(reader, "Decrypt") - decryptBefore;
-            Pair consumer = pair("decrypting department consumer vs plain consumer, same shared-topic data (rates are input records/s)",
-                    "plain consumer (" + department + ", envelopes not opened)", plainEnvRates,
-                    "department consumer (" + department + ", opens)", decRates, decRatios);
-            Pair consumerVsPlaintextTopic = pair("decrypting consumer of the encrypted topic vs plain consumer of the plaintext topic",
-                    "plain consumer of the plaintext passthrough's topic", plainTopicRates,
-                    "department consumer (" + department + ", opens)", decRates, decTopicRatios);
+            Pair consumer = decRounds.pair("decrypting department consumer vs plain consumer, same shared-topic data"
+                            + " (input records/s, the department's and others')",
+                    "plain consumer (" + department + ", envelopes not opened)", "department consumer (" + department + ", opens)");
+            Pair consumerVsPlaintextTopic = decTopicRounds.pair(
+                    "decrypting consumer of the encrypted topic vs plain consumer of the plaintext passthrough's topic",
+                    "plain consumer of the plaintext topic", "department consumer (" + department + ", opens)");
             stack.deleteTopics(lastEncTopic, lastPlainTopic);
 
             // (c) the seed's way, same topology shape, fewer events
@@ -191,8 +185,8 @@ public final class PipelineSuite {
 
     enum Variant { PLAINTEXT, ENCRYPTOR, SEED }
 
-    /** @param eventsPerSecond events / (first record processed .. all input offsets committed) */
-    record TopologyRun(String sharedTopic, double seconds, double wallSeconds, double eventsPerSecond, long keyringGenerateDataKey) {}
+    /** Rates as in {@link Window}. */
+    record TopologyRun(String sharedTopic, double seconds, Rates rates, long keyringGenerateDataKey) {}
 
     private TopologyRun runTopology(Variant v, String ingest, String label, int count) throws Exception {
         String name = v.name().toLowerCase(Locale.ROOT);
@@ -215,15 +209,15 @@ public final class PipelineSuite {
                 app = measured.app();
             }
         }
-        long[] window;
+        Window window;
         try {
             window = measure(app, t0, count, () -> committed(appId, ends));
         } finally {
             app.close();
         }
         stack.deleteTopics(dlq);
-        double seconds = (window[1] - window[0]) / 1e9;
-        return new TopologyRun(shared, seconds, (window[1] - t0) / 1e9, count / seconds,
+        log("  " + label + " " + name + ": " + window.breakdown());
+        return new TopologyRun(shared, window.wholeRunSeconds(), new Rates(window.steadyRate(count), window.wholeRunRate(count)),
                 measured == null ? 0 : measured.kmsCalls().get().generateDataKey());
     }
 
@@ -246,21 +240,34 @@ public final class PipelineSuite {
     }
 
     /**
-     * Polls until {@code app} has processed {@code count} records and {@code done}; returns the nano times of the
-     * first processed record and of completion. Startup and group join are outside the window; the final commit is
-     * inside.
+     * Polls until {@code app} has processed {@code count} records and {@code done} holds, noting when it passed each
+     * milestone of {@link Window}.
      */
-    private static long[] measure(RunningApp app, long t0, long count, BooleanSupplier done) throws InterruptedException {
+    private static Window measure(RunningApp app, long t0, long count, BooleanSupplier done) throws InterruptedException {
         long deadline = t0 + RUN_TIMEOUT.toNanos();
+        long low = Math.round(count * 0.1);
+        long high = Math.round(count * 0.9);
         long first = 0;
+        long at10 = 0;
+        long at90 = 0;
+        long all = 0;
         while (true) {
             long now = System.nanoTime();
             long p = app.progress();
             if (first == 0 && p > 0) {
                 first = now;
             }
+            if (at10 == 0 && p >= low) {
+                at10 = now;
+            }
+            if (at90 == 0 && p >= high) {
+                at90 = now;
+            }
+            if (all == 0 && p >= count) {
+                all = now;
+            }
             if (p >= count && done.getAsBoolean()) {
-                return new long[] {first, System.nanoTime()};
+                return new Window(t0, first, at10, at90, all, System.nanoTime());
             }
             if (app.failure().isPresent()) {
                 throw new IllegalStateException("the app under measurement failed", app.failure().get());
@@ -282,15 +289,15 @@ public final class PipelineSuite {
         TopologyRun run = runTopology(Variant.SEED, ingest, "seed", m);
         long gdk = stack.kmsCalls().get(base.owner(), "GenerateDataKey") - before;
         stack.deleteTopics(run.sharedTopic(), ingest);
-        return new Seed(m, run.seconds(), run.eventsPerSecond(), gdk);
+        return new Seed(m, run.seconds(), run.rates().steady(), run.rates().wholeRun(), gdk);
     }
 
     // ---- (b): consumers over the same shared-topic data
 
     enum ConsumerVariant { PLAIN_ENVELOPES, DECRYPTING, PLAIN_PLAINTEXT_TOPIC }
 
-    /** Input records per second: records read (the department's and others') / (first record .. last record handled). */
-    private double runConsumer(ConsumerVariant v, String topic, String label, int count) throws Exception {
+    /** Input records per second (the department's and others'), as in {@link Window}; done when the last is handled. */
+    private Rates runConsumer(ConsumerVariant v, String topic, String label, int count) throws Exception {
         String appId = "bench-" + label + "-consumer-" + v.name().toLowerCase(Locale.ROOT).replace('_', '-');
         AtomicLong delivered = new AtomicLong();
         Delivery d = (ts, bytes) -> delivered.incrementAndGet();
@@ -300,18 +307,22 @@ public final class PipelineSuite {
                 ? apps.departmentConsumer(withTopics(base, base.topics().ingest(), topic, base.topics().deadLetter()),
                         reader, department, appId, d).app()
                 : apps.plainConsumer(topic, department, appId, d);
-        long[] window;
+        Window window;
         try {
             window = measure(app, t0, count, () -> true);
         } finally {
             app.close();
         }
+        log("  " + label + " consumer " + v.name().toLowerCase(Locale.ROOT) + ": " + window.breakdown());
         int expected = events.countFor(department, count);
         if (delivered.get() != expected) {
             throw new IllegalStateException(v + " delivered " + delivered.get() + " " + department + " events, expected " + expected);
         }
-        return count / ((window[1] - window[0]) / 1e9);
+        return new Rates(window.steadyRate(count), window.wholeRunRate(count));
     }
+
+    /** Steady and whole-run rates of one run. */
+    record Rates(double steady, double wholeRun) {}
 
     // ---- latency at a fixed offered load
 
@@ -374,13 +385,33 @@ public final class PipelineSuite {
 
     // ---- helpers
 
-    private Pair pair(String description, String baselineName, List<Double> baseline, String candidateName,
-                      List<Double> candidate, List<Double> ratios) {
-        double mb = IngestEvents.EVENT_BYTES / 1e6;
-        double b = Stats.median(baseline);
-        double c = Stats.median(candidate);
-        return new Pair(description, new Side(baselineName, round(baseline), b, b * mb),
-                new Side(candidateName, round(candidate), c, c * mb), round(ratios), Stats.median(ratios));
+    /** Collects both sides' rates, round by round. */
+    private static final class PairRounds {
+        private final List<Double> baseSteady = new ArrayList<>();
+        private final List<Double> candSteady = new ArrayList<>();
+        private final List<Double> baseWhole = new ArrayList<>();
+        private final List<Double> candWhole = new ArrayList<>();
+        private final List<Double> ratios = new ArrayList<>();
+        private final List<Double> wholeRatios = new ArrayList<>();
+
+        void add(Rates baseline, Rates candidate) {
+            baseSteady.add(baseline.steady());
+            candSteady.add(candidate.steady());
+            baseWhole.add(baseline.wholeRun());
+            candWhole.add(candidate.wholeRun());
+            ratios.add(candidate.steady() / baseline.steady());
+            wholeRatios.add(candidate.wholeRun() / baseline.wholeRun());
+        }
+
+        Pair pair(String description, String baselineName, String candidateName) {
+            return new Pair(description, side(baselineName, baseSteady, baseWhole), side(candidateName, candSteady, candWhole),
+                    round(ratios), Stats.median(ratios), Stats.median(wholeRatios));
+        }
+
+        private static Side side(String name, List<Double> steady, List<Double> whole) {
+            double m = Stats.median(steady);
+            return new Side(name, round(steady), m, m * IngestEvents.EVENT_BYTES / 1e6, round(whole), Stats.median(whole));
+        }
     }
 
     private static List<Double> round(List<Double> v) {
