@@ -177,6 +177,10 @@ public class SqsSourceTask extends SourceTask {
                 } catch (InterruptedException ie) {
                     return;
                 }
+            } catch (RuntimeException e) {
+                // A bug, not an SQS error: fail the task visibly rather than lose a receiver silently.
+                fail("receiver for " + queue.url() + " crashed: " + e, e);
+                return;
             } finally {
                 bufferSpace.release(unused);
             }
