@@ -133,24 +133,27 @@ public final class DeptcryptCommand implements Runnable {
     }
 
     /**
-     * Runs another module's entry point found on the class path: a static {@code int run(String[])} if it has one
-     * (its result is the exit code), else its {@code main(String[])}.
+     * Runs another module's entry point found on the class path: a static
+     * {@code int run(PrintWriter out, PrintWriter err, String... args)} if it has one (its result is the exit code),
+     * else its {@code main(String[])}.
      */
     static int delegate(String className, String[] args) throws Exception {
         Class<?> c;
         try {
             c = Class.forName(className);
         } catch (ClassNotFoundException e) {
-            System.err.println("deptcrypt: " + className + " is not on the class path; build the iac module (./deptcrypt build)");
+            System.err.println("deptcrypt: " + className + " is not on the class path; build every module (./deptcrypt build)");
             return 2;
         }
         try {
-            Method run = c.getMethod("run", String[].class);
+            Method run = c.getMethod("run", java.io.PrintWriter.class, java.io.PrintWriter.class, String[].class);
             if (Modifier.isStatic(run.getModifiers()) && run.getReturnType() == int.class) {
-                return (int) run.invoke(null, (Object) args);
+                return (int) run.invoke(null, new java.io.PrintWriter(System.out, true), new java.io.PrintWriter(System.err, true), (Object) args);
             }
         } catch (NoSuchMethodException ignored) {
             // fall through to main
+        } catch (InvocationTargetException e) {
+            throw e.getCause() instanceof Exception ex ? ex : e;
         }
         try {
             c.getMethod("main", String[].class).invoke(null, (Object) args);
