@@ -123,10 +123,15 @@ public final class Stack implements AutoCloseable {
 
     private void startAll() {
         Governance.Topics topics = governance.topics();
+        RememberedPorts ports = new RememberedPorts(cfg.stateDir());
+        int kafkaPortWanted = ports.choose("kafka", cfg.kafkaPort());
+        int sqsPortWanted = ports.choose("sqs", cfg.sqsPort());
+        int kmsPortWanted = ports.choose("kms", cfg.kmsPort());
+        int connectPortWanted = ports.choose("connect", cfg.connectPort());
         // 1. The servers, which need nothing but themselves.
         lifecycle.startTogether(
                 () -> kafka = lifecycle.start("kafka broker", () -> {
-                    EmbeddedKafka k = EmbeddedKafka.start(cfg.kafkaDir(), cfg.kafkaPort());
+                    EmbeddedKafka k = EmbeddedKafka.start(cfg.kafkaDir(), kafkaPortWanted);
                     k.createTopics(List.of(
                             new NewTopic(topics.ingest(), INGEST_PARTITIONS, (short) 1),
                             new NewTopic(topics.shared(), topics.partitions(), (short) 1),
@@ -134,12 +139,12 @@ public final class Stack implements AutoCloseable {
                     return k;
                 }, EmbeddedKafka::close, EmbeddedKafka::bootstrapServers),
                 () -> sqs = lifecycle.start("sqs (elasticmq)", () -> {
-                    EmbeddedSqs s = EmbeddedSqs.start(cfg.sqsPort());
+                    EmbeddedSqs s = EmbeddedSqs.start(sqsPortWanted);
                     queueUrl = s.createQueue(cfg.queueName());
                     return s;
                 }, EmbeddedSqs::close, s -> queueUrl),
                 () -> kms = lifecycle.start("localkms", () -> {
-                    LocalKms k = LocalKms.start(LocalKmsConfig.of(governance, cfg.kmsDir()).withPort(cfg.kmsPort()));
+                    LocalKms k = LocalKms.start(LocalKmsConfig.of(governance, cfg.kmsDir()).withPort(kmsPortWanted));
                     kmsPort = k.port();
                     return k;
                 }, k -> stopKms(), k -> k.endpoint().toString()));
@@ -151,7 +156,7 @@ public final class Stack implements AutoCloseable {
         Runnable[] second = new Runnable[2 + governance.departments().size()];
         second[0] = () -> connect = lifecycle.start("kafka connect", () -> {
             Map<String, String> worker = new LinkedHashMap<>();
-            worker.put("listeners", "http://127.0.0.1:" + cfg.connectPort());
+            worker.put("listeners", "http://127.0.0.1:" + connectPortWanted);
             return EmbeddedConnect.start(kafka.bootstrapServers(), worker);
         }, EmbeddedConnect::stop, c -> c.restUrl().toString());
         second[1] = () -> lifecycle.start("encryptor", () -> {
@@ -173,6 +178,11 @@ public final class Stack implements AutoCloseable {
         }, s -> deleteConnector(), s -> queueUrl + " -> " + topics.ingest());
 
         readyAfter = lifecycle.elapsed();
+        ports.remember("kafka", kafka.port());
+        ports.remember("sqs", sqs.port());
+        ports.remember("kms", kmsPort);
+        ports.remember("connect", connect.restUrl().getPort());
+        ports.save();
         endpoints = endpoints(connect.restUrl().toString());
         try {
             endpoints.write(cfg.endpointsFile());
