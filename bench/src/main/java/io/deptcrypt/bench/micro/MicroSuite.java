@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.NoBenchmarksException;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
@@ -21,14 +22,29 @@ public final class MicroSuite {
     private MicroSuite() {}
 
     public static List<MicroResult> run(BenchSettings settings) throws RunnerException {
-        String all = MicroSuite.class.getPackageName() + "\\..*Benchmark\\..*";
-        Collection<RunResult> runs = new Runner(options(settings,
-                settings.microInclude() == null ? all : MicroSuite.class.getPackageName() + ".*" + settings.microInclude() + ".*")).run();
+        String pkg = MicroSuite.class.getPackageName();
+        String filter = settings.microInclude() == null ? "" : "(?=.*" + settings.microInclude() + ")";
+        List<RunResult> runs = new ArrayList<>();
+        // the seed's way is measured at 1 KB only; the others at every size (quick: 1 KB and 100 KB)
+        runs.addAll(runMatching(options(settings, "^" + filter + pkg + "\\.(EnvelopeBenchmark|AesGcmFloorBenchmark)\\..*", true)));
+        runs.addAll(runMatching(options(settings, "^" + filter + pkg + "\\.SeedWayBenchmark\\..*", false)));
+        if (runs.isEmpty()) {
+            throw new IllegalArgumentException("no JMH benchmark matches --include " + settings.microInclude());
+        }
         return results(runs);
     }
 
+    /** Runs what matches; nothing when an --include filter left no benchmark in this group. */
+    private static Collection<RunResult> runMatching(Options options) throws RunnerException {
+        try {
+            return new Runner(options).run();
+        } catch (NoBenchmarksException e) {
+            return List.of();
+        }
+    }
+
     /** The options of a full or quick run, restricted to benchmarks matching {@code include}. */
-    public static Options options(BenchSettings settings, String include) {
+    public static Options options(BenchSettings settings, String include, boolean sized) {
         ChainedOptionsBuilder b = new OptionsBuilder()
                 .include(include)
                 .forks(1)
@@ -37,6 +53,10 @@ public final class MicroSuite {
                 .param("governancePath", settings.governance().toString())
                 .jvmArgsAppend("-Xms1g", "-Xmx1g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
         if (settings.quick()) {
+            // 1 KB and 100 KB only (the seed's way is 1 KB only either way), to stay within the quick budget
+            if (sized) {
+                b.param("size", "1024", "102400");
+            }
             b.warmupIterations(2).warmupTime(TimeValue.seconds(1))
                     .measurementIterations(3).measurementTime(TimeValue.seconds(1));
         } else {

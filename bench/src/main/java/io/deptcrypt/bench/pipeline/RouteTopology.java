@@ -5,7 +5,6 @@ import io.deptcrypt.topology.EncryptorConfig;
 import io.deptcrypt.topology.IngestParser;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.Topology;
 
@@ -20,8 +19,9 @@ final class RouteTopology {
         Topology t = new Topology();
         t.addSource("ingest-topic", new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.ingest());
         t.addProcessor("route", () -> new RouteProcessor(parser, protect, processed), "ingest-topic");
-        t.addSink(RouteProcessor.SHARED_SINK, topics.shared(), new StringSerializer(), new ByteArraySerializer(), "route");
-        t.addSink(RouteProcessor.DEAD_LETTER_SINK, topics.deadLetter(), new StringSerializer(), new ByteArraySerializer(), "route");
+        t.addSink(RouteProcessor.SHARED_SINK, topics.shared(), new StringSerializer(), new RouteProcessor.RoutedSerializer(),
+                new RouteProcessor.EventIdPartitioner(), "route");
+        t.addSink(RouteProcessor.DEAD_LETTER_SINK, topics.deadLetter(), new StringSerializer(), new RouteProcessor.RoutedSerializer(), "route");
         return t;
     }
 
