@@ -61,6 +61,12 @@ final class Demo {
             DemoResult r = run(stack, t0);
             printSummary(stack, r);
             return r;
+        } catch (RuntimeException e) {
+            // e.g. Ctrl-C stopped the stack under our feet, or the broker became unreachable
+            console.line("");
+            console.line("DEMO FAILED: %s", e.getMessage() == null ? e.toString() : e.getMessage());
+            return new DemoResult(0, 0, 0, Map.of(), 0, 0, new DemoResult.KmsCalls(0, 0, 0, 0), stack.readyAfter(), elapsed(t0),
+                    List.of(String.valueOf(e.getMessage())));
         } finally {
             console.line("");
             console.line("stopping the stack...");

@@ -24,7 +24,22 @@ public final class DeptcryptCommand implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new DeptcryptCommand()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line; a failure the user can act on is one line naming what is wrong, not a stack trace. */
+    static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new DeptcryptCommand());
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof StackException || e instanceof io.deptcrypt.governance.GovernanceException
+                    || e instanceof IllegalArgumentException) {
+                commandLine.getErr().println("deptcrypt: " + e.getMessage());
+                commandLine.getErr().flush();
+                return 1;
+            }
+            throw e;
+        });
+        return cli;
     }
 
     @Override
