@@ -98,6 +98,9 @@ final class AppConfigs {
         c.put("sqs.endpoint.url", sqsEndpoint);
         c.put("sqs.region", region);
         c.put("topic", governance.topics().ingest());
+        // Stopping waits for the long polls in progress: 1 s polls let the stack stop in ~1 s instead of ~3 s. A poll
+        // still returns as soon as a message arrives, so delivery latency is the same.
+        c.put("sqs.wait.time.seconds", "1");
         return c;
     }
 
