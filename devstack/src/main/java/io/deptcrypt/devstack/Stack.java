@@ -131,7 +131,7 @@ public final class Stack implements AutoCloseable {
         // 1. The servers, which need nothing but themselves.
         lifecycle.startTogether(
                 () -> kafka = lifecycle.start("kafka broker", () -> {
-                    EmbeddedKafka k = EmbeddedKafka.start(cfg.kafkaDir(), kafkaPortWanted);
+                    EmbeddedKafka k = onPort(kafkaPortWanted, cfg.kafkaPort(), port -> EmbeddedKafka.start(cfg.kafkaDir(), port));
                     k.createTopics(List.of(
                             new NewTopic(topics.ingest(), INGEST_PARTITIONS, (short) 1),
                             new NewTopic(topics.shared(), topics.partitions(), (short) 1),
@@ -139,12 +139,12 @@ public final class Stack implements AutoCloseable {
                     return k;
                 }, EmbeddedKafka::close, EmbeddedKafka::bootstrapServers),
                 () -> sqs = lifecycle.start("sqs (elasticmq)", () -> {
-                    EmbeddedSqs s = EmbeddedSqs.start(sqsPortWanted);
+                    EmbeddedSqs s = onPort(sqsPortWanted, cfg.sqsPort(), EmbeddedSqs::start);
                     queueUrl = s.createQueue(cfg.queueName());
                     return s;
                 }, EmbeddedSqs::close, s -> queueUrl),
                 () -> kms = lifecycle.start("localkms", () -> {
-                    LocalKms k = LocalKms.start(LocalKmsConfig.of(governance, cfg.kmsDir()).withPort(kmsPortWanted));
+                    LocalKms k = onPort(kmsPortWanted, cfg.kmsPort(), port -> LocalKms.start(LocalKmsConfig.of(governance, cfg.kmsDir()).withPort(port)));
                     kmsPort = k.port();
                     return k;
                 }, k -> stopKms(), k -> k.endpoint().toString()));
@@ -155,9 +155,8 @@ public final class Stack implements AutoCloseable {
         // 2. What needs the broker and KMS: the Connect worker, the encryptor, the department consumers.
         Runnable[] second = new Runnable[2 + governance.departments().size()];
         second[0] = () -> connect = lifecycle.start("kafka connect", () -> {
-            Map<String, String> worker = new LinkedHashMap<>();
-            worker.put("listeners", "http://127.0.0.1:" + connectPortWanted);
-            return EmbeddedConnect.start(kafka.bootstrapServers(), worker);
+            return onPort(connectPortWanted, cfg.connectPort(),
+                    port -> EmbeddedConnect.start(kafka.bootstrapServers(), Map.of("listeners", "http://127.0.0.1:" + port)));
         }, EmbeddedConnect::stop, c -> c.restUrl().toString());
         second[1] = () -> lifecycle.start("encryptor", () -> {
             startEncryptor();
@@ -190,6 +189,22 @@ public final class Stack implements AutoCloseable {
             throw new StackException("cannot write " + cfg.endpointsFile() + ": " + e.getMessage(), e);
         }
         generator = new EventGenerator(sqs.client(), queueUrl, governance.departmentNames(), new Random());
+    }
+
+    /**
+     * Starts a server on {@code wanted}; if that was only the previous run's port (not one the user asked for) and the
+     * start fails, something else took it meanwhile: start again on any free port.
+     */
+    private static <T> T onPort(int wanted, int configured, java.util.function.IntFunction<T> start) {
+        try {
+            return start.apply(wanted);
+        } catch (RuntimeException e) {
+            if (wanted == configured) {
+                throw e;
+            }
+            LOG.warn("could not reuse port {} ({}); starting on a free port", wanted, e.getMessage());
+            return start.apply(configured);
+        }
     }
 
     /**
