@@ -1,5 +1,7 @@
 package io.deptcrypt.consumers;
 
+import io.deptcrypt.topology.FlakyKeyringProvider;
+
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
