@@ -31,8 +31,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.streams.CloseOptions;
-import org.apache.kafka.streams.KafkaStreams;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
@@ -272,7 +270,6 @@ public final class Stack implements AutoCloseable {
         }
         encryptor = null;
         try {
-            leaveGroup(app.streams());
             app.close();
         } finally {
             retiredKmsCalls.add(encryptorKeyrings.kmsCalls());
@@ -327,22 +324,12 @@ public final class Stack implements AutoCloseable {
         Consumer c = consumers.remove(department);
         if (c != null) {
             try {
-                leaveGroup(c.app().streams());
                 c.app().close();
             } finally {
                 retiredKmsCalls.add(c.keyrings().kmsCalls());
                 c.kms().close();
             }
         }
-    }
-
-    /**
-     * Closes the streams leaving the consumer group, so the next start (this JVM or the next run reusing the state)
-     * gets its partitions at once instead of after the session timeout. The app's own close then finds it closed.
-     */
-    private static void leaveGroup(KafkaStreams streams) {
-        streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
-                .withTimeout(Duration.ofSeconds(30)));
     }
 
     public Map<String, Consumer> consumers() {

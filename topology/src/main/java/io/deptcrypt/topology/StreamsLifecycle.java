@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -157,14 +158,17 @@ public final class StreamsLifecycle implements AutoCloseable {
         }
     }
 
-    /** Stops the streams (bounded wait) and then closes registered resources. Idempotent. */
+    /** Stops the streams (bounded wait, leaving the consumer group) and then closes registered resources. Idempotent. */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
         closing.set(true);
-        streams.close(CLOSE_TIMEOUT);
+        // Leave the consumer group: these apps keep no local state, so the next instance (a restart, a new task)
+        // gets the partitions at once instead of after the session timeout.
+        streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                .withTimeout(CLOSE_TIMEOUT));
         for (int i = resources.size() - 1; i >= 0; i--) {
             try {
                 resources.get(i).close();
