@@ -29,7 +29,8 @@ class SqsConnectorDocsTest {
     @Test
     void shippedConnectorConfigsUseOnlyKnownOptions() throws Exception {
         var known = SqsSourceConfig.CONFIG_DEF.names();
-        List<String> framework = List.of("name", "connector.class", "tasks.max", "key.converter", "value.converter");
+        List<String> framework = List.of("name", "connector.class", "tasks.max", "key.converter", "value.converter",
+                "errors.log.include.messages");
         for (String line : Files.readAllLines(CONFIG.resolve("connect-sqs-source.properties"))) {
             if (line.isBlank() || line.startsWith("#")) {
                 continue;
