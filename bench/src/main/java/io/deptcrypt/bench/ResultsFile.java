@@ -101,6 +101,8 @@ public final class ResultsFile {
         root.put("encryptor_vs_plaintext_ratio", round(p.encryptor().ratio(), 3));
         root.put("consumer_vs_plaintext_ratio", round(p.consumer().ratio(), 3));
         root.put("consumer_vs_plaintext_topic_ratio", round(p.consumerVsPlaintextTopic().ratio(), 3));
+        root.put("encryptor_vs_plaintext_cpu_ratio", round(p.encryptor().cpuRatio(), 3));
+        root.put("consumer_vs_plaintext_cpu_ratio", round(p.consumer().cpuRatio(), 3));
         root.put("speedup_vs_seed", round(p.speedupVsSeed(), 1));
         root.put("kms_generate_data_key_per_100k", round(p.kms().generateDataKeyPer100k(), 2));
         root.put("kms_generate_data_key_per_department_per_lifetime", round(p.kms().generateDataKeyPerDepartmentPerLifetime(), 3));
@@ -132,7 +134,8 @@ public final class ResultsFile {
     /** The headline numbers, for the terminal. */
     String summary() {
         StringBuilder b = new StringBuilder("deptcrypt bench (" + root.path("mode").asText() + ")\n");
-        for (String f : List.of("encryptor_vs_plaintext_ratio", "consumer_vs_plaintext_ratio", "consumer_vs_plaintext_topic_ratio", "speedup_vs_seed",
+        for (String f : List.of("encryptor_vs_plaintext_ratio", "consumer_vs_plaintext_ratio", "consumer_vs_plaintext_topic_ratio",
+                "encryptor_vs_plaintext_cpu_ratio", "consumer_vs_plaintext_cpu_ratio", "speedup_vs_seed",
                 "kms_generate_data_key_per_100k", "kms_generate_data_key_per_department_per_lifetime",
                 "p50_latency_ms", "p99_latency_ms", "encryptor_events_per_s", "plaintext_events_per_s")) {
             if (root.has(f)) {

@@ -32,19 +32,23 @@ public record PipelineResult(
         java.util.Map<String, String> settings) {
 
     /**
-     * One side of a pair over all rounds: steady rates (10%..90% of the input) and whole-run rates (first record to
-     * completion), see {@code Window}. MB/s counts {@link #eventBytes}-byte ingest events.
+     * One side of a pair over all rounds: steady rates (10%..90% of the input), whole-run rates (first record to
+     * completion) and process CPU microseconds per event over the steady window, see {@code Window}. MB/s counts
+     * {@link #eventBytes}-byte ingest events.
      */
     public record Side(String name, List<Double> roundEventsPerSecond, double medianEventsPerSecond,
                        double medianMegabytesPerSecond, List<Double> roundWholeRunEventsPerSecond,
-                       double medianWholeRunEventsPerSecond) {}
+                       double medianWholeRunEventsPerSecond, List<Double> roundCpuMicrosPerEvent,
+                       double medianCpuMicrosPerEvent) {}
 
     /**
      * Two sides measured alternately; {@code ratio} = median over rounds of candidate/baseline steady rate,
-     * {@code wholeRunRatio} the same for whole-run rates.
+     * {@code wholeRunRatio} the same for whole-run rates, {@code cpuRatio} the same for events per CPU-second of
+     * this process (baseline CPU per event / candidate CPU per event): the figure other load on the machine
+     * disturbs least.
      */
     public record Pair(String description, Side baseline, Side candidate, List<Double> roundRatios, double ratio,
-                       double wholeRunRatio) {}
+                       double wholeRunRatio, List<Double> roundCpuRatios, double cpuRatio) {}
 
     /** The seed's way: events, whole-run seconds, steady and whole-run rates, and the KMS calls it made. */
     public record Seed(int events, double seconds, double eventsPerSecond, double wholeRunEventsPerSecond,

@@ -106,9 +106,10 @@ public final class PipelineSuite {
                 encRounds.add(plain.rates(), enc.rates());
                 keyringGdk += enc.keyringGenerateDataKey();
                 log(String.format(Locale.ROOT, "round %d/%d: plaintext %.0f ev/s, encryptor %.0f ev/s, ratio %.3f"
-                                + " (whole run: %.0f, %.0f ev/s)", r, settings.rounds(), plain.rates().steady(),
+                                + " (whole run: %.0f, %.0f ev/s; CPU %.1f, %.1f us/event)", r, settings.rounds(), plain.rates().steady(),
                         enc.rates().steady(), enc.rates().steady() / plain.rates().steady(),
-                        plain.rates().wholeRun(), enc.rates().wholeRun()));
+                        plain.rates().wholeRun(), enc.rates().wholeRun(), plain.rates().cpuMicrosPerRecord(),
+                        enc.rates().cpuMicrosPerRecord()));
                 if (lastEncTopic != null) {
                     stack.deleteTopics(lastEncTopic, lastPlainTopic);
                 }
@@ -137,8 +138,9 @@ public final class PipelineSuite {
                 decRounds.add(plainEnv, dec);
                 decTopicRounds.add(plainTopic, dec);
                 log(String.format(Locale.ROOT, "round %d/%d: plain consumer %.0f ev/s, decrypting consumer %.0f ev/s, ratio %.3f"
-                                + " (plain consumer of the plaintext topic %.0f ev/s)", r, settings.rounds(),
-                        plainEnv.steady(), dec.steady(), dec.steady() / plainEnv.steady(), plainTopic.steady()));
+                                + " (CPU %.1f, %.1f us/record; plain consumer of the plaintext topic %.0f ev/s)", r, settings.rounds(),
+                        plainEnv.steady(), dec.steady(), dec.steady() / plainEnv.steady(), plainEnv.cpuMicrosPerRecord(),
+                        dec.cpuMicrosPerRecord(), plainTopic.steady()));
             }
             long decrypts = stack.kmsCalls().get(reader, "Decrypt") - decryptBefore;
             Pair consumer = decRounds.pair("decrypting department consumer vs plain consumer, same shared-topic data"
@@ -248,7 +250,7 @@ public final class PipelineSuite {
         }
         stack.deleteTopics(dlq);
         log("  " + label + " " + name + ": " + window.breakdown());
-        return new TopologyRun(shared, window.wholeRunSeconds(), new Rates(window.steadyRate(count), window.wholeRunRate(count)),
+        return new TopologyRun(shared, window.wholeRunSeconds(), new Rates(window.steadyRate(count), window.wholeRunRate(count), window.cpuMicrosPerRecord(count)),
                 measured == null ? 0 : measured.kmsCalls().get().generateDataKey());
     }
 
@@ -282,6 +284,8 @@ public final class PipelineSuite {
         long at10 = 0;
         long at90 = 0;
         long all = 0;
+        long cpu10 = 0;
+        long cpu90 = 0;
         while (true) {
             long now = System.nanoTime();
             long p = app.progress();
@@ -290,15 +294,17 @@ public final class PipelineSuite {
             }
             if (at10 == 0 && p >= low) {
                 at10 = now;
+                cpu10 = processCpuNanos();
             }
             if (at90 == 0 && p >= high) {
                 at90 = now;
+                cpu90 = processCpuNanos();
             }
             if (all == 0 && p >= count) {
                 all = now;
             }
             if (p >= count && done.getAsBoolean()) {
-                return new Window(t0, first, at10, at90, all, System.nanoTime());
+                return new Window(t0, first, at10, at90, all, System.nanoTime(), cpu10, cpu90);
             }
             if (app.failure().isPresent()) {
                 throw new IllegalStateException("the app under measurement failed", app.failure().get());
@@ -308,6 +314,11 @@ public final class PipelineSuite {
             }
             Thread.sleep(p >= count ? 5 : 1); // polling interval
         }
+    }
+
+    private static long processCpuNanos() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime() : -1;
     }
 
     private Seed runSeed() throws Exception {
@@ -349,11 +360,11 @@ public final class PipelineSuite {
         if (delivered.get() != expected) {
             throw new IllegalStateException(v + " delivered " + delivered.get() + " " + department + " events, expected " + expected);
         }
-        return new Rates(window.steadyRate(count), window.wholeRunRate(count));
+        return new Rates(window.steadyRate(count), window.wholeRunRate(count), window.cpuMicrosPerRecord(count));
     }
 
-    /** Steady and whole-run rates of one run. */
-    record Rates(double steady, double wholeRun) {}
+    /** Steady and whole-run rates of one run, and the process CPU it took per record (steady window). */
+    record Rates(double steady, double wholeRun, double cpuMicrosPerRecord) {}
 
     // ---- latency at a fixed offered load
 
@@ -424,6 +435,9 @@ public final class PipelineSuite {
         private final List<Double> candWhole = new ArrayList<>();
         private final List<Double> ratios = new ArrayList<>();
         private final List<Double> wholeRatios = new ArrayList<>();
+        private final List<Double> baseCpu = new ArrayList<>();
+        private final List<Double> candCpu = new ArrayList<>();
+        private final List<Double> cpuRatios = new ArrayList<>();
 
         void add(Rates baseline, Rates candidate) {
             baseSteady.add(baseline.steady());
@@ -432,16 +446,21 @@ public final class PipelineSuite {
             candWhole.add(candidate.wholeRun());
             ratios.add(candidate.steady() / baseline.steady());
             wholeRatios.add(candidate.wholeRun() / baseline.wholeRun());
+            baseCpu.add(baseline.cpuMicrosPerRecord());
+            candCpu.add(candidate.cpuMicrosPerRecord());
+            cpuRatios.add(baseline.cpuMicrosPerRecord() / candidate.cpuMicrosPerRecord());
         }
 
         Pair pair(String description, String baselineName, String candidateName) {
-            return new Pair(description, side(baselineName, baseSteady, baseWhole), side(candidateName, candSteady, candWhole),
-                    round(ratios), Stats.median(ratios), Stats.median(wholeRatios));
+            return new Pair(description, side(baselineName, baseSteady, baseWhole, baseCpu),
+                    side(candidateName, candSteady, candWhole, candCpu), round(ratios), Stats.median(ratios),
+                    Stats.median(wholeRatios), round(cpuRatios), Stats.median(cpuRatios));
         }
 
-        private static Side side(String name, List<Double> steady, List<Double> whole) {
+        private static Side side(String name, List<Double> steady, List<Double> whole, List<Double> cpu) {
             double m = Stats.median(steady);
-            return new Side(name, round(steady), m, m * IngestEvents.EVENT_BYTES / 1e6, round(whole), Stats.median(whole));
+            return new Side(name, round(steady), m, m * IngestEvents.EVENT_BYTES / 1e6, round(whole), Stats.median(whole),
+                    round(cpu), Stats.median(cpu));
         }
     }
 
