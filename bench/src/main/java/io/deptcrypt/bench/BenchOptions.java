@@ -48,9 +48,13 @@ public final class BenchOptions {
             description = "Only the JMH benchmarks whose name matches REGEX (e.g. 'EnvelopeBenchmark.seal').")
     String include;
 
-    @Option(names = "--jfr", paramLabel = "FILE",
-            description = "Record a Java Flight Recording of the measured pipeline runs into FILE (for profiling).")
+    @Option(names = "--jfr", paramLabel = "DIR",
+            description = "Record a Java Flight Recording of each pipeline worker JVM into DIR/<worker>.jfr (for profiling).")
     Path jfr;
+
+    @Option(names = "--jfr-settings", paramLabel = "NAME_OR_FILE", defaultValue = "profile",
+            description = "JFR settings for --jfr: 'profile' (default, 10 ms samples), 'default', or a .jfc file.")
+    String jfrSettings;
 
     BenchSettings settings() {
         Path root = repo != null ? repo.toAbsolutePath().normalize() : findRepo();
@@ -69,8 +73,10 @@ public final class BenchOptions {
                 positive("--seed-events", seedEvents, quick ? 300 : 2_000),
                 positive("--latency-rate", latencyRate, 2_000),
                 positive("--latency-seconds", latencySeconds, quick ? 10 : 30),
-                root.resolve(".deptcrypt/bench"),
+                // one directory per run, so two runs at once never delete each other's broker
+                root.resolve(".deptcrypt/bench/run-" + ProcessHandle.current().pid()),
                 jfr,
+                jfrSettings,
                 include);
         return s;
     }

@@ -16,7 +16,8 @@ import java.nio.file.Path;
  * @param latencyRate    offered load (events/s) of the latency run
  * @param latencySeconds length of the latency run
  * @param workDir        broker logs and localkms state (deleted after the run)
- * @param jfr            a flight recording of the pipeline runs, or null
+ * @param jfr            a directory for one flight recording per pipeline worker JVM, or null
+ * @param jfrSettings    JFR settings name or .jfc file for those recordings
  * @param microInclude   a regex restricting the JMH benchmarks, or null for all
  */
 public record BenchSettings(
@@ -32,6 +33,7 @@ public record BenchSettings(
         int latencySeconds,
         Path workDir,
         Path jfr,
+        String jfrSettings,
         String microInclude) {
 
     /** The command that reproduces this run, as written in results and docs. */

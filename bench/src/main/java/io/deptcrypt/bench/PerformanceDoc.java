@@ -68,7 +68,7 @@ public final class PerformanceDoc {
             md.append(String.format(Locale.ROOT, "Pipeline: %d pre-loaded events of %d B, %d alternating rounds, medians. Steady ="
                             + " records 10%%..90%% of the input; whole run = first record to completion.%n%n",
                     p.path("events").asInt(), p.path("event_bytes").asInt(), p.path("rounds").asInt()));
-            md.append("| pipeline | events/s (steady) | MB/s | ratio | whole-run events/s (ratio) | CPU µs/event (events per CPU-s ratio)"
+            md.append("| pipeline | events/s (steady) | MB/s | ratio | whole-run events/s (ratio) | app-thread CPU µs/event (ratio)"
                     + " | per-round steady events/s |\n|---|---|---|---|---|---|---|\n");
             pair(md, p.path("encryptor"));
             pair(md, p.path("consumer"));

@@ -101,6 +101,7 @@ public final class ResultsFile {
         root.put("encryptor_vs_plaintext_ratio", round(p.encryptor().ratio(), 3));
         root.put("consumer_vs_plaintext_ratio", round(p.consumer().ratio(), 3));
         root.put("consumer_vs_plaintext_topic_ratio", round(p.consumerVsPlaintextTopic().ratio(), 3));
+        // events per CPU-second of the app's own threads, candidate over baseline
         root.put("encryptor_vs_plaintext_cpu_ratio", round(p.encryptor().cpuRatio(), 3));
         root.put("consumer_vs_plaintext_cpu_ratio", round(p.consumer().cpuRatio(), 3));
         root.put("speedup_vs_seed", round(p.speedupVsSeed(), 1));

@@ -22,12 +22,12 @@ import java.util.concurrent.atomic.LongAdder;
 import org.apache.kafka.streams.Topology;
 import software.amazon.awssdk.services.kms.KmsClient;
 
-/** Starts each kind of app of the benchmark against the bench stack, with the common Streams settings. */
+/** Starts each kind of app of the benchmark in its environment, with the common Streams settings. */
 final class BenchApps {
 
-    private final BenchStack stack;
+    private final AppEnvironment stack;
 
-    BenchApps(BenchStack stack) {
+    BenchApps(AppEnvironment stack) {
         this.stack = stack;
     }
 

@@ -27,7 +27,7 @@ import software.amazon.awssdk.services.kms.KmsClient;
  * The real parts the pipeline runs on, in this JVM: a KRaft broker and localkms (evaluating the governance key
  * policies, one credential per application). Its work directory is wiped before and after.
  */
-final class BenchStack implements AutoCloseable {
+final class BenchStack implements AppEnvironment, AutoCloseable {
 
     private final Path workDir;
     private final Governance governance;
@@ -58,7 +58,8 @@ final class BenchStack implements AutoCloseable {
         }
     }
 
-    String bootstrap() {
+    @Override
+    public String bootstrap() {
         return kafka.bootstrapServers();
     }
 
@@ -66,16 +67,19 @@ final class BenchStack implements AutoCloseable {
         return admin;
     }
 
-    Map<String, String> streamsCommon() {
+    @Override
+    public Map<String, String> streamsCommon() {
         return streamsCommon;
     }
 
-    KmsCallCounter kmsCalls() {
+    @Override
+    public KmsCallCounter kmsCalls() {
         return kmsCalls;
     }
 
     /** How {@code application} reaches localkms, with its own credentials. */
-    KmsSettings kmsSettings(String application) {
+    @Override
+    public KmsSettings kmsSettings(String application) {
         AccessKey c = kms.credentials(application);
         return new KmsSettings(Optional.of(kms.endpoint()), governance.region(),
                 Optional.of(new KmsSettings.StaticCredentials(c.accessKeyId(), c.secretAccessKey(), Optional.empty())),
@@ -83,13 +87,20 @@ final class BenchStack implements AutoCloseable {
     }
 
     /** A new client as {@code application}, its requests counted in {@link #kmsCalls()}; the caller closes it. */
-    KmsClient kmsClient(String application) {
+    @Override
+    public KmsClient kmsClient(String application) {
         return LocalKmsClients.client(kms, governance, application, kmsCalls.interceptor(application));
     }
 
     /** The key ARN (not the alias) of a department's key. */
-    String keyArn(String department) {
+    @Override
+    public String keyArn(String department) {
         return kms.keyArn(department);
+    }
+
+    /** The localkms access key of a governance application. */
+    AccessKey credentials(String application) {
+        return kms.credentials(application);
     }
 
     URI kmsEndpoint() {

@@ -8,7 +8,6 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 /** Waits, by polling with a deadline, for a consumer group or a counter to reach the end of its input. */
@@ -32,28 +31,6 @@ final class GroupProgress {
         } catch (ExecutionException e) {
             throw new IllegalStateException("cannot read end offsets of " + topic, e.getCause());
         }
-    }
-
-    /** Blocks until {@code group}'s committed offsets reach {@code ends}; throws after {@code timeout}. */
-    static void awaitCommitted(Admin admin, String group, Map<TopicPartition, Long> ends, Duration timeout, BooleanSupplier failed) {
-        await(() -> {
-            Map<TopicPartition, OffsetAndMetadata> committed;
-            try {
-                committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted", e);
-            } catch (ExecutionException e) {
-                return false; // the group may not exist yet
-            }
-            for (var end : ends.entrySet()) {
-                OffsetAndMetadata c = committed.get(end.getKey());
-                if (end.getValue() > 0 && (c == null || c.offset() < end.getValue())) {
-                    return false;
-                }
-            }
-            return true;
-        }, timeout, "group " + group + " to commit up to " + ends, failed);
     }
 
     /** Blocks until {@code done} is true; throws after {@code timeout} or as soon as {@code failed} is true. */

@@ -33,7 +33,8 @@ public record PipelineResult(
 
     /**
      * One side of a pair over all rounds: steady rates (10%..90% of the input), whole-run rates (first record to
-     * completion) and process CPU microseconds per event over the steady window, see {@code Window}. MB/s counts
+     * completion) and the CPU microseconds per event of the app's own threads (stream thread and its producer's
+     * network thread, in the app's worker JVM) over the steady window, see {@code Window}. MB/s counts
      * {@link #eventBytes}-byte ingest events.
      */
     public record Side(String name, List<Double> roundEventsPerSecond, double medianEventsPerSecond,
@@ -44,8 +45,8 @@ public record PipelineResult(
     /**
      * Two sides measured alternately; {@code ratio} = median over rounds of candidate/baseline steady rate,
      * {@code wholeRunRatio} the same for whole-run rates, {@code cpuRatio} the same for events per CPU-second of
-     * this process (baseline CPU per event / candidate CPU per event): the figure other load on the machine
-     * disturbs least.
+     * the app's threads (baseline CPU per event / candidate CPU per event): what the app itself pays, the figure
+     * other load on the machine disturbs least.
      */
     public record Pair(String description, Side baseline, Side candidate, List<Double> roundRatios, double ratio,
                        double wholeRunRatio, List<Double> roundCpuRatios, double cpuRatio) {}

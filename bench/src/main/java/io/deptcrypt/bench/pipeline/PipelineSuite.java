@@ -1,5 +1,6 @@
 package io.deptcrypt.bench.pipeline;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.deptcrypt.bench.BenchSettings;
 import io.deptcrypt.bench.pipeline.PipelineResult.Kms;
 import io.deptcrypt.bench.pipeline.PipelineResult.Latency;
@@ -9,8 +10,7 @@ import io.deptcrypt.bench.pipeline.PipelineResult.Side;
 import io.deptcrypt.crypto.SealerConfig;
 import io.deptcrypt.governance.Governance;
 import io.deptcrypt.governance.GovernanceLoader;
-import java.lang.management.CompilationMXBean;
-import java.lang.management.ManagementFactory;
+import io.deptcrypt.localkms.AccessKey;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,44 +21,42 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
-import jdk.jfr.Configuration;
-import jdk.jfr.Recording;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 
 /**
- * The pipeline benchmark: on one embedded broker and localkms, (a) plaintext passthrough vs the encryptor, (b) plain
- * consumer vs the decrypting department consumer, alternating over several rounds; (c) the seed's way; then latency
- * at a fixed offered load. See docs/performance.md for the method.
+ * The pipeline benchmark: on one embedded broker and localkms (this JVM), (a) plaintext passthrough vs the encryptor,
+ * (b) plain consumer vs the decrypting department consumer, alternating over several rounds; (c) the seed's way;
+ * then latency at a fixed offered load. Each measured variant runs in its own worker JVM ({@link PipelineWorker}),
+ * warmed up before the rounds. See docs/performance.md for the method.
  */
 public final class PipelineSuite {
 
     /** One ingest partition, as the spike measured fastest with one stream thread; the shared topic has the governance count. */
     static final int INGEST_PARTITIONS = 1;
-    static final int WARMUP_EVENTS = 20_000;
-    static final Duration RUN_TIMEOUT = Duration.ofMinutes(10);
+    static final int WARMUP_EVENTS = 30_000;
     static final Duration LATENCY_WARMUP = Duration.ofSeconds(2);
-    /** The JIT counts as settled when a warm-up pass adds less than this share of its total compilation time. */
-    static final double JIT_SETTLED = 0.05;
+    static final List<String> WORKER_JVM_ARGS = List.of("-Xms512m", "-Xmx1g");
+    static final int MIN_WARMUP_PASSES = 2;
+    /** A worker counts as warm when the JIT compiled for less than this share of a warm-up run. */
+    static final double JIT_SETTLED = 0.10;
 
     private final BenchSettings settings;
     private final Governance base;
     private final BenchStack stack;
-    private final BenchApps apps;
     private final IngestEvents events;
     private final String department;
     private final String reader;
+    private final Map<String, WorkerProcess> workers = new LinkedHashMap<>();
+    private int warmupDone;
 
     private PipelineSuite(BenchSettings settings, Governance base, BenchStack stack) {
         this.settings = settings;
         this.base = base;
         this.stack = stack;
-        this.apps = new BenchApps(stack);
         this.events = new IngestEvents(base.departmentNames());
         this.department = base.departments().get(0).name();
         this.reader = base.departments().get(0).readers().get(0);
@@ -71,7 +69,12 @@ public final class PipelineSuite {
         }
         log("starting the embedded broker and localkms in " + settings.workDir());
         try (BenchStack stack = BenchStack.start(settings.workDir(), settings.governance(), base)) {
-            return new PipelineSuite(settings, base, stack).execute();
+            PipelineSuite suite = new PipelineSuite(settings, base, stack);
+            try {
+                return suite.execute();
+            } finally {
+                suite.workers.values().forEach(WorkerProcess::close);
+            }
         }
     }
 
@@ -81,257 +84,206 @@ public final class PipelineSuite {
         stack.createTopics(INGEST_PARTITIONS, ingest);
         log("pre-loading " + n + " events of " + IngestEvents.EVENT_BYTES + " B");
         events.preload(stack.bootstrap(), ingest, n);
+        startWorkers();
 
         int w = Math.min(n, WARMUP_EVENTS);
         String warmIngest = "bench.warmup.ingest";
         stack.createTopics(INGEST_PARTITIONS, warmIngest);
         events.preload(stack.bootstrap(), warmIngest, w);
-        warmUp(warmIngest, w);
-        stack.deleteTopics(warmIngest);
-
-        Recording jfr = startRecording();
-        try {
-            // (a) plaintext passthrough vs encryptor, alternating
-            long gdkBefore = stack.kmsCalls().get(base.owner(), "GenerateDataKey");
-            PairRounds encRounds = new PairRounds();
-            long keyringGdk = 0;
-            String lastEncTopic = null;
-            String lastPlainTopic = null;
-            for (int r = 1; r <= settings.rounds(); r++) {
-                boolean plainFirst = r % 2 == 1;
-                TopologyRun first = runTopology(plainFirst ? Variant.PLAINTEXT : Variant.ENCRYPTOR, ingest, "r" + r, n);
-                TopologyRun second = runTopology(plainFirst ? Variant.ENCRYPTOR : Variant.PLAINTEXT, ingest, "r" + r, n);
-                TopologyRun plain = plainFirst ? first : second;
-                TopologyRun enc = plainFirst ? second : first;
-                encRounds.add(plain.rates(), enc.rates());
-                keyringGdk += enc.keyringGenerateDataKey();
-                log(String.format(Locale.ROOT, "round %d/%d: plaintext %.0f ev/s, encryptor %.0f ev/s, ratio %.3f"
-                                + " (whole run: %.0f, %.0f ev/s; CPU %.1f, %.1f us/event)", r, settings.rounds(), plain.rates().steady(),
-                        enc.rates().steady(), enc.rates().steady() / plain.rates().steady(),
-                        plain.rates().wholeRun(), enc.rates().wholeRun(), plain.rates().cpuMicrosPerRecord(),
-                        enc.rates().cpuMicrosPerRecord()));
-                if (lastEncTopic != null) {
-                    stack.deleteTopics(lastEncTopic, lastPlainTopic);
-                }
-                lastEncTopic = enc.sharedTopic();
-                lastPlainTopic = plain.sharedTopic();
-            }
-            long gdk = stack.kmsCalls().get(base.owner(), "GenerateDataKey") - gdkBefore;
-            Pair encryptor = encRounds.pair("encryptor topology vs plaintext passthrough, same pre-loaded ingest events",
-                    "plaintext passthrough", "encryptor (AES_GCM_V1)");
-
-            // (b) plain consumer vs decrypting consumer over the same shared-topic data
-            long decryptBefore = stack.kmsCalls().get(reader, "Decrypt");
-            PairRounds decRounds = new PairRounds();
-            PairRounds decTopicRounds = new PairRounds();
-            ConsumerVariant[] order = ConsumerVariant.values();
-            for (int r = 1; r <= settings.rounds(); r++) {
-                Map<ConsumerVariant, Rates> rates = new LinkedHashMap<>();
-                for (int i = 0; i < order.length; i++) {
-                    ConsumerVariant v = order[(i + r - 1) % order.length]; // rotate who goes first
-                    String topic = v == ConsumerVariant.PLAIN_PLAINTEXT_TOPIC ? lastPlainTopic : lastEncTopic;
-                    rates.put(v, runConsumer(v, topic, "r" + r, n));
-                }
-                Rates plainEnv = rates.get(ConsumerVariant.PLAIN_ENVELOPES);
-                Rates dec = rates.get(ConsumerVariant.DECRYPTING);
-                Rates plainTopic = rates.get(ConsumerVariant.PLAIN_PLAINTEXT_TOPIC);
-                decRounds.add(plainEnv, dec);
-                decTopicRounds.add(plainTopic, dec);
-                log(String.format(Locale.ROOT, "round %d/%d: plain consumer %.0f ev/s, decrypting consumer %.0f ev/s, ratio %.3f"
-                                + " (CPU %.1f, %.1f us/record; plain consumer of the plaintext topic %.0f ev/s)", r, settings.rounds(),
-                        plainEnv.steady(), dec.steady(), dec.steady() / plainEnv.steady(), plainEnv.cpuMicrosPerRecord(),
-                        dec.cpuMicrosPerRecord(), plainTopic.steady()));
-            }
-            long decrypts = stack.kmsCalls().get(reader, "Decrypt") - decryptBefore;
-            Pair consumer = decRounds.pair("decrypting department consumer vs plain consumer, same shared-topic data"
-                            + " (input records/s, the department's and others')",
-                    "plain consumer (" + department + ", envelopes not opened)", "department consumer (" + department + ", opens)");
-            Pair consumerVsPlaintextTopic = decTopicRounds.pair(
-                    "decrypting consumer of the encrypted topic vs plain consumer of the plaintext passthrough's topic",
-                    "plain consumer of the plaintext topic", "department consumer (" + department + ", opens)");
-            stack.deleteTopics(lastEncTopic, lastPlainTopic);
-
-            // (c) the seed's way, same topology shape, fewer events
-            Seed seed = runSeed();
-            double speedup = encryptor.candidate().medianEventsPerSecond() / seed.eventsPerSecond();
-            log(String.format(Locale.ROOT, "seed's way: %.0f ev/s; encryptor is %.0fx faster", seed.eventsPerSecond(), speedup));
-
-            long lifetimes = 0;
-            long perDeptRecords = SealerConfig.defaults().maxRecordsPerDataKey();
-            for (String d : base.departmentNames()) {
-                lifetimes += (long) settings.rounds() * ceilDiv(events.countFor(d, n), perDeptRecords);
-            }
-            long sealed = (long) settings.rounds() * n;
-            long opened = (long) settings.rounds() * events.countFor(department, n);
-            Kms kms = new Kms(sealed, settings.rounds(), gdk, gdk * 100_000.0 / sealed, lifetimes, gdk / (double) lifetimes,
-                    opened, decrypts, decrypts * 100_000.0 / opened,
-                    "requests counted at the apps' KMS clients (SDK interceptor; keyrings reported " + keyringGdk
-                            + " GenerateDataKey)");
-
-            // latency at a fixed offered load
-            List<Latency> latency = List.of(latency(true), latency(false));
-
-            Map<String, String> shown = new TreeMap<>(stack.streamsCommon());
-            shown.remove("state.dir");
-            shown.put("ingest.partitions", Integer.toString(INGEST_PARTITIONS));
-            shown.put("shared.partitions", Integer.toString(base.topics().partitions()));
-            return new PipelineResult(n, IngestEvents.EVENT_BYTES, settings.rounds(), encryptor, consumer,
-                    consumerVsPlaintextTopic, seed, speedup, kms, latency, shown);
-        } finally {
-            stopRecording(jfr);
-        }
-    }
-
-    /**
-     * Runs every variant over the warm-up events, pass after pass, until the JIT has settled: a pass that adds less
-     * than {@link #JIT_SETTLED} of the compilation time spent so far, or {@link #maxWarmupPasses()} passes. Until then
-     * the crypto code (GCM's GHASH intrinsic only applies once C2 compiled its callers) runs several times slower than
-     * in a long-running app, which would overstate its cost.
-     */
-    private void warmUp(String warmIngest, int w) throws Exception {
-        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-        long before = jit.getTotalCompilationTime();
+        // Warm up every worker until its JIT is (nearly) done: C2 needs many seconds of hot code on 2 busy cores, and a
+        // run during which the JIT still compiles pays for it in CPU and throughput.
+        int passes = 0;
         for (int pass = 1; pass <= maxWarmupPasses(); pass++) {
             String label = "warmup" + pass;
             TopologyRun plain = runTopology(Variant.PLAINTEXT, warmIngest, label, w);
             TopologyRun enc = runTopology(Variant.ENCRYPTOR, warmIngest, label, w);
-            runConsumer(ConsumerVariant.PLAIN_ENVELOPES, enc.sharedTopic(), label, w);
-            runConsumer(ConsumerVariant.DECRYPTING, enc.sharedTopic(), label, w);
-            runConsumer(ConsumerVariant.PLAIN_PLAINTEXT_TOPIC, plain.sharedTopic(), label, w);
+            Rates pc = runConsumer(ConsumerVariant.PLAIN_ENVELOPES, enc.sharedTopic(), label, w);
+            Rates dc = runConsumer(ConsumerVariant.DECRYPTING, enc.sharedTopic(), label, w);
+            Rates pt = runConsumer(ConsumerVariant.PLAIN_PLAINTEXT_TOPIC, plain.sharedTopic(), label, w);
             stack.deleteTopics(plain.sharedTopic(), enc.sharedTopic());
-            long total = jit.getTotalCompilationTime();
-            double added = (total - before) / (double) Math.max(1, total);
-            log(String.format(Locale.ROOT, "warm-up pass %d: plaintext %.0f ev/s, encryptor %.0f ev/s; JIT compiled for %d ms"
-                    + " (%.0f%% of its total so far)", pass, plain.rates().steady(), enc.rates().steady(), total - before, added * 100));
-            before = total;
-            if (pass >= 2 && added < JIT_SETTLED) {
+            double jitShare = List.of(plain.rates(), enc.rates(), pc, dc, pt).stream()
+                    .mapToDouble(Rates::jitShare).max().orElse(1);
+            passes = pass;
+            log(String.format(Locale.ROOT, "warm-up pass %d (not counted): plaintext %.0f, encryptor %.0f, plain consumer %.0f,"
+                    + " decrypting consumer %.0f ev/s; JIT busy for up to %.0f%% of a run", pass, plain.rates().steady(),
+                    enc.rates().steady(), pc.steady(), dc.steady(), jitShare * 100));
+            if (pass >= MIN_WARMUP_PASSES && jitShare < JIT_SETTLED) {
                 break;
             }
         }
+        warmupDone = passes;
+        stack.deleteTopics(warmIngest);
+
+        // (a) plaintext passthrough vs encryptor, alternating
+        PairRounds encRounds = new PairRounds();
+        long gdk = 0;
+        long keyringGdk = 0;
+        String lastEncTopic = null;
+        String lastPlainTopic = null;
+        for (int r = 1; r <= settings.rounds(); r++) {
+            boolean plainFirst = r % 2 == 1;
+            TopologyRun first = runTopology(plainFirst ? Variant.PLAINTEXT : Variant.ENCRYPTOR, ingest, "r" + r, n);
+            TopologyRun second = runTopology(plainFirst ? Variant.ENCRYPTOR : Variant.PLAINTEXT, ingest, "r" + r, n);
+            TopologyRun plain = plainFirst ? first : second;
+            TopologyRun enc = plainFirst ? second : first;
+            encRounds.add(plain.rates(), enc.rates());
+            gdk += enc.generateDataKey();
+            keyringGdk += enc.keyringGenerateDataKey();
+            log(String.format(Locale.ROOT, "round %d/%d: plaintext %.0f ev/s, encryptor %.0f ev/s, ratio %.3f"
+                            + " (whole run: %.0f, %.0f ev/s; app threads CPU %.1f, %.1f us/event)", r, settings.rounds(), plain.rates().steady(),
+                    enc.rates().steady(), enc.rates().steady() / plain.rates().steady(),
+                    plain.rates().wholeRun(), enc.rates().wholeRun(), plain.rates().appThreadsCpuMicrosPerRecord(),
+                    enc.rates().appThreadsCpuMicrosPerRecord()));
+            if (lastEncTopic != null) {
+                stack.deleteTopics(lastEncTopic, lastPlainTopic);
+            }
+            lastEncTopic = enc.sharedTopic();
+            lastPlainTopic = plain.sharedTopic();
+        }
+        Pair encryptor = encRounds.pair("encryptor topology vs plaintext passthrough, same pre-loaded ingest events",
+                "plaintext passthrough", "encryptor (AES_GCM_V1)");
+
+        // (b) plain consumer vs decrypting consumer over the same shared-topic data
+        PairRounds decRounds = new PairRounds();
+        PairRounds decTopicRounds = new PairRounds();
+        long decrypts = 0;
+        ConsumerVariant[] order = ConsumerVariant.values();
+        for (int r = 1; r <= settings.rounds(); r++) {
+            Map<ConsumerVariant, Rates> rates = new LinkedHashMap<>();
+            for (int i = 0; i < order.length; i++) {
+                ConsumerVariant v = order[(i + r - 1) % order.length]; // rotate who goes first
+                String topic = v == ConsumerVariant.PLAIN_PLAINTEXT_TOPIC ? lastPlainTopic : lastEncTopic;
+                rates.put(v, runConsumer(v, topic, "r" + r, n));
+            }
+            Rates plainEnv = rates.get(ConsumerVariant.PLAIN_ENVELOPES);
+            Rates dec = rates.get(ConsumerVariant.DECRYPTING);
+            Rates plainTopic = rates.get(ConsumerVariant.PLAIN_PLAINTEXT_TOPIC);
+            decRounds.add(plainEnv, dec);
+            decTopicRounds.add(plainTopic, dec);
+            decrypts += dec.decrypt();
+            log(String.format(Locale.ROOT, "round %d/%d: plain consumer %.0f ev/s, decrypting consumer %.0f ev/s, ratio %.3f"
+                            + " (app threads CPU %.1f, %.1f us/record; plain consumer of the plaintext topic %.0f ev/s)", r, settings.rounds(),
+                    plainEnv.steady(), dec.steady(), dec.steady() / plainEnv.steady(), plainEnv.appThreadsCpuMicrosPerRecord(),
+                    dec.appThreadsCpuMicrosPerRecord(), plainTopic.steady()));
+        }
+        Pair consumer = decRounds.pair("decrypting department consumer vs plain consumer, same shared-topic data"
+                        + " (input records/s, the department's and others')",
+                "plain consumer (" + department + ", envelopes not opened)", "department consumer (" + department + ", opens)");
+        Pair consumerVsPlaintextTopic = decTopicRounds.pair(
+                "decrypting consumer of the encrypted topic vs plain consumer of the plaintext passthrough's topic",
+                "plain consumer of the plaintext topic", "department consumer (" + department + ", opens)");
+        stack.deleteTopics(lastEncTopic, lastPlainTopic);
+
+        // (c) the seed's way, same topology shape, fewer events
+        Seed seed = runSeed();
+        double speedup = encryptor.candidate().medianEventsPerSecond() / seed.eventsPerSecond();
+        log(String.format(Locale.ROOT, "seed's way: %.0f ev/s; encryptor is %.0fx faster", seed.eventsPerSecond(), speedup));
+
+        long lifetimes = 0;
+        long perKey = SealerConfig.defaults().maxRecordsPerDataKey();
+        for (String d : base.departmentNames()) {
+            lifetimes += (long) settings.rounds() * ceilDiv(events.countFor(d, n), perKey);
+        }
+        long sealed = (long) settings.rounds() * n;
+        long opened = (long) settings.rounds() * events.countFor(department, n);
+        Kms kms = new Kms(sealed, settings.rounds(), gdk, gdk * 100_000.0 / sealed, lifetimes, gdk / (double) lifetimes,
+                opened, decrypts, decrypts * 100_000.0 / opened,
+                "requests counted at the apps' KMS clients (SDK interceptor; the encryptor's keyrings reported " + keyringGdk
+                        + " GenerateDataKey)");
+
+        // latency at a fixed offered load, in the warm workers
+        List<Latency> latency = List.of(latency(true), latency(false));
+
+        Map<String, String> shown = new TreeMap<>(stack.streamsCommon());
+        shown.remove("state.dir");
+        shown.put("ingest.partitions", Integer.toString(INGEST_PARTITIONS));
+        shown.put("shared.partitions", Integer.toString(base.topics().partitions()));
+        shown.put("worker.jvm", String.join(" ", WORKER_JVM_ARGS));
+        shown.put("warmup", warmupDone + " passes of " + w + " events per variant (until the JIT compiled for under "
+                + Math.round(JIT_SETTLED * 100) + "% of a run, at most " + maxWarmupPasses() + ")");
+        return new PipelineResult(n, IngestEvents.EVENT_BYTES, settings.rounds(), encryptor, consumer,
+                consumerVsPlaintextTopic, seed, speedup, kms, latency, shown);
     }
 
     private int maxWarmupPasses() {
-        return settings.quick() ? 3 : 6;
+        return settings.quick() ? 6 : 10;
+    }
+
+    // ---- workers
+
+    private void startWorkers() throws java.io.IOException {
+        Map<String, String> env = Map.of(
+                PipelineWorker.CREDENTIALS_ENV, base.applications().stream()
+                        .map(a -> {
+                            AccessKey k = stack.credentials(a.name());
+                            return a.name() + "=" + k.accessKeyId() + ":" + k.secretAccessKey();
+                        }).collect(Collectors.joining(";")),
+                PipelineWorker.KEY_ARNS_ENV, base.departments().stream()
+                        .map(d -> d.name() + "=" + stack.keyArn(d.name())).collect(Collectors.joining(";")));
+        List<String> names = List.of("plaintext", "encryptor", "seed", "plain-consumer", "department-consumer");
+        log("starting one worker JVM per variant: " + names);
+        if (settings.jfr() != null) {
+            Files.createDirectories(settings.jfr());
+        }
+        for (String name : names) {
+            List<String> jvm = new ArrayList<>(WORKER_JVM_ARGS);
+            if (settings.jfr() != null) {
+                jvm.add("-XX:StartFlightRecording=filename=" + settings.jfr().resolve(name + ".jfr").toAbsolutePath()
+                        + ",settings=" + settings.jfrSettings() + ",dumponexit=true");
+            }
+            Path dir = settings.workDir().resolve("workers").resolve(name);
+            workers.put(name, WorkerProcess.start(name, jvm, List.of(settings.governance().toString(), stack.bootstrap(),
+                    stack.kmsEndpoint().toString(), dir.resolve("streams").toString()), env, dir.resolve("worker.log")));
+        }
+        if (settings.jfr() != null) {
+            log("recording JFR into " + settings.jfr() + "/<worker>.jfr (jfr print --events jdk.ExecutionSample --stack-depth 64 ...)");
+        }
     }
 
     // ---- (a) and (c): topologies over pre-loaded ingest events
 
     enum Variant { PLAINTEXT, ENCRYPTOR, SEED }
 
-    /** Rates as in {@link Window}. */
-    record TopologyRun(String sharedTopic, double seconds, Rates rates, long keyringGenerateDataKey) {}
+    /** One topology run: its shared topic, rates as in {@link Window}, and the KMS calls it made. */
+    record TopologyRun(String sharedTopic, double seconds, Rates rates, long generateDataKey, long keyringGenerateDataKey) {}
 
-    private TopologyRun runTopology(Variant v, String ingest, String label, int count) throws Exception {
+    private TopologyRun runTopology(Variant v, String ingest, String label, int count) {
         String name = v.name().toLowerCase(Locale.ROOT);
         String shared = "bench." + label + "." + name + ".shared";
         String dlq = "bench." + label + "." + name + ".dead-letter";
         stack.createTopics(base.topics().partitions(), shared);
         stack.createTopics(1, dlq);
-        Governance g = withTopics(base, ingest, shared, dlq);
-        String appId = "bench-" + label + "-" + name;
-        Map<TopicPartition, Long> ends = GroupProgress.endOffsets(stack.admin(), ingest);
-        System.gc();
-        long t0 = System.nanoTime();
-        RunningApp app;
-        BenchApps.Measured measured = null;
-        switch (v) {
-            case PLAINTEXT -> app = apps.plaintext(g, appId);
-            case SEED -> app = apps.seed(g, appId);
-            default -> {
-                measured = apps.encryptor(g, appId);
-                app = measured.app();
-            }
-        }
-        Window window;
-        try {
-            window = measure(app, t0, count, () -> committed(appId, ends));
-        } finally {
-            app.close();
-        }
+        WorkerProcess worker = workers.get(v == Variant.PLAINTEXT ? "plaintext" : v == Variant.ENCRYPTOR ? "encryptor" : "seed");
+        Map<String, Object> cmd = new LinkedHashMap<>();
+        cmd.put("op", "topology");
+        cmd.put("variant", v.name());
+        cmd.put("label", label);
+        cmd.put("ingest", ingest);
+        cmd.put("shared", shared);
+        cmd.put("deadLetter", dlq);
+        cmd.put("count", count);
+        JsonNode r = worker.call(cmd);
         stack.deleteTopics(dlq);
-        log("  " + label + " " + name + ": " + window.breakdown());
-        return new TopologyRun(shared, window.wholeRunSeconds(), new Rates(window.steadyRate(count), window.wholeRunRate(count), window.cpuMicrosPerRecord(count)),
-                measured == null ? 0 : measured.kmsCalls().get().generateDataKey());
+        log("  " + label + " " + name + ": " + r.path("breakdown").asText());
+        return new TopologyRun(shared, r.path("seconds").asDouble(), rates(r), r.path("generateDataKey").asLong(),
+                r.path("keyringGenerateDataKey").asLong());
     }
 
-    private boolean committed(String group, Map<TopicPartition, Long> ends) {
-        try {
-            var offsets = stack.admin().listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
-            for (var e : ends.entrySet()) {
-                var c = offsets.get(e.getKey());
-                if (e.getValue() > 0 && (c == null || c.offset() < e.getValue())) {
-                    return false;
-                }
-            }
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        } catch (java.util.concurrent.ExecutionException e) {
-            return false;
-        }
-    }
-
-    /**
-     * Polls until {@code app} has processed {@code count} records and {@code done} holds, noting when it passed each
-     * milestone of {@link Window}.
-     */
-    private static Window measure(RunningApp app, long t0, long count, BooleanSupplier done) throws InterruptedException {
-        long deadline = t0 + RUN_TIMEOUT.toNanos();
-        long low = Math.round(count * 0.1);
-        long high = Math.round(count * 0.9);
-        long first = 0;
-        long at10 = 0;
-        long at90 = 0;
-        long all = 0;
-        long cpu10 = 0;
-        long cpu90 = 0;
-        while (true) {
-            long now = System.nanoTime();
-            long p = app.progress();
-            if (first == 0 && p > 0) {
-                first = now;
-            }
-            if (at10 == 0 && p >= low) {
-                at10 = now;
-                cpu10 = processCpuNanos();
-            }
-            if (at90 == 0 && p >= high) {
-                at90 = now;
-                cpu90 = processCpuNanos();
-            }
-            if (all == 0 && p >= count) {
-                all = now;
-            }
-            if (p >= count && done.getAsBoolean()) {
-                return new Window(t0, first, at10, at90, all, System.nanoTime(), cpu10, cpu90);
-            }
-            if (app.failure().isPresent()) {
-                throw new IllegalStateException("the app under measurement failed", app.failure().get());
-            }
-            if (now > deadline) {
-                throw new IllegalStateException("timed out after " + RUN_TIMEOUT + " with " + p + " of " + count + " records processed");
-            }
-            Thread.sleep(p >= count ? 5 : 1); // polling interval
-        }
-    }
-
-    private static long processCpuNanos() {
-        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
-                ? os.getProcessCpuTime() : -1;
-    }
-
-    private Seed runSeed() throws Exception {
+    private Seed runSeed() {
         int m = settings.seedEvents();
         String ingest = "bench.seed.ingest";
         stack.createTopics(INGEST_PARTITIONS, ingest);
         events.preload(stack.bootstrap(), ingest, m);
-        log("the seed's way over " + m + " events (an ESDK client, an ECDSA P-384 signature and a GenerateDataKey per event)");
-        long before = stack.kmsCalls().get(base.owner(), "GenerateDataKey");
+        int warm = Math.min(m, 50);
+        log("the seed's way over " + m + " events (an ESDK client, an ECDSA P-384 signature and a GenerateDataKey per event),"
+                + " after " + warm + " warm-up events");
+        String warmIngest = "bench.seed.warmup.ingest";
+        stack.createTopics(INGEST_PARTITIONS, warmIngest);
+        events.preload(stack.bootstrap(), warmIngest, warm);
+        stack.deleteTopics(runTopology(Variant.SEED, warmIngest, "seedwarmup", warm).sharedTopic(), warmIngest);
         TopologyRun run = runTopology(Variant.SEED, ingest, "seed", m);
-        long gdk = stack.kmsCalls().get(base.owner(), "GenerateDataKey") - before;
         stack.deleteTopics(run.sharedTopic(), ingest);
-        return new Seed(m, run.seconds(), run.rates().steady(), run.rates().wholeRun(), gdk);
+        return new Seed(m, run.seconds(), run.rates().steady(), run.rates().wholeRun(), run.generateDataKey());
     }
 
     // ---- (b): consumers over the same shared-topic data
@@ -339,32 +291,38 @@ public final class PipelineSuite {
     enum ConsumerVariant { PLAIN_ENVELOPES, DECRYPTING, PLAIN_PLAINTEXT_TOPIC }
 
     /** Input records per second (the department's and others'), as in {@link Window}; done when the last is handled. */
-    private Rates runConsumer(ConsumerVariant v, String topic, String label, int count) throws Exception {
-        String appId = "bench-" + label + "-consumer-" + v.name().toLowerCase(Locale.ROOT).replace('_', '-');
-        AtomicLong delivered = new AtomicLong();
-        Delivery d = (ts, bytes) -> delivered.incrementAndGet();
-        System.gc();
-        long t0 = System.nanoTime();
-        RunningApp app = v == ConsumerVariant.DECRYPTING
-                ? apps.departmentConsumer(withTopics(base, base.topics().ingest(), topic, base.topics().deadLetter()),
-                        reader, department, appId, d).app()
-                : apps.plainConsumer(topic, department, appId, d);
-        Window window;
-        try {
-            window = measure(app, t0, count, () -> true);
-        } finally {
-            app.close();
-        }
-        log("  " + label + " consumer " + v.name().toLowerCase(Locale.ROOT) + ": " + window.breakdown());
+    private Rates runConsumer(ConsumerVariant v, String topic, String label, int count) {
+        Map<String, Object> cmd = new LinkedHashMap<>();
+        cmd.put("op", "consumer");
+        cmd.put("variant", v.name());
+        cmd.put("label", label);
+        cmd.put("topic", topic);
+        cmd.put("count", count);
+        cmd.put("department", department);
+        cmd.put("reader", reader);
+        JsonNode r = workers.get(v == ConsumerVariant.DECRYPTING ? "department-consumer" : "plain-consumer").call(cmd);
+        log("  " + label + " consumer " + v.name().toLowerCase(Locale.ROOT) + ": " + r.path("breakdown").asText());
         int expected = events.countFor(department, count);
-        if (delivered.get() != expected) {
-            throw new IllegalStateException(v + " delivered " + delivered.get() + " " + department + " events, expected " + expected);
+        if (r.path("delivered").asLong() != expected) {
+            throw new IllegalStateException(v + " delivered " + r.path("delivered").asLong() + " " + department
+                    + " events, expected " + expected);
         }
-        return new Rates(window.steadyRate(count), window.wholeRunRate(count), window.cpuMicrosPerRecord(count));
+        return rates(r);
     }
 
-    /** Steady and whole-run rates of one run, and the process CPU it took per record (steady window). */
-    record Rates(double steady, double wholeRun, double cpuMicrosPerRecord) {}
+    private static Rates rates(JsonNode r) {
+        return new Rates(r.path("steady").asDouble(), r.path("wholeRun").asDouble(), r.path("cpuMicrosPerRecord").asDouble(),
+                r.path("appThreadsCpuMicrosPerRecord").asDouble(), r.path("decrypt").asLong(),
+                r.path("jitMillis").asLong() / 1000.0 / Math.max(1e-3, r.path("seconds").asDouble()));
+    }
+
+    /**
+     * One run: steady and whole-run rates; over the steady window, the worker JVM's CPU per record (the app alone:
+     * the broker runs elsewhere) and that of the app's own threads; the KMS Decrypt calls it made; and the share of
+     * the run during which the JIT was compiling.
+     */
+    record Rates(double steady, double wholeRun, double cpuMicrosPerRecord, double appThreadsCpuMicrosPerRecord,
+                 long decrypt, double jitShare) {}
 
     // ---- latency at a fixed offered load
 
@@ -378,30 +336,34 @@ public final class PipelineSuite {
         stack.createTopics(INGEST_PARTITIONS, ingest);
         stack.createTopics(base.topics().partitions(), shared);
         stack.createTopics(1, dlq);
-        Governance g = withTopics(base, ingest, shared, dlq);
-        LatencyRecorder recorder = new LatencyRecorder(total);
-        List<RunningApp> running = new ArrayList<>();
         log("latency, " + path + " path: " + rate + " events/s for " + settings.latencySeconds() + " s");
+        WorkerProcess topology = workers.get(encrypted ? "encryptor" : "plaintext");
+        WorkerProcess consumers = workers.get(encrypted ? "department-consumer" : "plain-consumer");
+        Map<String, Object> start = new LinkedHashMap<>();
+        start.put("op", "start");
+        start.put("label", "latency-" + path);
+        start.put("ingest", ingest);
+        start.put("shared", shared);
+        start.put("deadLetter", dlq);
+        start.put("capacity", total);
+        start.put("variant", encrypted ? "DECRYPTING" : "PLAIN");
+        consumers.call(start);
         try {
-            running.add(encrypted ? apps.encryptor(g, "bench-latency-encryptor").app() : apps.plaintext(g, "bench-latency-passthrough"));
-            for (Governance.Department dep : g.departments()) {
-                String appId = "bench-latency-" + path + "-" + dep.name();
-                running.add(encrypted
-                        ? apps.departmentConsumer(g, dep.readers().get(0), dep.name(), appId, recorder).app()
-                        : apps.plainConsumer(shared, dep.name(), appId, recorder));
-            }
-            for (RunningApp app : running) {
-                if (!app.awaitRunning(Duration.ofSeconds(60))) {
-                    throw new IllegalStateException("latency run: an app did not reach RUNNING within 60 s");
-                }
-            }
-            long start = offerLoad(ingest, rate, total);
-            GroupProgress.await(() -> recorder.count() >= total, Duration.ofSeconds(120),
-                    "all " + total + " latency events to be delivered",
-                    () -> running.stream().anyMatch(a -> a.failure().isPresent()));
-            return recorder.summary(path, rate, settings.latencySeconds(), start + LATENCY_WARMUP.toMillis());
+            start.put("variant", encrypted ? "ENCRYPTOR" : "PLAINTEXT");
+            topology.call(start);
+            long from = offerLoad(ingest, rate, total) + LATENCY_WARMUP.toMillis();
+            Map<String, Object> stop = new LinkedHashMap<>();
+            stop.put("op", "stop");
+            stop.put("expected", total);
+            stop.put("path", path);
+            stop.put("rate", rate);
+            stop.put("seconds", settings.latencySeconds());
+            stop.put("fromMillis", from);
+            JsonNode l = consumers.call(stop).path("latency");
+            return new Latency(path, rate, settings.latencySeconds(), l.path("delivered").asLong(), l.path("measured").asLong(),
+                    l.path("p50Millis").asDouble(), l.path("p99Millis").asDouble(), l.path("maxMillis").asDouble());
         } finally {
-            running.forEach(RunningApp::close);
+            topology.call(Map.of("op", "stop"));
             stack.deleteTopics(ingest, shared, dlq);
         }
     }
@@ -446,9 +408,9 @@ public final class PipelineSuite {
             candWhole.add(candidate.wholeRun());
             ratios.add(candidate.steady() / baseline.steady());
             wholeRatios.add(candidate.wholeRun() / baseline.wholeRun());
-            baseCpu.add(baseline.cpuMicrosPerRecord());
-            candCpu.add(candidate.cpuMicrosPerRecord());
-            cpuRatios.add(baseline.cpuMicrosPerRecord() / candidate.cpuMicrosPerRecord());
+            baseCpu.add(baseline.appThreadsCpuMicrosPerRecord());
+            candCpu.add(candidate.appThreadsCpuMicrosPerRecord());
+            cpuRatios.add(baseline.appThreadsCpuMicrosPerRecord() / candidate.appThreadsCpuMicrosPerRecord());
         }
 
         Pair pair(String description, String baselineName, String candidateName) {
@@ -476,29 +438,6 @@ public final class PipelineSuite {
 
     private static long ceilDiv(long a, long b) {
         return (a + b - 1) / b;
-    }
-
-    private Recording startRecording() throws Exception {
-        if (settings.jfr() == null) {
-            return null;
-        }
-        Recording r = new Recording(Configuration.getConfiguration("profile"));
-        r.setName("deptcrypt-bench");
-        r.start();
-        log("recording JFR into " + settings.jfr());
-        return r;
-    }
-
-    private void stopRecording(Recording r) throws Exception {
-        if (r == null) {
-            return;
-        }
-        r.stop();
-        Path out = settings.jfr().toAbsolutePath();
-        Files.createDirectories(out.getParent());
-        r.dump(out);
-        r.close();
-        log("wrote " + out + " (jfr print --events jdk.ExecutionSample " + out + ")");
     }
 
     static void log(String message) {

@@ -3,10 +3,11 @@ package io.deptcrypt.bench.pipeline;
 /**
  * When a run under measurement passed its milestones (System.nanoTime). The steady rate counts the records between
  * 10% and 90% of the input, leaving out start-up, the first data-key fetch and the final commit; the whole-run rate
- * runs from the first record processed to completion (for topologies: all input offsets committed). CPU times
- * are this process's, in nanoseconds.
+ * runs from the first record processed to completion (for topologies: all input offsets committed). The cost
+ * snapshots at 10% and 90% attribute the steady window's CPU.
  */
-record Window(long started, long first, long at10, long at90, long allProcessed, long done, long cpuAt10, long cpuAt90) {
+record Window(long started, long first, long at10, long at90, long allProcessed, long done, CostSnapshot costAt10,
+              CostSnapshot costAt90) {
 
     double steadyRate(long count) {
         long records = Math.round(count * 0.9) - Math.round(count * 0.1);
@@ -19,7 +20,18 @@ record Window(long started, long first, long at10, long at90, long allProcessed,
      */
     double cpuMicrosPerRecord(long count) {
         long records = Math.round(count * 0.9) - Math.round(count * 0.1);
-        return (cpuAt90 - cpuAt10) / 1e3 / records;
+        return (costAt90.processCpuNanos() - costAt10.processCpuNanos()) / 1e3 / records;
+    }
+
+    /** CPU of the app's own threads (stream thread, producer network thread) per record over the steady window, in µs. */
+    double appThreadsCpuMicrosPerRecord(long count) {
+        long records = Math.round(count * 0.9) - Math.round(count * 0.1);
+        return (costAt90.appThreadsCpuNanos() - costAt10.appThreadsCpuNanos()) / 1e3 / records;
+    }
+
+    /** GC pause and JIT compilation milliseconds during the steady window. */
+    String gcAndJit() {
+        return "GC " + (costAt90.gcMillis() - costAt10.gcMillis()) + " ms, JIT " + (costAt90.jitMillis() - costAt10.jitMillis()) + " ms";
     }
 
     double wholeRunRate(long count) {
