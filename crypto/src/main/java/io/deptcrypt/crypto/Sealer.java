@@ -13,10 +13,10 @@ import java.security.SecureRandom;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
+import java.util.stream.Collectors;
 import javax.crypto.Cipher;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.GCMParameterSpec;
@@ -62,6 +62,8 @@ public final class Sealer implements AutoCloseable {
     private final long maxAgeNanos;
     private final SecureRandom random = new SecureRandom();
     private final Map<String, Slot> slots = new ConcurrentHashMap<>();
+    /** Department name to key, looked up per record (a stream over the governance list showed up in profiles). */
+    private final Map<String, KmsArn> departmentKeys;
     private final AwsCrypto esdk = AwsCrypto.builder()
             .withCommitmentPolicy(CommitmentPolicy.RequireEncryptRequireDecrypt)
             .withEncryptionAlgorithm(CryptoAlgorithm.ALG_AES_256_GCM_HKDF_SHA512_COMMIT_KEY)
@@ -75,6 +77,8 @@ public final class Sealer implements AutoCloseable {
         this.config = Objects.requireNonNull(config, "config");
         this.nanoTime = nanoTime;
         this.maxAgeNanos = config.maxDataKeyAge().toNanos();
+        this.departmentKeys = governance.departments().stream()
+                .collect(Collectors.toUnmodifiableMap(Governance.Department::name, Governance.Department::key));
     }
 
     public static Sealer create(Governance governance, KeyringProvider keyrings, SealerConfig config) {
@@ -96,12 +100,12 @@ public final class Sealer implements AutoCloseable {
      */
     public Envelope seal(SealContext ctx, byte[] plaintext) {
         Objects.requireNonNull(ctx, "ctx");
-        Optional<Governance.Department> dept = governance.findDepartment(ctx.department());
-        if (dept.isEmpty()) {
+        KmsArn key = departmentKeys.get(ctx.department());
+        if (key == null) {
             throw new EnvelopeException("unknown department '" + ctx.department() + "' (governance "
                     + governance.source() + " declares " + governance.departmentNames() + ")");
         }
-        return seal(ctx.department(), dept.get().key(), ctx, plaintext);
+        return seal(ctx.department(), key, ctx, plaintext);
     }
 
     /**
