@@ -53,11 +53,12 @@ final class SealProcessor implements Processor<byte[], byte[], String, Envelope>
     public void process(Record<byte[], byte[]> record) {
         RecordMetadata source = context.recordMetadata()
                 .orElseThrow(() -> new IllegalStateException("ingest record without source metadata"));
-        String derivedId = IngestParser.derivedEventId(source.topic(), source.partition(), source.offset());
         IngestParser.Decision decision = parser.parse(record.value());
 
+        // The derived id is an MD5 name-based UUID: only computed for events that carry no id, and dead letters.
         if (decision instanceof IngestParser.Valid valid) {
-            String eventId = valid.eventId() != null ? valid.eventId() : derivedId;
+            String eventId = valid.eventId() != null ? valid.eventId()
+                    : IngestParser.derivedEventId(source.topic(), source.partition(), source.offset());
             SealContext ctx = new SealContext(valid.department(), eventId, sharedTopic, record.timestamp(), valid.contentType());
             Envelope envelope = retry.call("sealing a " + valid.department() + " event from " + position(source),
                     () -> sealer.seal(ctx, valid.plaintext()), closing, counters.kmsRetryCounter());
@@ -67,6 +68,7 @@ final class SealProcessor implements Processor<byte[], byte[], String, Envelope>
             counters.countSealed();
         } else {
             IngestParser.DeadLetter dead = (IngestParser.DeadLetter) decision;
+            String derivedId = IngestParser.derivedEventId(source.topic(), source.partition(), source.offset());
             byte[] raw = record.value() == null ? new byte[0] : record.value();
             SealContext ctx = new SealContext(QUARANTINE, derivedId, deadLetterTopic, record.timestamp(), IngestParser.RAW);
             Envelope envelope = retry.call("sealing a dead-letter record from " + position(source),
