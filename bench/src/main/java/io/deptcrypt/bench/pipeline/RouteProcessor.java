@@ -41,9 +41,17 @@ final class RouteProcessor implements Processor<byte[], byte[], String, RoutePro
     /** The encryptor's default shared-topic partitioning (EVENT_ID): murmur2 of the event id; the key stays the department. */
     static final class EventIdPartitioner implements StreamPartitioner<String, Routed> {
         @Override
-        public Optional<Set<Integer>> partitions(String topic, String key, Routed value, int numPartitions) {
+        public Optional<Set<Integer>> partitions(String topic, String key, Routed value, Headers headers, int numPartitions) {
             byte[] basis = value.eventId().getBytes(StandardCharsets.UTF_8);
             return Optional.of(Set.of(Utils.toPositive(Utils.murmur2(basis)) % numPartitions));
+        }
+
+        /** Kafka 4.4 still declares this one abstract (deprecated for the variant with headers). */
+        @Deprecated
+        @SuppressWarnings("removal")
+        @Override
+        public Optional<Set<Integer>> partitions(String topic, String key, Routed value, int numPartitions) {
+            return partitions(topic, key, value, null, numPartitions);
         }
     }
 
