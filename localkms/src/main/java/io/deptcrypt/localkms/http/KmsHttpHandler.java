@@ -134,19 +134,22 @@ public final class KmsHttpHandler implements HttpHandler {
                 throw new KmsException("SerializationException", "Content-Length '" + declared + "' is not a number");
             }
             if (length > MAX_BODY_BYTES) {
-                throw tooLarge(length);
+                throw tooLarge(exchange, length);
             }
         }
         try (InputStream in = exchange.getRequestBody()) {
             byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
             if (body.length > MAX_BODY_BYTES) {
-                throw tooLarge(-1);
+                throw tooLarge(exchange, -1);
             }
             return body;
         }
     }
 
-    private static KmsException tooLarge(long length) {
+    private static KmsException tooLarge(HttpExchange exchange, long length) {
+        // The rest of the body is not read, so the server drops the connection after answering: say so, or a
+        // client that pools connections would send its next request on a dead one (connection reset).
+        exchange.getResponseHeaders().set("Connection", "close");
         return KmsException.validation("Request body " + (length >= 0 ? "of " + length + " bytes " : "")
                 + "exceeds the " + MAX_BODY_BYTES + "-byte limit");
     }
