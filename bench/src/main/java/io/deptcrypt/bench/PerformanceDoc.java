@@ -69,20 +69,21 @@ public final class PerformanceDoc {
                             + " records 10%%..90%% of the input; whole run = first record to completion.%n%n",
                     p.path("events").asInt(), p.path("event_bytes").asInt(), p.path("rounds").asInt()));
             md.append("| pipeline | events/s (steady) | MB/s | ratio | whole-run events/s (ratio) | app-thread CPU µs/event (ratio)"
-                    + " | per-round steady events/s |\n|---|---|---|---|---|---|---|\n");
+                    + " | broker JVM CPU µs/event | per-round steady events/s |\n|---|---|---|---|---|---|---|---|\n");
             pair(md, p.path("encryptor"));
             pair(md, p.path("consumer"));
             JsonNode ref = p.path("consumer_vs_plaintext_topic");
             md.append(String.format(Locale.ROOT, "| for reference: plain consumer of the plaintext passthrough's topic (the department"
-                            + " consumer reaches %.3fx of it) | %.0f | %.1f | | %.0f | %.1f | %s |%n", ref.path("ratio").asDouble(),
+                            + " consumer reaches %.3fx of it) | %.0f | %.1f | | %.0f | %.1f | %.1f | %s |%n", ref.path("ratio").asDouble(),
                     ref.path("baseline").path("median_events_per_second").asDouble(),
                     ref.path("baseline").path("median_megabytes_per_second").asDouble(),
                     ref.path("baseline").path("median_whole_run_events_per_second").asDouble(),
                     ref.path("baseline").path("median_cpu_micros_per_event").asDouble(),
+                    ref.path("baseline").path("median_broker_cpu_micros_per_event").asDouble(),
                     list(ref.path("baseline").path("round_events_per_second"))));
             JsonNode seed = p.path("seed");
             md.append(String.format(Locale.ROOT, "| seed's way: ESDK client + ECDSA P-384 + GenerateDataKey per event (%d events) | %.0f | %.2f |"
-                            + " encryptor is %.0fx faster | %.0f | | |%n",
+                            + " encryptor is %.0fx faster | %.0f | | | |%n",
                     seed.path("events").asInt(), seed.path("events_per_second").asDouble(),
                     seed.path("events_per_second").asDouble() * p.path("event_bytes").asInt() / 1e6,
                     p.path("speedup_vs_seed").asDouble(), seed.path("whole_run_events_per_second").asDouble()));
@@ -135,13 +136,14 @@ public final class PerformanceDoc {
         for (String side : new String[] {"baseline", "candidate"}) {
             JsonNode s = pair.path(side);
             boolean base = side.equals("baseline");
-            md.append(String.format(Locale.ROOT, "| %s | %.0f | %.1f | %s | %.0f%s | %.1f%s | %s |%n", s.path("name").asText(),
+            md.append(String.format(Locale.ROOT, "| %s | %.0f | %.1f | %s | %.0f%s | %.1f%s | %.1f | %s |%n", s.path("name").asText(),
                     s.path("median_events_per_second").asDouble(), s.path("median_megabytes_per_second").asDouble(),
                     base ? "1" : String.format(Locale.ROOT, "**%.3fx**", pair.path("ratio").asDouble()),
                     s.path("median_whole_run_events_per_second").asDouble(),
                     base ? "" : String.format(Locale.ROOT, " (%.3fx)", pair.path("whole_run_ratio").asDouble()),
                     s.path("median_cpu_micros_per_event").asDouble(),
                     base ? "" : String.format(Locale.ROOT, " (%.3fx)", pair.path("cpu_ratio").asDouble()),
+                    s.path("median_broker_cpu_micros_per_event").asDouble(),
                     list(s.path("round_events_per_second"))));
         }
     }

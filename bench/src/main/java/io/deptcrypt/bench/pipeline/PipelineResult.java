@@ -34,13 +34,15 @@ public record PipelineResult(
     /**
      * One side of a pair over all rounds: steady rates (10%..90% of the input), whole-run rates (first record to
      * completion) and the CPU microseconds per event of the app's own threads (stream thread and its producer's
-     * network thread, in the app's worker JVM) over the steady window, see {@code Window}. MB/s counts
+     * network thread, in the app's worker JVM) and of the broker's JVM over the steady window, see {@code Window}.
+     * MB/s counts
      * {@link #eventBytes}-byte ingest events.
      */
     public record Side(String name, List<Double> roundEventsPerSecond, double medianEventsPerSecond,
                        double medianMegabytesPerSecond, List<Double> roundWholeRunEventsPerSecond,
                        double medianWholeRunEventsPerSecond, List<Double> roundCpuMicrosPerEvent,
-                       double medianCpuMicrosPerEvent) {}
+                       double medianCpuMicrosPerEvent, List<Double> roundBrokerCpuMicrosPerEvent,
+                       double medianBrokerCpuMicrosPerEvent) {}
 
     /**
      * Two sides measured alternately; {@code ratio} = median over rounds of candidate/baseline steady rate,

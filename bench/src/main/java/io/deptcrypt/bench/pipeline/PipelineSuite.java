@@ -48,6 +48,8 @@ public final class PipelineSuite {
     private final String department;
     private final String reader;
     private final Map<String, WorkerProcess> workers = new LinkedHashMap<>();
+    /** This JVM's CPU over time: the broker's (and localkms's) share of each worker's steady window. */
+    private final CpuTimeline brokerCpu = new CpuTimeline();
 
     private PipelineSuite(BenchSettings settings, Governance base, BenchStack stack) {
         this.settings = settings;
@@ -70,6 +72,7 @@ public final class PipelineSuite {
                 return suite.execute();
             } finally {
                 suite.workers.values().forEach(WorkerProcess::close);
+                suite.brokerCpu.close();
             }
         }
     }
@@ -254,8 +257,11 @@ public final class PipelineSuite {
         cmd.put("count", count);
         JsonNode r = worker.call(cmd);
         stack.deleteTopics(dlq);
-        log("  " + label + " " + name + ": " + r.path("breakdown").asText());
-        return new TopologyRun(shared, r.path("seconds").asDouble(), rates(r), r.path("generateDataKey").asLong(),
+        Rates rates = rates(r);
+        log(String.format(Locale.ROOT, "  %s %s: %s; broker %.1f us (steady window %d..%d)", label, name,
+                r.path("breakdown").asText(), rates.brokerCpuMicrosPerRecord(), r.path("steadyFromMillis").asLong(),
+                r.path("steadyToMillis").asLong()));
+        return new TopologyRun(shared, r.path("seconds").asDouble(), rates, r.path("generateDataKey").asLong(),
                 r.path("keyringGenerateDataKey").asLong());
     }
 
@@ -291,7 +297,8 @@ public final class PipelineSuite {
         cmd.put("department", department);
         cmd.put("reader", reader);
         JsonNode r = workers.get(v == ConsumerVariant.DECRYPTING ? "department-consumer" : "plain-consumer").call(cmd);
-        log("  " + label + " consumer " + v.name().toLowerCase(Locale.ROOT) + ": " + r.path("breakdown").asText());
+        log(String.format(Locale.ROOT, "  %s consumer %s: %s; broker %.1f us", label, v.name().toLowerCase(Locale.ROOT),
+                r.path("breakdown").asText(), rates(r).brokerCpuMicrosPerRecord()));
         int expected = events.countFor(department, count);
         if (r.path("delivered").asLong() != expected) {
             throw new IllegalStateException(v + " delivered " + r.path("delivered").asLong() + " " + department
@@ -300,19 +307,23 @@ public final class PipelineSuite {
         return rates(r);
     }
 
-    private static Rates rates(JsonNode r) {
+
+    private Rates rates(JsonNode r) {
+        long broker = brokerCpu.cpuNanosBetween(r.path("steadyFromMillis").asLong(), r.path("steadyToMillis").asLong());
         return new Rates(r.path("steady").asDouble(), r.path("wholeRun").asDouble(), r.path("cpuMicrosPerRecord").asDouble(),
-                r.path("appThreadsCpuMicrosPerRecord").asDouble(), r.path("decrypt").asLong(),
+                r.path("appThreadsCpuMicrosPerRecord").asDouble(),
+                broker < 0 ? Double.NaN : broker / 1e3 / Math.max(1, r.path("steadyRecords").asLong()),
+                r.path("decrypt").asLong(),
                 r.path("jitMillis").asLong() / 1000.0 / Math.max(1e-3, r.path("seconds").asDouble()));
     }
 
     /**
      * One run: steady and whole-run rates; over the steady window, the worker JVM's CPU per record (the app alone:
-     * the broker runs elsewhere) and that of the app's own threads; the KMS Decrypt calls it made; and the share of
-     * the run during which the JIT was compiling.
+     * the broker runs elsewhere), that of the app's own threads and that of the broker's JVM (this one); the KMS
+     * Decrypt calls it made; and the JIT's compile time relative to the run's length.
      */
     record Rates(double steady, double wholeRun, double cpuMicrosPerRecord, double appThreadsCpuMicrosPerRecord,
-                 long decrypt, double jitShare) {}
+                 double brokerCpuMicrosPerRecord, long decrypt, double jitShare) {}
 
     // ---- latency at a fixed offered load
 
@@ -390,6 +401,8 @@ public final class PipelineSuite {
         private final List<Double> baseCpu = new ArrayList<>();
         private final List<Double> candCpu = new ArrayList<>();
         private final List<Double> cpuRatios = new ArrayList<>();
+        private final List<Double> baseBroker = new ArrayList<>();
+        private final List<Double> candBroker = new ArrayList<>();
 
         void add(Rates baseline, Rates candidate) {
             baseSteady.add(baseline.steady());
@@ -401,18 +414,20 @@ public final class PipelineSuite {
             baseCpu.add(baseline.appThreadsCpuMicrosPerRecord());
             candCpu.add(candidate.appThreadsCpuMicrosPerRecord());
             cpuRatios.add(baseline.appThreadsCpuMicrosPerRecord() / candidate.appThreadsCpuMicrosPerRecord());
+            baseBroker.add(baseline.brokerCpuMicrosPerRecord());
+            candBroker.add(candidate.brokerCpuMicrosPerRecord());
         }
 
         Pair pair(String description, String baselineName, String candidateName) {
-            return new Pair(description, side(baselineName, baseSteady, baseWhole, baseCpu),
-                    side(candidateName, candSteady, candWhole, candCpu), round(ratios), Stats.median(ratios),
+            return new Pair(description, side(baselineName, baseSteady, baseWhole, baseCpu, baseBroker),
+                    side(candidateName, candSteady, candWhole, candCpu, candBroker), round(ratios), Stats.median(ratios),
                     Stats.median(wholeRatios), round(cpuRatios), Stats.median(cpuRatios));
         }
 
-        private static Side side(String name, List<Double> steady, List<Double> whole, List<Double> cpu) {
+        private static Side side(String name, List<Double> steady, List<Double> whole, List<Double> cpu, List<Double> broker) {
             double m = Stats.median(steady);
             return new Side(name, round(steady), m, m * IngestEvents.EVENT_BYTES / 1e6, round(whole), Stats.median(whole),
-                    round(cpu), Stats.median(cpu));
+                    round(cpu), Stats.median(cpu), round(broker), Stats.median(broker));
         }
     }
 

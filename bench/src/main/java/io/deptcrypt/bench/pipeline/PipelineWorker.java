@@ -162,6 +162,9 @@ public final class PipelineWorker implements AppEnvironment {
         r.put("cpuMicrosPerRecord", window.cpuMicrosPerRecord(count));
         r.put("seconds", window.wholeRunSeconds());
         r.put("appThreadsCpuMicrosPerRecord", window.appThreadsCpuMicrosPerRecord(count));
+        r.put("steadyFromMillis", window.at10EpochMillis());
+        r.put("steadyToMillis", window.at90EpochMillis());
+        r.put("steadyRecords", Math.round(count * 0.9) - Math.round(count * 0.1));
         r.put("breakdown", window.breakdown() + String.format(java.util.Locale.ROOT, "; steady window CPU/record: process %.1f us,"
                 + " app threads %.1f us; %s", window.cpuMicrosPerRecord(count), window.appThreadsCpuMicrosPerRecord(count), window.gcAndJit()));
         r.put("delivered", delivered);

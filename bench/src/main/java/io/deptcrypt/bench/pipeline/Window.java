@@ -29,6 +29,15 @@ record Window(long started, long first, long at10, long at90, long allProcessed,
         return (costAt90.appThreadsCpuNanos() - costAt10.appThreadsCpuNanos()) / 1e3 / records;
     }
 
+    /** Wall-clock (epoch ms) bounds of the steady window, so another JVM can attribute its own CPU to it. */
+    long at10EpochMillis() {
+        return System.currentTimeMillis() - (System.nanoTime() - at10) / 1_000_000;
+    }
+
+    long at90EpochMillis() {
+        return System.currentTimeMillis() - (System.nanoTime() - at90) / 1_000_000;
+    }
+
     /** GC pause and JIT compilation milliseconds during the steady window. */
     String gcAndJit() {
         return "GC " + (costAt90.gcMillis() - costAt10.gcMillis()) + " ms, JIT " + (costAt90.jitMillis() - costAt10.jitMillis()) + " ms";
