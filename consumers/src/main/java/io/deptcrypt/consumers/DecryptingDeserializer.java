@@ -160,7 +160,7 @@ public final class DecryptingDeserializer implements Deserializer<byte[]> {
         }
         String id = String.valueOf(envelope.getEventId());
         try {
-            return retry.call("opening " + department + " event " + id, () -> opener.open(envelope, topic),
+            return retry.call(() -> "opening " + department + " event " + id, () -> opener.open(envelope, topic),
                     () -> closed, kmsRetries);
         } catch (KmsUnavailableException e) {
             throw e;

@@ -81,7 +81,6 @@ final class OpenProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         }
         RecordMetadata at = context.recordMetadata()
                 .orElseThrow(() -> new IllegalStateException("shared-topic record without source metadata"));
-        String eventId = EnvelopeHeaders.eventId(record.headers()).orElse("(no event id header)");
 
         Envelope envelope;
         try {
@@ -90,10 +89,11 @@ final class OpenProcessor implements Processor<byte[], byte[], byte[], byte[]> {
             }
             envelope = envelopes.deserialize(at.topic(), record.headers(), record.value());
         } catch (RuntimeException e) { // untrusted bytes: whatever the decoder throws means "not an envelope"
-            fail(record, at, eventId, OpenFailureReason.INVALID_ENVELOPE, e.getMessage(), e);
+            String headerId = EnvelopeHeaders.eventId(record.headers()).orElse("(no event id header)");
+            fail(record, at, headerId, OpenFailureReason.INVALID_ENVELOPE, e.getMessage(), e);
             return;
         }
-        eventId = String.valueOf(envelope.getEventId());
+        String eventId = String.valueOf(envelope.getEventId());
         String sealedFor = String.valueOf(envelope.getDepartment());
         if (!department.equals(sealedFor)) {
             fail(record, at, eventId, OpenFailureReason.DEPARTMENT_MISMATCH, "the record key or header says '"
@@ -103,7 +103,7 @@ final class OpenProcessor implements Processor<byte[], byte[], byte[], byte[]> {
 
         byte[] plaintext;
         try {
-            plaintext = retry.call("opening " + department + " event " + eventId + " at " + position(at),
+            plaintext = retry.call(() -> "opening " + department + " event " + eventId + " at " + position(at),
                     () -> opener.open(envelope, at.topic()), closing, counters.kmsRetryCounter());
         } catch (KmsAccessDeniedException e) {
             fail(record, at, eventId, OpenFailureReason.ACCESS_DENIED, e.getMessage(), e);

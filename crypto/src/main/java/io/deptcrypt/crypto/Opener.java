@@ -6,8 +6,9 @@ import com.amazonaws.encryptionsdk.CryptoAlgorithm;
 import com.amazonaws.encryptionsdk.ParsedCiphertext;
 import com.amazonaws.encryptionsdk.model.KeyBlob;
 import io.deptcrypt.crypto.avro.Envelope;
+import io.deptcrypt.crypto.avro.EnvelopeFormatId;
 import io.deptcrypt.crypto.avro.WrappedKey;
-import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
@@ -40,6 +41,14 @@ public final class Opener {
     private final KeyringProvider keyrings;
     private final OpenerConfig config;
     private final DataKeyCache<Unwrapped> cache;
+    private final LongSupplier nanoTime;
+    private final long ttlNanos;
+    /**
+     * The data key this thread used last. Records come in runs under one data key (a department's key lives for
+     * minutes and millions of records), so most records match it field by field and skip encoding the wrapped keys,
+     * hashing them and the shared cache. The same TTL applies as in the cache.
+     */
+    private final ThreadLocal<KnownKey> lastKey = new ThreadLocal<>();
     private final AwsCrypto esdk = AwsCrypto.builder()
             .withCommitmentPolicy(CommitmentPolicy.RequireEncryptRequireDecrypt)
             .withEncryptionAlgorithm(CryptoAlgorithm.ALG_AES_256_GCM_HKDF_SHA512_COMMIT_KEY)
@@ -50,6 +59,8 @@ public final class Opener {
         this.keyrings = Objects.requireNonNull(keyrings, "keyrings");
         this.config = Objects.requireNonNull(config, "config");
         this.cache = new DataKeyCache<>(config.maxCachedDataKeys(), config.dataKeyTtl().toNanos(), nanoTime);
+        this.nanoTime = nanoTime;
+        this.ttlNanos = config.dataKeyTtl().toNanos();
     }
 
     public static Opener create(KeyringProvider keyrings, OpenerConfig config) {
@@ -86,10 +97,9 @@ public final class Opener {
         if (envelope.getDepartment().isEmpty()) {
             throw new EnvelopeException("envelope has an empty department" + where(envelope, topic));
         }
-        byte[] canonicalWrappedKeys = WrappedKeys.canonical(envelope.getWrappedKeys());
         return switch (envelope.getFormat()) {
-            case AES_GCM_V1 -> openGcm(envelope, topic, canonicalWrappedKeys);
-            case ESDK_MESSAGE_V1 -> openEsdk(envelope, topic, canonicalWrappedKeys);
+            case AES_GCM_V1 -> openGcm(envelope, topic);
+            case ESDK_MESSAGE_V1 -> openEsdk(envelope, topic);
         };
     }
 
@@ -107,24 +117,32 @@ public final class Opener {
         return cache.size();
     }
 
-    private byte[] openGcm(Envelope env, String topic, byte[] canonicalWrappedKeys) {
-        byte[] nonce = WrappedKeys.bytes(env.getNonce());
-        byte[] ciphertext = WrappedKeys.bytes(env.getCiphertext());
-        if (nonce.length != Sealer.NONCE_BYTES) {
-            throw new EnvelopeException("AES_GCM_V1 nonce must be " + Sealer.NONCE_BYTES + " bytes, is " + nonce.length
-                    + where(env, topic));
+    private byte[] openGcm(Envelope env, String topic) {
+        ByteBuffer nonce = env.getNonce();
+        ByteBuffer ciphertext = env.getCiphertext();
+        if (nonce.remaining() != Sealer.NONCE_BYTES) {
+            throw new EnvelopeException("AES_GCM_V1 nonce must be " + Sealer.NONCE_BYTES + " bytes, is "
+                    + nonce.remaining() + where(env, topic));
         }
-        if (ciphertext.length < Sealer.TAG_BITS / 8) {
+        if (ciphertext.remaining() < Sealer.TAG_BITS / 8) {
             throw new EnvelopeException("AES_GCM_V1 ciphertext shorter than its 16-byte tag" + where(env, topic));
         }
-        SecretKey key = dataKey(env, canonicalWrappedKeys).aesKey();
-        byte[] aad = RecordAad.encode(env.getFormatVersion(), env.getFormat(), env.getDepartment(), env.getEventId(),
-                topic, env.getTimestamp(), env.getContentType(), canonicalWrappedKeys);
+        KnownKey known = dataKey(env);
+        byte[] aad = RecordAad.encode(known.aadHead(), env.getEventId(), topic, env.getTimestamp(),
+                env.getContentType(), known.canonicalWrappedKeys());
         try {
             Cipher gcm = GCM.get();
-            gcm.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(Sealer.TAG_BITS, nonce));
+            // Straight from the decoded buffers: no copies of nonce and ciphertext.
+            GCMParameterSpec iv = nonce.hasArray()
+                    ? new GCMParameterSpec(Sealer.TAG_BITS, nonce.array(), nonce.arrayOffset() + nonce.position(),
+                            Sealer.NONCE_BYTES)
+                    : new GCMParameterSpec(Sealer.TAG_BITS, WrappedKeys.bytes(nonce));
+            gcm.init(Cipher.DECRYPT_MODE, known.unwrapped().aesKey(), iv);
             gcm.updateAAD(aad);
-            return gcm.doFinal(ciphertext);
+            return ciphertext.hasArray()
+                    ? gcm.doFinal(ciphertext.array(), ciphertext.arrayOffset() + ciphertext.position(),
+                            ciphertext.remaining())
+                    : gcm.doFinal(WrappedKeys.bytes(ciphertext));
         } catch (AEADBadTagException e) {
             throw new EnvelopeException("record failed authentication: its ciphertext, nonce or a cleartext field"
                     + " (department, eventId, timestamp, contentType, wrappedKeys) was changed, or it was moved to"
@@ -135,7 +153,7 @@ public final class Opener {
         }
     }
 
-    private byte[] openEsdk(Envelope env, String topic, byte[] canonicalWrappedKeys) {
+    private byte[] openEsdk(Envelope env, String topic) {
         if (env.getNonce().remaining() != 0) {
             throw new EnvelopeException("ESDK_MESSAGE_V1 nonce must be empty" + where(env, topic));
         }
@@ -158,7 +176,7 @@ public final class Opener {
             throw new EnvelopeException("envelope wrappedKeys differ from the ESDK message's encrypted data keys"
                     + where(env, topic));
         }
-        DecryptionMaterials materials = dataKey(env, canonicalWrappedKeys).materials();
+        DecryptionMaterials materials = dataKey(env).unwrapped().materials();
         try {
             return esdk.decryptData(new FixedMaterials(materials), parsed).getResult();
         } catch (RuntimeException e) {
@@ -167,20 +185,37 @@ public final class Opener {
         }
     }
 
-    private Unwrapped dataKey(Envelope env, byte[] canonicalWrappedKeys) {
-        ByteArrayOutputStream id = new ByteArrayOutputStream(64 + canonicalWrappedKeys.length);
-        Bytes.putPrefixed(id, env.getFormat().name().getBytes(StandardCharsets.UTF_8));
-        Bytes.putPrefixed(id, env.getDepartment().getBytes(StandardCharsets.UTF_8));
-        id.write(canonicalWrappedKeys, 0, canonicalWrappedKeys.length);
-        return cache.get(id.toByteArray(), () -> {
+    /** The record's data key: this thread's last one if the record carries it, else from the cache or KMS. */
+    private KnownKey dataKey(Envelope env) {
+        KnownKey last = lastKey.get();
+        if (last != null && last.format() == env.getFormat() && last.department().equals(env.getDepartment())
+                && WrappedKeys.same(last.wrappedKeys(), env.getWrappedKeys())
+                && nanoTime.getAsLong() - last.unwrapped().unwrappedAtNanos() < ttlNanos) {
+            return last;
+        }
+        byte[] canonicalWrappedKeys = WrappedKeys.canonical(env.getWrappedKeys()); // validates them, too
+        byte[] format = env.getFormat().name().getBytes(StandardCharsets.UTF_8);
+        byte[] department = env.getDepartment().getBytes(StandardCharsets.UTF_8);
+        byte[] id = new byte[Bytes.prefixedLength(format) + Bytes.prefixedLength(department) + canonicalWrappedKeys.length];
+        Bytes.put(id, Bytes.putPrefixed(id, Bytes.putPrefixed(id, 0, format), department), canonicalWrappedKeys);
+        Unwrapped unwrapped = cache.get(id, () -> {
             DecryptionMaterials m = DataKeys.unwrap(keyrings.decryptKeyring(), env.getFormat(), env.getDepartment(),
                     WrappedKeys.toMpl(env.getWrappedKeys()), env.getWrappedKeys().get(0).getKeyId());
-            return new Unwrapped(DataKeys.aesKey(m.plaintextDataKey()), m);
+            return new Unwrapped(DataKeys.aesKey(m.plaintextDataKey()), m, nanoTime.getAsLong());
         });
+        KnownKey known = new KnownKey(env.getFormat(), env.getDepartment(), WrappedKeys.copyBytes(env.getWrappedKeys()),
+                canonicalWrappedKeys, RecordAad.head(Sealer.FORMAT_VERSION, env.getFormat(), env.getDepartment()),
+                unwrapped);
+        lastKey.set(known);
+        return known;
     }
 
     /** An unwrapped data key: as a JCE key for AES_GCM_V1, as the MPL materials for ESDK_MESSAGE_V1. */
-    private record Unwrapped(SecretKey aesKey, DecryptionMaterials materials) {}
+    private record Unwrapped(SecretKey aesKey, DecryptionMaterials materials, long unwrappedAtNanos) {}
+
+    /** A data key with what every record under it shares: its wrapped keys (own copies), their encoding, the AAD head. */
+    private record KnownKey(EnvelopeFormatId format, String department, List<WrappedKey> wrappedKeys,
+                            byte[] canonicalWrappedKeys, byte[] aadHead, Unwrapped unwrapped) {}
 
     private static boolean sameKeys(List<WrappedKey> envelopeKeys, List<KeyBlob> messageKeys) {
         if (envelopeKeys.size() != messageKeys.size()) {

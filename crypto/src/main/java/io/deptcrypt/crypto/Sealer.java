@@ -140,23 +140,24 @@ public final class Sealer implements AutoCloseable {
             throw new IllegalStateException("sealer is closed");
         }
         Slot slot = slots.computeIfAbsent(department, d -> new Slot(d, key));
-        DataKey dataKey = slot.acquire();
+        Use lease = slot.acquire();
+        DataKey dataKey = lease.key();
+        long use = lease.number();
         // The all-arguments constructor: Avro's builder validates and copies, costing more than the encryption.
         Envelope env = new Envelope(FORMAT_VERSION, config.format(), department, ctx.eventId(), ctx.timestampMillis(),
                 ctx.contentType(), WrappedKeys.copy(dataKey.wrappedKeys), null, null);
         switch (config.format()) {
-            case AES_GCM_V1 -> sealGcm(env, dataKey, ctx.topic(), plaintext);
+            case AES_GCM_V1 -> sealGcm(env, dataKey, use, ctx.topic(), plaintext);
             case ESDK_MESSAGE_V1 -> sealEsdk(env, dataKey, department, plaintext);
             default -> throw new IllegalStateException("unknown format " + config.format());
         }
         return env;
     }
 
-    private void sealGcm(Envelope env, DataKey dataKey, String topic, byte[] plaintext) {
-        byte[] nonce = new byte[NONCE_BYTES];
-        random.nextBytes(nonce);
-        byte[] aad = RecordAad.encode(env.getFormatVersion(), env.getFormat(), env.getDepartment(), env.getEventId(),
-                topic, env.getTimestamp(), env.getContentType(), dataKey.canonicalWrappedKeys);
+    private void sealGcm(Envelope env, DataKey dataKey, long use, String topic, byte[] plaintext) {
+        byte[] nonce = dataKey.nonce(use);
+        byte[] aad = RecordAad.encode(dataKey.aadHead, env.getEventId(), topic, env.getTimestamp(),
+                env.getContentType(), dataKey.canonicalWrappedKeys);
         try {
             Cipher gcm = GCM.get();
             gcm.init(Cipher.ENCRYPT_MODE, dataKey.aesKey, new GCMParameterSpec(TAG_BITS, nonce));
@@ -200,52 +201,79 @@ public final class Sealer implements AutoCloseable {
             this.key = key;
         }
 
-        DataKey acquire() {
+        Use acquire() {
             DataKey k = current;
-            if (k != null && k.tryUse(nanoTime.getAsLong())) {
-                return k;
+            long n;
+            if (k != null && (n = k.tryUse(nanoTime.getAsLong())) > 0) {
+                return new Use(k, n);
             }
             synchronized (this) {
                 k = current;
-                if (k != null && k.tryUse(nanoTime.getAsLong())) {
-                    return k;
+                if (k != null && (n = k.tryUse(nanoTime.getAsLong())) > 0) {
+                    return new Use(k, n);
                 }
                 EncryptionMaterials m = DataKeys.generate(keyrings.encryptKeyring(key), config.format(), department,
                         key.toString());
-                k = new DataKey(m, nanoTime.getAsLong());
+                k = new DataKey(m, department, nanoTime.getAsLong());
                 current = k;
                 LOG.debug("new data key for department {} under {}", department, key);
-                if (!k.tryUse(nanoTime.getAsLong())) {
+                n = k.tryUse(nanoTime.getAsLong());
+                if (n == 0) {
                     throw new IllegalStateException("fresh data key unusable for department " + department);
                 }
-                return k;
+                return new Use(k, n);
             }
         }
     }
 
-    /** A generated data key, its wrapped forms and how much it has been used. */
+    /** One reserved use of a data key: its number decides the record's nonce. */
+    private record Use(DataKey key, long number) {}
+
+    /**
+     * A generated data key, its wrapped forms, the parts of the AAD that are the same for all its records, and how
+     * much it has been used.
+     * <p>
+     * Nonces follow the deterministic construction of NIST SP 800-38D 8.2.1: the use number of the key (unique per
+     * record, as only this sealer holds the key) as the 64-bit invocation field, XORed with 12 random bytes drawn once
+     * per key so the nonce does not show how many records the key has sealed. Unique by construction, where random
+     * nonces are only unlikely to repeat, and no SecureRandom call per record.
+     */
     private final class DataKey {
         final EncryptionMaterials materials;
         final SecretKey aesKey;
         final List<WrappedKey> wrappedKeys;
         final byte[] canonicalWrappedKeys;
+        final byte[] aadHead;
         final long createdNanos;
         final AtomicLong uses = new AtomicLong();
+        private final byte[] nonceMask = new byte[NONCE_BYTES];
 
-        DataKey(EncryptionMaterials materials, long createdNanos) {
+        DataKey(EncryptionMaterials materials, String department, long createdNanos) {
             this.materials = materials;
             this.aesKey = DataKeys.aesKey(materials.plaintextDataKey());
             this.wrappedKeys = List.copyOf(WrappedKeys.fromMpl(materials.encryptedDataKeys()));
             this.canonicalWrappedKeys = WrappedKeys.canonical(wrappedKeys);
+            this.aadHead = RecordAad.head(FORMAT_VERSION, config.format(), department);
             this.createdNanos = createdNanos;
+            random.nextBytes(nonceMask);
         }
 
-        /** Reserves one use; false once the key is too old or used up. */
-        boolean tryUse(long now) {
+        /** Reserves one use: its number (1, 2, ...), or 0 once the key is too old or used up. */
+        long tryUse(long now) {
             if (now - createdNanos >= maxAgeNanos) {
-                return false;
+                return 0;
             }
-            return uses.incrementAndGet() <= config.maxRecordsPerDataKey();
+            long n = uses.incrementAndGet();
+            return n <= config.maxRecordsPerDataKey() ? n : 0;
+        }
+
+        /** The nonce of use {@code n}: {@code mask XOR (0x00000000 || uint64 n)}. */
+        byte[] nonce(long n) {
+            byte[] nonce = nonceMask.clone();
+            for (int i = 0; i < 8; i++) {
+                nonce[NONCE_BYTES - 1 - i] ^= (byte) (n >>> (8 * i));
+            }
+            return nonce;
         }
     }
 

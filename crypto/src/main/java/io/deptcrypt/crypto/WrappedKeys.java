@@ -1,11 +1,11 @@
 package io.deptcrypt.crypto;
 
 import io.deptcrypt.crypto.avro.WrappedKey;
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import software.amazon.cryptography.materialproviders.model.EncryptedDataKey;
 
 /**
@@ -55,6 +55,15 @@ final class WrappedKeys {
         return out;
     }
 
+    /** Copies holding their own bytes, safe from later changes to the buffers of {@code keys}. */
+    static List<WrappedKey> copyBytes(List<WrappedKey> keys) {
+        List<WrappedKey> out = new ArrayList<>(keys.size());
+        for (WrappedKey k : keys) {
+            out.add(new WrappedKey(k.getKeyProvider(), k.getKeyId(), ByteBuffer.wrap(bytes(k.getEncryptedDataKey()))));
+        }
+        return List.copyOf(out);
+    }
+
     /**
      * {@code uint32 count} then per key {@code lp(keyProvider) lp(keyId) lp(encryptedDataKey)} where
      * {@code lp(x) = uint32 length || x}, strings as UTF-8, integers big-endian.
@@ -69,17 +78,45 @@ final class WrappedKeys {
             throw new EnvelopeException("envelope has " + keys.size() + " wrapped keys, at most " + MAX_WRAPPED_KEYS
                     + " are accepted");
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(64 + 256 * keys.size());
-        Bytes.putInt(out, keys.size());
+        byte[][] fields = new byte[keys.size() * 3][];
+        int length = 4;
+        int i = 0;
         for (WrappedKey k : keys) {
             if (k == null || k.getKeyProvider() == null || k.getKeyId() == null || k.getEncryptedDataKey() == null) {
                 throw new EnvelopeException("envelope has an incomplete wrapped key");
             }
-            Bytes.putPrefixed(out, k.getKeyProvider().getBytes(StandardCharsets.UTF_8));
-            Bytes.putPrefixed(out, k.getKeyId().getBytes(StandardCharsets.UTF_8));
-            Bytes.putPrefixed(out, bytes(k.getEncryptedDataKey()));
+            fields[i++] = k.getKeyProvider().getBytes(StandardCharsets.UTF_8);
+            fields[i++] = k.getKeyId().getBytes(StandardCharsets.UTF_8);
+            fields[i++] = bytes(k.getEncryptedDataKey());
+            length += Bytes.prefixedLength(fields[i - 3]) + Bytes.prefixedLength(fields[i - 2])
+                    + Bytes.prefixedLength(fields[i - 1]);
         }
-        return out.toByteArray();
+        byte[] out = new byte[length];
+        int at = Bytes.putInt(out, 0, keys.size());
+        for (byte[] f : fields) {
+            at = Bytes.putPrefixed(out, at, f);
+        }
+        return out;
+    }
+
+    /**
+     * Whether two wrapped-key lists hold the same keys, field by field (what {@link #canonical} encodes), without
+     * encoding them: the opener's check that a record carries the data key of the record before it.
+     */
+    static boolean same(List<WrappedKey> a, List<WrappedKey> b) {
+        if (a == null || b == null || a.size() != b.size()) {
+            return false;
+        }
+        for (int i = 0; i < a.size(); i++) {
+            WrappedKey x = a.get(i);
+            WrappedKey y = b.get(i);
+            if (x == null || y == null || !Objects.equals(x.getKeyProvider(), y.getKeyProvider())
+                    || !Objects.equals(x.getKeyId(), y.getKeyId())
+                    || !Objects.equals(x.getEncryptedDataKey(), y.getEncryptedDataKey())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static byte[] bytes(ByteBuffer buffer) {

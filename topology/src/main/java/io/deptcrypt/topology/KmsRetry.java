@@ -46,28 +46,29 @@ public record KmsRetry(Duration initialBackoff, Duration maxBackoff) {
     /**
      * Runs {@code op} until it does not throw {@link KmsUnavailableException}.
      *
-     * @param what      describes the operation for the log (no plaintext), e.g. "seal finance event 42"
+     * @param what      describes the operation for the log (no plaintext), e.g. "seal finance event 42"; built
+     *                  only if something is logged (a description per record showed up in profiles)
      * @param cancelled checked between attempts; when true, the last failure is rethrown (the app is closing)
      * @param retries   counts each retry
      */
-    public <T> T call(String what, Supplier<T> op, BooleanSupplier cancelled, LongAdder retries) {
+    public <T> T call(Supplier<String> what, Supplier<T> op, BooleanSupplier cancelled, LongAdder retries) {
         long backoff = initialBackoff.toMillis();
         for (int attempt = 1; ; attempt++) {
             try {
                 T result = op.get();
                 if (attempt > 1) {
-                    LOG.warn("KMS answered again; {} succeeded after {} attempts", what, attempt);
+                    LOG.warn("KMS answered again; {} succeeded after {} attempts", what.get(), attempt);
                 }
                 return result;
             } catch (KmsUnavailableException e) {
                 if (cancelled.getAsBoolean()) {
                     // Returning would commit the record as done; failing leaves it uncommitted for the next start.
-                    LOG.warn("closing while KMS is unavailable: {} is left unprocessed and will be retried after a restart", what);
+                    LOG.warn("closing while KMS is unavailable: {} is left unprocessed and will be retried after a restart", what.get());
                     throw e;
                 }
                 if (attempt == 1 || attempt % 10 == 0) {
                     LOG.warn("KMS unavailable ({}); {} waits and retries (attempt {}, next wait {} ms); no record is"
-                            + " skipped meanwhile", e.getMessage(), what, attempt, backoff);
+                            + " skipped meanwhile", e.getMessage(), what.get(), attempt, backoff);
                 }
                 retries.increment();
                 try {

@@ -60,7 +60,7 @@ final class SealProcessor implements Processor<byte[], byte[], String, Envelope>
             String eventId = valid.eventId() != null ? valid.eventId()
                     : IngestParser.derivedEventId(source.topic(), source.partition(), source.offset());
             SealContext ctx = new SealContext(valid.department(), eventId, sharedTopic, record.timestamp(), valid.contentType());
-            Envelope envelope = retry.call("sealing a " + valid.department() + " event from " + position(source),
+            Envelope envelope = retry.call(() -> "sealing a " + valid.department() + " event from " + position(source),
                     () -> sealer.seal(ctx, valid.plaintext()), closing, counters.kmsRetryCounter());
             Headers headers = new RecordHeaders();
             EnvelopeHeaders.write(headers, envelope);
@@ -71,7 +71,7 @@ final class SealProcessor implements Processor<byte[], byte[], String, Envelope>
             String derivedId = IngestParser.derivedEventId(source.topic(), source.partition(), source.offset());
             byte[] raw = record.value() == null ? new byte[0] : record.value();
             SealContext ctx = new SealContext(QUARANTINE, derivedId, deadLetterTopic, record.timestamp(), IngestParser.RAW);
-            Envelope envelope = retry.call("sealing a dead-letter record from " + position(source),
+            Envelope envelope = retry.call(() -> "sealing a dead-letter record from " + position(source),
                     () -> sealer.sealQuarantine(ctx, raw), closing, counters.kmsRetryCounter());
             Headers headers = new RecordHeaders();
             EnvelopeHeaders.write(headers, envelope);
