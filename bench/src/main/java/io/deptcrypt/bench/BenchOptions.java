@@ -44,6 +44,10 @@ public final class BenchOptions {
     @Option(names = "--latency-seconds", paramLabel = "S", description = "Length of the latency run (default 30, quick 10).")
     Integer latencySeconds;
 
+    @Option(names = "--warmup-passes", paramLabel = "N",
+            description = "Warm-up passes of every pipeline variant before the rounds (default 6, quick 3).")
+    Integer warmupPasses;
+
     @Option(names = "--include", paramLabel = "REGEX",
             description = "Only the JMH benchmarks whose name matches REGEX (e.g. 'EnvelopeBenchmark.seal').")
     String include;
@@ -73,6 +77,7 @@ public final class BenchOptions {
                 positive("--seed-events", seedEvents, quick ? 300 : 2_000),
                 positive("--latency-rate", latencyRate, 2_000),
                 positive("--latency-seconds", latencySeconds, quick ? 10 : 30),
+                positive("--warmup-passes", warmupPasses, quick ? 3 : 6),
                 // one directory per run, so two runs at once never delete each other's broker
                 root.resolve(".deptcrypt/bench/run-" + ProcessHandle.current().pid()),
                 jfr,

@@ -15,6 +15,7 @@ import java.nio.file.Path;
  * @param seedEvents     events pushed through the seed's way
  * @param latencyRate    offered load (events/s) of the latency run
  * @param latencySeconds length of the latency run
+ * @param warmupPasses   warm-up passes of every pipeline variant, in its worker JVM, before the rounds
  * @param workDir        broker logs and localkms state (deleted after the run)
  * @param jfr            a directory for one flight recording per pipeline worker JVM, or null
  * @param jfrSettings    JFR settings name or .jfc file for those recordings
@@ -31,6 +32,7 @@ public record BenchSettings(
         int seedEvents,
         int latencyRate,
         int latencySeconds,
+        int warmupPasses,
         Path workDir,
         Path jfr,
         String jfrSettings,

@@ -101,6 +101,9 @@ public final class ResultsFile {
         root.put("encryptor_vs_plaintext_ratio", round(p.encryptor().ratio(), 3));
         root.put("consumer_vs_plaintext_ratio", round(p.consumer().ratio(), 3));
         root.put("consumer_vs_plaintext_topic_ratio", round(p.consumerVsPlaintextTopic().ratio(), 3));
+        // the encryptor against a passthrough whose records are as large as the envelopes: crypto work alone
+        root.put("encryptor_vs_size_matched_plaintext_ratio", round(p.encryptorVsSizeMatched().ratio(), 3));
+        root.put("envelope_extra_bytes_per_record", p.sizeMatchPadBytes());
         // events per CPU-second of the app's own threads, candidate over baseline
         root.put("encryptor_vs_plaintext_cpu_ratio", round(p.encryptor().cpuRatio(), 3));
         root.put("consumer_vs_plaintext_cpu_ratio", round(p.consumer().cpuRatio(), 3));
@@ -135,7 +138,8 @@ public final class ResultsFile {
     /** The headline numbers, for the terminal. */
     String summary() {
         StringBuilder b = new StringBuilder("deptcrypt bench (" + root.path("mode").asText() + ")\n");
-        for (String f : List.of("encryptor_vs_plaintext_ratio", "consumer_vs_plaintext_ratio", "consumer_vs_plaintext_topic_ratio",
+        for (String f : List.of("encryptor_vs_plaintext_ratio", "encryptor_vs_size_matched_plaintext_ratio",
+                "envelope_extra_bytes_per_record", "consumer_vs_plaintext_ratio", "consumer_vs_plaintext_topic_ratio",
                 "encryptor_vs_plaintext_cpu_ratio", "consumer_vs_plaintext_cpu_ratio", "speedup_vs_seed",
                 "kms_generate_data_key_per_100k", "kms_generate_data_key_per_department_per_lifetime",
                 "p50_latency_ms", "p99_latency_ms", "encryptor_events_per_s", "plaintext_events_per_s")) {

@@ -53,6 +53,12 @@ final class BenchApps {
         return streams("plaintext passthrough", RouteTopology.plaintext(g, processed), applicationId, processed, () -> {});
     }
 
+    /** The size-matched baseline: the passthrough with {@code padBytes} more bytes per value (see {@link RouteTopology#padded}). */
+    RunningApp padded(Governance g, String applicationId, int padBytes) {
+        LongAdder processed = new LongAdder();
+        return streams("size-matched plaintext", RouteTopology.padded(g, padBytes, processed), applicationId, processed, () -> {});
+    }
+
     /** The seed's way in the same shape: an ESDK client, a signature and a GenerateDataKey per event. */
     RunningApp seed(Governance g, String applicationId) {
         KmsClient kms = stack.kmsClient(g.owner());

@@ -10,6 +10,9 @@ import java.util.List;
  * @param eventBytes     mean size of one ingest value (JSON around a 1 KB body)
  * @param rounds         rounds per pair
  * @param encryptor      plaintext passthrough vs the encryptor topology
+ * @param encryptorVsSizeMatched the passthrough with values padded to the encrypted records' size vs the encryptor:
+ *                       what the crypto work costs apart from the envelope's extra bytes
+ * @param sizeMatchPadBytes bytes added to each passthrough value for that baseline (encrypted minus plaintext record)
  * @param consumer       plain consumer vs the decrypting department consumer, both over the encrypted shared topic
  * @param consumerVsPlaintextTopic the decrypting consumer vs a plain consumer of the passthrough's plaintext topic
  * @param seed           the seed's way in the same topology
@@ -23,6 +26,8 @@ public record PipelineResult(
         int eventBytes,
         int rounds,
         Pair encryptor,
+        Pair encryptorVsSizeMatched,
+        int sizeMatchPadBytes,
         Pair consumer,
         Pair consumerVsPlaintextTopic,
         Seed seed,

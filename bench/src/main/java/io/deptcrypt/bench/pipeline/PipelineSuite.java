@@ -23,7 +23,15 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
+import java.nio.charset.StandardCharsets;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
@@ -50,6 +58,8 @@ public final class PipelineSuite {
     private final Map<String, WorkerProcess> workers = new LinkedHashMap<>();
     /** This JVM's CPU over time: the broker's (and localkms's) share of each worker's steady window. */
     private final CpuTimeline brokerCpu = new CpuTimeline();
+    /** Bytes the size-matched baseline adds to each value: encrypted minus plaintext record size, measured once. */
+    private int padBytes = -1;
 
     private PipelineSuite(BenchSettings settings, Governance base, BenchStack stack) {
         this.settings = settings;
@@ -96,6 +106,15 @@ public final class PipelineSuite {
             String label = "warmup" + pass;
             TopologyRun plain = runTopology(Variant.PLAINTEXT, warmIngest, label, w);
             TopologyRun enc = runTopology(Variant.ENCRYPTOR, warmIngest, label, w);
+            if (padBytes < 0) {
+                double encBytes = meanRecordBytes(enc.sharedTopic());
+                double plainBytes = meanRecordBytes(plain.sharedTopic());
+                padBytes = (int) Math.round(encBytes - plainBytes);
+                log(String.format(Locale.ROOT, "record size on the shared topic (key + value + headers): encrypted %.0f B,"
+                        + " plaintext %.0f B; the size-matched baseline pads each value by %d B", encBytes, plainBytes, padBytes));
+            }
+            TopologyRun padded = runTopology(Variant.PADDED, warmIngest, label, w);
+            stack.deleteTopics(padded.sharedTopic());
             Rates pc = runConsumer(ConsumerVariant.PLAIN_ENVELOPES, enc.sharedTopic(), label, w);
             Rates dc = runConsumer(ConsumerVariant.DECRYPTING, enc.sharedTopic(), label, w);
             Rates pt = runConsumer(ConsumerVariant.PLAIN_PLAINTEXT_TOPIC, plain.sharedTopic(), label, w);
@@ -108,26 +127,35 @@ public final class PipelineSuite {
         }
         stack.deleteTopics(warmIngest);
 
-        // (a) plaintext passthrough vs encryptor, alternating
+        // (a) plaintext passthrough vs encryptor, alternating; and the size-matched passthrough, to split the cost
         PairRounds encRounds = new PairRounds();
+        PairRounds sizeRounds = new PairRounds();
         long gdk = 0;
         long keyringGdk = 0;
         String lastEncTopic = null;
         String lastPlainTopic = null;
         for (int r = 1; r <= settings.rounds(); r++) {
-            boolean plainFirst = r % 2 == 1;
-            TopologyRun first = runTopology(plainFirst ? Variant.PLAINTEXT : Variant.ENCRYPTOR, ingest, "r" + r, n);
-            TopologyRun second = runTopology(plainFirst ? Variant.ENCRYPTOR : Variant.PLAINTEXT, ingest, "r" + r, n);
-            TopologyRun plain = plainFirst ? first : second;
-            TopologyRun enc = plainFirst ? second : first;
+            Map<Variant, TopologyRun> runs = new LinkedHashMap<>();
+            Variant[] order = {Variant.PLAINTEXT, Variant.ENCRYPTOR, Variant.PADDED};
+            for (int i = 0; i < order.length; i++) {
+                Variant v = order[(i + r - 1) % order.length]; // rotate who goes first
+                runs.put(v, runTopology(v, ingest, "r" + r, n));
+            }
+            TopologyRun plain = runs.get(Variant.PLAINTEXT);
+            TopologyRun enc = runs.get(Variant.ENCRYPTOR);
+            TopologyRun padded = runs.get(Variant.PADDED);
+            stack.deleteTopics(padded.sharedTopic());
             encRounds.add(plain.rates(), enc.rates());
+            sizeRounds.add(padded.rates(), enc.rates());
             gdk += enc.generateDataKey();
             keyringGdk += enc.keyringGenerateDataKey();
             log(String.format(Locale.ROOT, "round %d/%d: plaintext %.0f ev/s, encryptor %.0f ev/s, ratio %.3f"
-                            + " (whole run: %.0f, %.0f ev/s; app threads CPU %.1f, %.1f us/event)", r, settings.rounds(), plain.rates().steady(),
+                            + " (whole run: %.0f, %.0f ev/s; app threads CPU %.1f, %.1f us/event); size-matched plaintext %.0f ev/s,"
+                            + " encryptor/size-matched %.3f", r, settings.rounds(), plain.rates().steady(),
                     enc.rates().steady(), enc.rates().steady() / plain.rates().steady(),
                     plain.rates().wholeRun(), enc.rates().wholeRun(), plain.rates().appThreadsCpuMicrosPerRecord(),
-                    enc.rates().appThreadsCpuMicrosPerRecord()));
+                    enc.rates().appThreadsCpuMicrosPerRecord(), padded.rates().steady(),
+                    enc.rates().steady() / padded.rates().steady()));
             if (lastEncTopic != null) {
                 stack.deleteTopics(lastEncTopic, lastPlainTopic);
             }
@@ -136,6 +164,9 @@ public final class PipelineSuite {
         }
         Pair encryptor = encRounds.pair("encryptor topology vs plaintext passthrough, same pre-loaded ingest events",
                 "plaintext passthrough", "encryptor (AES_GCM_V1)");
+        Pair encryptorVsSizeMatched = sizeRounds.pair("encryptor vs the passthrough with each value padded by " + padBytes
+                        + " B to the encrypted record's size: the crypto work alone, without the envelope's extra bytes",
+                "size-matched plaintext passthrough (+" + padBytes + " B)", "encryptor (AES_GCM_V1)");
 
         // (b) plain consumer vs decrypting consumer over the same shared-topic data
         PairRounds decRounds = new PairRounds();
@@ -194,12 +225,42 @@ public final class PipelineSuite {
         shown.put("shared.partitions", Integer.toString(base.topics().partitions()));
         shown.put("worker.jvm", String.join(" ", WORKER_JVM_ARGS));
         shown.put("warmup", warmupPasses() + " passes of " + w + " events per variant, in its worker JVM");
-        return new PipelineResult(n, IngestEvents.EVENT_BYTES, settings.rounds(), encryptor, consumer,
+        return new PipelineResult(n, IngestEvents.EVENT_BYTES, settings.rounds(), encryptor, encryptorVsSizeMatched, padBytes, consumer,
                 consumerVsPlaintextTopic, seed, speedup, kms, latency, shown);
     }
 
     private int warmupPasses() {
-        return settings.quick() ? 3 : 6;
+        return settings.warmupPasses();
+    }
+
+    /** Mean bytes of a record (key + value + header keys and values) over the first records of {@code topic}. */
+    private double meanRecordBytes(String topic) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrap());
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = c.partitionsFor(topic).stream()
+                    .map(i -> new TopicPartition(topic, i.partition())).toList();
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            long bytes = 0;
+            int records = 0;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (records < 1_000 && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> rec : c.poll(Duration.ofMillis(200))) {
+                    bytes += Math.max(0, rec.serializedKeySize()) + Math.max(0, rec.serializedValueSize());
+                    for (Header h : rec.headers()) {
+                        bytes += h.key().getBytes(StandardCharsets.UTF_8).length + (h.value() == null ? 0 : h.value().length);
+                    }
+                    records++;
+                }
+            }
+            if (records == 0) {
+                throw new IllegalStateException("no records on " + topic + " within 30 s");
+            }
+            return bytes / (double) records;
+        }
     }
 
     // ---- workers
@@ -213,7 +274,7 @@ public final class PipelineSuite {
                         }).collect(Collectors.joining(";")),
                 PipelineWorker.KEY_ARNS_ENV, base.departments().stream()
                         .map(d -> d.name() + "=" + stack.keyArn(d.name())).collect(Collectors.joining(";")));
-        List<String> names = List.of("plaintext", "encryptor", "seed", "plain-consumer", "department-consumer");
+        List<String> names = List.of("plaintext", "encryptor", "padded", "seed", "plain-consumer", "department-consumer");
         log("starting one worker JVM per variant: " + names);
         if (settings.jfr() != null) {
             Files.createDirectories(settings.jfr());
@@ -235,7 +296,7 @@ public final class PipelineSuite {
 
     // ---- (a) and (c): topologies over pre-loaded ingest events
 
-    enum Variant { PLAINTEXT, ENCRYPTOR, SEED }
+    enum Variant { PLAINTEXT, ENCRYPTOR, PADDED, SEED }
 
     /** One topology run: its shared topic, rates as in {@link Window}, and the KMS calls it made. */
     record TopologyRun(String sharedTopic, double seconds, Rates rates, long generateDataKey, long keyringGenerateDataKey) {}
@@ -246,7 +307,12 @@ public final class PipelineSuite {
         String dlq = "bench." + label + "." + name + ".dead-letter";
         stack.createTopics(base.topics().partitions(), shared);
         stack.createTopics(1, dlq);
-        WorkerProcess worker = workers.get(v == Variant.PLAINTEXT ? "plaintext" : v == Variant.ENCRYPTOR ? "encryptor" : "seed");
+        WorkerProcess worker = workers.get(switch (v) {
+            case PLAINTEXT -> "plaintext";
+            case ENCRYPTOR -> "encryptor";
+            case PADDED -> "padded";
+            case SEED -> "seed";
+        });
         Map<String, Object> cmd = new LinkedHashMap<>();
         cmd.put("op", "topology");
         cmd.put("variant", v.name());
@@ -255,6 +321,9 @@ public final class PipelineSuite {
         cmd.put("shared", shared);
         cmd.put("deadLetter", dlq);
         cmd.put("count", count);
+        if (v == Variant.PADDED) {
+            cmd.put("padBytes", padBytes);
+        }
         JsonNode r = worker.call(cmd);
         stack.deleteTopics(dlq);
         Rates rates = rates(r);

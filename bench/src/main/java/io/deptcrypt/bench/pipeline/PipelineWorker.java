@@ -121,6 +121,7 @@ public final class PipelineWorker implements AppEnvironment {
             long t0 = System.nanoTime();
             BenchApps.Measured m = switch (cmd.path("variant").asText()) {
                 case "PLAINTEXT" -> new BenchApps.Measured(apps.plaintext(g, appId), null);
+                case "PADDED" -> new BenchApps.Measured(apps.padded(g, appId, cmd.path("padBytes").asInt()), null);
                 case "SEED" -> new BenchApps.Measured(apps.seed(g, appId), null);
                 case "ENCRYPTOR" -> apps.encryptor(g, appId);
                 default -> throw new IllegalArgumentException("unknown topology variant " + cmd.path("variant"));

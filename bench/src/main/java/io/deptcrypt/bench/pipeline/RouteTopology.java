@@ -3,6 +3,7 @@ package io.deptcrypt.bench.pipeline;
 import io.deptcrypt.governance.Governance;
 import io.deptcrypt.topology.EncryptorConfig;
 import io.deptcrypt.topology.IngestParser;
+import java.util.Arrays;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -28,5 +29,13 @@ final class RouteTopology {
     /** The baseline: the event's plaintext, in clear. */
     static Topology plaintext(Governance g, LongAdder processed) {
         return build(g, (event, eventId) -> event.plaintext(), processed);
+    }
+
+    /**
+     * The size-matched baseline: the plaintext followed by {@code padBytes} zero bytes, so its records are as large as
+     * the encryptor's. Against it the encryptor's ratio shows the cost of the crypto work alone, without its bytes.
+     */
+    static Topology padded(Governance g, int padBytes, LongAdder processed) {
+        return build(g, (event, eventId) -> Arrays.copyOf(event.plaintext(), event.plaintext().length + padBytes), processed);
     }
 }
