@@ -14,16 +14,16 @@ public final class EnvelopeHeaders {
 
     public static final String DEPARTMENT = "deptcrypt.department";
     public static final String EVENT_ID = "deptcrypt.event-id";
-    /** The envelope format name, e.g. {@code AES_GCM_V1}. */
-    public static final String FORMAT = "deptcrypt.format";
 
     private EnvelopeHeaders() {}
 
-    /** Replaces any earlier deptcrypt headers with the envelope's department, event id and format. */
+    /**
+     * Replaces any earlier deptcrypt headers with the envelope's department and event id. (No format header: the
+     * format is the envelope's third byte, and every header byte is paid per record by producer, broker and readers.)
+     */
     public static void write(Headers headers, Envelope envelope) {
         put(headers, DEPARTMENT, envelope.getDepartment());
         put(headers, EVENT_ID, envelope.getEventId());
-        put(headers, FORMAT, envelope.getFormat().name());
     }
 
     public static Optional<String> department(Headers headers) {
@@ -32,10 +32,6 @@ public final class EnvelopeHeaders {
 
     public static Optional<String> eventId(Headers headers) {
         return last(headers, EVENT_ID);
-    }
-
-    public static Optional<String> format(Headers headers) {
-        return last(headers, FORMAT);
     }
 
     private static void put(Headers headers, String key, String value) {

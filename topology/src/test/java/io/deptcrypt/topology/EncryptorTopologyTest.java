@@ -144,7 +144,6 @@ class EncryptorTopologyTest {
                 .allMatch(id -> id.contains(governance.department("finance").key().toString()));
         assertThat(header(out.get(0), EnvelopeHeaders.DEPARTMENT)).isEqualTo("finance");
         assertThat(header(out.get(0), EnvelopeHeaders.EVENT_ID)).isEqualTo(finance.getEventId());
-        assertThat(header(out.get(0), EnvelopeHeaders.FORMAT)).isNotBlank();
         assertThat(header(out.get(1), EnvelopeHeaders.DEPARTMENT)).isEqualTo("sales");
 
         String topic = governance.topics().shared();
@@ -197,7 +196,7 @@ class EncryptorTopologyTest {
         TestRecord<String, byte[]> r = shared.readRecord();
         assertThat(r.headers().lastHeader("sqs.attribute.note")).isNull();
         assertThat(r.headers().toArray()).extracting(Header::key)
-                .containsExactlyInAnyOrder(EnvelopeHeaders.DEPARTMENT, EnvelopeHeaders.EVENT_ID, EnvelopeHeaders.FORMAT);
+                .containsExactlyInAnyOrder(EnvelopeHeaders.DEPARTMENT, EnvelopeHeaders.EVENT_ID);
     }
 
     @Test
