@@ -36,8 +36,6 @@ import software.amazon.cryptography.materialproviders.model.GetEncryptionMateria
  */
 public final class Opener {
 
-    private static final ThreadLocal<Cipher> GCM = ThreadLocal.withInitial(Sealer::newGcm);
-
     private final KeyringProvider keyrings;
     private final OpenerConfig config;
     private final DataKeyCache<Unwrapped> cache;
@@ -131,7 +129,7 @@ public final class Opener {
         byte[] aad = RecordAad.encode(known.aadHead(), env.getEventId(), topic, env.getTimestamp(),
                 env.getContentType(), known.canonicalWrappedKeys());
         try {
-            Cipher gcm = GCM.get();
+            Cipher gcm = known.unwrapped().cipher().get();
             // Straight from the decoded buffers: no copies of nonce and ciphertext.
             GCMParameterSpec iv = nonce.hasArray()
                     ? new GCMParameterSpec(Sealer.TAG_BITS, nonce.array(), nonce.arrayOffset() + nonce.position(),
@@ -210,8 +208,17 @@ public final class Opener {
         return known;
     }
 
-    /** An unwrapped data key: as a JCE key for AES_GCM_V1, as the MPL materials for ESDK_MESSAGE_V1. */
-    private record Unwrapped(SecretKey aesKey, DecryptionMaterials materials, long unwrappedAtNanos) {}
+    /**
+     * An unwrapped data key: as a JCE key for AES_GCM_V1, as the MPL materials for ESDK_MESSAGE_V1. Each thread gets
+     * its own cipher per data key, so readers of several departments do not re-expand the AES key schedule on every
+     * record (see Sealer.DataKey#cipher).
+     */
+    private record Unwrapped(SecretKey aesKey, DecryptionMaterials materials, long unwrappedAtNanos,
+                             ThreadLocal<Cipher> cipher) {
+        Unwrapped(SecretKey aesKey, DecryptionMaterials materials, long unwrappedAtNanos) {
+            this(aesKey, materials, unwrappedAtNanos, ThreadLocal.withInitial(Sealer::newGcm));
+        }
+    }
 
     /** A data key with what every record under it shares: its wrapped keys (own copies), their encoding, the AAD head. */
     private record KnownKey(EnvelopeFormatId format, String department, List<WrappedKey> wrappedKeys,

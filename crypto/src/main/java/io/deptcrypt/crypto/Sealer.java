@@ -53,7 +53,6 @@ public final class Sealer implements AutoCloseable {
     static final int TAG_BITS = 128;
 
     private static final Logger LOG = LoggerFactory.getLogger(Sealer.class);
-    private static final ThreadLocal<Cipher> GCM = ThreadLocal.withInitial(Sealer::newGcm);
 
     private final Governance governance;
     private final KeyringProvider keyrings;
@@ -159,7 +158,7 @@ public final class Sealer implements AutoCloseable {
         byte[] aad = RecordAad.encode(dataKey.aadHead, env.getEventId(), topic, env.getTimestamp(),
                 env.getContentType(), dataKey.canonicalWrappedKeys);
         try {
-            Cipher gcm = GCM.get();
+            Cipher gcm = dataKey.cipher.get();
             gcm.init(Cipher.ENCRYPT_MODE, dataKey.aesKey, new GCMParameterSpec(TAG_BITS, nonce));
             gcm.updateAAD(aad);
             env.setNonce(ByteBuffer.wrap(nonce));
@@ -246,6 +245,12 @@ public final class Sealer implements AutoCloseable {
         final byte[] aadHead;
         final long createdNanos;
         final AtomicLong uses = new AtomicLong();
+        /**
+         * One cipher per thread and data key: the JDK keeps the AES key schedule of the last key a Cipher was given,
+         * and with one cipher per thread, departments' records alternating re-expanded it on every record
+         * (1.7 instead of 0.7 µs per 1 KB record).
+         */
+        final ThreadLocal<Cipher> cipher = ThreadLocal.withInitial(Sealer::newGcm);
         private final byte[] nonceMask = new byte[NONCE_BYTES];
 
         DataKey(EncryptionMaterials materials, String department, long createdNanos) {
