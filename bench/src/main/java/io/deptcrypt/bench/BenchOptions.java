@@ -45,7 +45,8 @@ public final class BenchOptions {
     Integer latencySeconds;
 
     @Option(names = "--warmup-passes", paramLabel = "N",
-            description = "Warm-up passes of every pipeline variant before the rounds (default 6, quick 3).")
+            description = "At most this many warm-up passes of every pipeline variant (default 10, quick 4); they stop"
+                    + " earlier once JIT compiling takes at most 25% of every run.")
     Integer warmupPasses;
 
     @Option(names = "--include", paramLabel = "REGEX",
@@ -77,7 +78,7 @@ public final class BenchOptions {
                 positive("--seed-events", seedEvents, quick ? 300 : 2_000),
                 positive("--latency-rate", latencyRate, 2_000),
                 positive("--latency-seconds", latencySeconds, quick ? 10 : 30),
-                positive("--warmup-passes", warmupPasses, quick ? 3 : 6),
+                positive("--warmup-passes", warmupPasses, quick ? 4 : 10),
                 // one directory per run, so two runs at once never delete each other's broker
                 root.resolve(".deptcrypt/bench/run-" + ProcessHandle.current().pid()),
                 jfr,
