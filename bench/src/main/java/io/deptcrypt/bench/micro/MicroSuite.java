@@ -28,6 +28,7 @@ public final class MicroSuite {
         // the seed's way is measured at 1 KB only; the others at every size (quick: 1 KB and 100 KB)
         runs.addAll(runMatching(options(settings, "^" + filter + pkg + "\\.(EnvelopeBenchmark|AesGcmFloorBenchmark)\\..*", true)));
         runs.addAll(runMatching(options(settings, "^" + filter + pkg + "\\.SeedWayBenchmark\\..*", false)));
+        runs.addAll(runMatching(options(settings, "^" + filter + pkg + "\\.CipherPerKeyBenchmark\\..*", false)));
         if (runs.isEmpty()) {
             throw new IllegalArgumentException("no JMH benchmark matches --include " + settings.microInclude());
         }
@@ -76,6 +77,7 @@ public final class MicroSuite {
                 case "EnvelopeBenchmark" -> p.getParam("format");
                 case "SeedWayBenchmark" -> "SEED_ESDK_PER_EVENT";
                 case "AesGcmFloorBenchmark" -> "AES_256_GCM_FLOOR";
+                case "CipherPerKeyBenchmark" -> "AES_256_GCM_TWO_KEYS";
                 default -> cls;
             };
             out.add(new MicroResult(variant, method, Integer.parseInt(p.getParam("size")),
