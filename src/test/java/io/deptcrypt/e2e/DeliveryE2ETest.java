@@ -16,7 +16,7 @@ import io.deptcrypt.devstack.GeneratedEvent;
 import io.deptcrypt.devstack.Stack;
 import io.deptcrypt.devstack.TopicReader;
 import io.deptcrypt.governance.Governance;
-import io.deptcrypt.topology.DeadLetterHeaders;
+import io.deptcrypt.runtime.DeadLetterHeaders;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;

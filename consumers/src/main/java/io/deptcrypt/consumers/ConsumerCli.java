@@ -1,8 +1,8 @@
 package io.deptcrypt.consumers;
 
 import io.deptcrypt.crypto.KmsKeyringProvider;
-import io.deptcrypt.topology.CliLogging;
-import io.deptcrypt.topology.InvalidConfigException;
+import io.deptcrypt.runtime.CliLogging;
+import io.deptcrypt.runtime.InvalidConfigException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

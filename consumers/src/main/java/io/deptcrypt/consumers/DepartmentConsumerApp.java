@@ -4,7 +4,7 @@ import io.deptcrypt.crypto.KeyringProvider;
 import io.deptcrypt.crypto.KmsAccessDeniedException;
 import io.deptcrypt.crypto.KmsCallCounts;
 import io.deptcrypt.crypto.Opener;
-import io.deptcrypt.topology.StreamsLifecycle;
+import io.deptcrypt.runtime.StreamsLifecycle;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Properties;

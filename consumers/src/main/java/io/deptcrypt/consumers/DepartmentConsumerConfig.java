@@ -2,10 +2,10 @@ package io.deptcrypt.consumers;
 
 import io.deptcrypt.crypto.OpenerConfig;
 import io.deptcrypt.governance.Governance;
-import io.deptcrypt.topology.ConfigProperties;
-import io.deptcrypt.topology.KafkaOverrides;
-import io.deptcrypt.topology.KmsRetry;
-import io.deptcrypt.topology.KmsSettings;
+import io.deptcrypt.runtime.ConfigProperties;
+import io.deptcrypt.runtime.KafkaOverrides;
+import io.deptcrypt.runtime.KmsRetry;
+import io.deptcrypt.runtime.KmsSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;

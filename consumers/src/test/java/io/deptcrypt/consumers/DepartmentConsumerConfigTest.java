@@ -3,7 +3,7 @@ package io.deptcrypt.consumers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.deptcrypt.topology.InvalidConfigException;
+import io.deptcrypt.runtime.InvalidConfigException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

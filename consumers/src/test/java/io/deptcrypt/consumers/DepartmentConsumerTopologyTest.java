@@ -16,7 +16,7 @@ import io.deptcrypt.crypto.Sealer;
 import io.deptcrypt.crypto.SealerConfig;
 import io.deptcrypt.crypto.avro.Envelope;
 import io.deptcrypt.governance.Governance;
-import io.deptcrypt.topology.DeadLetterHeaders;
+import io.deptcrypt.runtime.DeadLetterHeaders;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -10,7 +10,7 @@ import io.deptcrypt.embedded.EmbeddedKafka;
 import io.deptcrypt.governance.Governance;
 import io.deptcrypt.topology.EncryptorApp;
 import io.deptcrypt.topology.EncryptorConfig;
-import io.deptcrypt.topology.KmsRetry;
+import io.deptcrypt.runtime.KmsRetry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,5 +1,7 @@
 package io.deptcrypt.topology;
 
+import io.deptcrypt.runtime.DeadLetterHeaders;
+
 /**
  * Why an ingest record went to the dead-letter topic; the name is the value of the
  * {@link DeadLetterHeaders#REASON} header.

@@ -1,5 +1,7 @@
 package io.deptcrypt.topology;
 
+import io.deptcrypt.runtime.StreamsLifecycle;
+
 import io.deptcrypt.crypto.EnvelopeSerde;
 import io.deptcrypt.crypto.KeyringProvider;
 import io.deptcrypt.crypto.KmsAccessDeniedException;

@@ -1,5 +1,8 @@
 package io.deptcrypt.topology;
 
+import io.deptcrypt.runtime.CliLogging;
+import io.deptcrypt.runtime.InvalidConfigException;
+
 import io.deptcrypt.crypto.KmsKeyringProvider;
 import java.io.PrintWriter;
 import java.nio.file.Path;

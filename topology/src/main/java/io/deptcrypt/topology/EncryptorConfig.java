@@ -1,5 +1,10 @@
 package io.deptcrypt.topology;
 
+import io.deptcrypt.runtime.ConfigProperties;
+import io.deptcrypt.runtime.KafkaOverrides;
+import io.deptcrypt.runtime.KmsRetry;
+import io.deptcrypt.runtime.KmsSettings;
+
 import io.deptcrypt.crypto.SealerConfig;
 import io.deptcrypt.crypto.avro.EnvelopeFormatId;
 import io.deptcrypt.governance.Governance;

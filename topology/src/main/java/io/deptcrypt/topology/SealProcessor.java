@@ -1,5 +1,8 @@
 package io.deptcrypt.topology;
 
+import io.deptcrypt.runtime.DeadLetterHeaders;
+import io.deptcrypt.runtime.KmsRetry;
+
 import io.deptcrypt.crypto.EnvelopeHeaders;
 import io.deptcrypt.crypto.SealContext;
 import io.deptcrypt.crypto.Sealer;

@@ -1,5 +1,9 @@
 package io.deptcrypt.topology;
 
+import io.deptcrypt.runtime.ConfigProperties;
+import io.deptcrypt.runtime.InvalidConfigException;
+import io.deptcrypt.runtime.KmsRetry;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

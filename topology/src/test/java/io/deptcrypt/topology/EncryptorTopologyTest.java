@@ -1,5 +1,8 @@
 package io.deptcrypt.topology;
 
+import io.deptcrypt.runtime.DeadLetterHeaders;
+import io.deptcrypt.runtime.StreamsLifecycle;
+
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,5 +1,7 @@
 package io.deptcrypt.topology;
 
+import io.deptcrypt.runtime.StreamsLifecycle;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.deptcrypt.crypto.EnvelopeException;

@@ -1,6 +1,6 @@
 package io.deptcrypt.bench.pipeline;
 
-import io.deptcrypt.topology.KmsSettings;
+import io.deptcrypt.runtime.KmsSettings;
 import java.util.Map;
 import software.amazon.awssdk.services.kms.KmsClient;
 

@@ -6,7 +6,7 @@ import io.deptcrypt.governance.Governance;
 import io.deptcrypt.localkms.AccessKey;
 import io.deptcrypt.localkms.LocalKms;
 import io.deptcrypt.localkms.LocalKmsConfig;
-import io.deptcrypt.topology.KmsSettings;
+import io.deptcrypt.runtime.KmsSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;

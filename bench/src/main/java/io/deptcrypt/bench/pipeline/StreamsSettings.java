@@ -1,6 +1,6 @@
 package io.deptcrypt.bench.pipeline;
 
-import io.deptcrypt.topology.StreamsLifecycle;
+import io.deptcrypt.runtime.StreamsLifecycle;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;

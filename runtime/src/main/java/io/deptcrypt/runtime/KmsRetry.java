@@ -1,4 +1,4 @@
-package io.deptcrypt.topology;
+package io.deptcrypt.runtime;
 
 import io.deptcrypt.crypto.KmsUnavailableException;
 import java.time.Duration;

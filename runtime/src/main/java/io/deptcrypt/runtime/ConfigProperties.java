@@ -1,4 +1,4 @@
-package io.deptcrypt.topology;
+package io.deptcrypt.runtime;
 
 import io.deptcrypt.governance.Governance;
 import io.deptcrypt.governance.GovernanceException;

@@ -1,4 +1,4 @@
-package io.deptcrypt.topology;
+package io.deptcrypt.runtime;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -60,7 +60,8 @@ public final class StreamsLifecycle implements AutoCloseable {
         streams.setUncaughtExceptionHandler(e -> respond(e, appWideFailure));
     }
 
-    StreamThreadExceptionResponse respond(Throwable e, Predicate<Throwable> appWideFailure) {
+    /** Answers an uncaught stream-thread exception: every instance stops on an app-wide (configuration) error, this one otherwise. */
+    public StreamThreadExceptionResponse respond(Throwable e, Predicate<Throwable> appWideFailure) {
         if (closing.get()) {
             return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         }

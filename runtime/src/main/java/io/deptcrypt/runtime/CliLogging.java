@@ -1,4 +1,4 @@
-package io.deptcrypt.topology;
+package io.deptcrypt.runtime;
 
 /**
  * Log levels for the runnable jars (slf4j-simple): deptcrypt at INFO, Kafka at WARN (its INFO config dumps run to

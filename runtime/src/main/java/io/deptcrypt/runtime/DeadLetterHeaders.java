@@ -1,4 +1,4 @@
-package io.deptcrypt.topology;
+package io.deptcrypt.runtime;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
@@ -10,7 +10,7 @@ import org.apache.kafka.common.header.Headers;
  * UTF-8 text. None of them carries plaintext: the message describes what was wrong, never what the input said.
  */
 public final class DeadLetterHeaders {
-    /** A reason code, e.g. {@code NOT_JSON} ({@link DeadLetterReason}) or a consumer's {@code ACCESS_DENIED}. */
+    /** A reason code, e.g. {@code NOT_JSON} (the encryptor's {@code io.deptcrypt.topology.DeadLetterReason}) or a consumer's {@code ACCESS_DENIED}. */
     public static final String REASON = "deptcrypt.dlq.reason";
     /** Human-readable explanation, without plaintext. */
     public static final String MESSAGE = "deptcrypt.dlq.message";

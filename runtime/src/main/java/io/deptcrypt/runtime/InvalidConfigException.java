@@ -1,4 +1,4 @@
-package io.deptcrypt.topology;
+package io.deptcrypt.runtime;
 
 /** A configuration file or value is wrong. The message names the file (or other source) and the key. */
 public class InvalidConfigException extends RuntimeException {

@@ -1,4 +1,4 @@
-package io.deptcrypt.topology;
+package io.deptcrypt.runtime;
 
 import java.util.HashSet;
 import java.util.Map;
