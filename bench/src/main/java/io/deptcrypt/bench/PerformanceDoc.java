@@ -45,7 +45,15 @@ public final class PerformanceDoc {
                 .append("` on ").append(m.path("cores").asInt()).append(" cores ").append(m.path("cpu").asText())
                 .append(String.format(Locale.ROOT, ", %.1f GiB", m.path("memory_bytes").asLong() / (double) (1L << 30)))
                 .append(", ").append(m.path("jvm").asText()).append(", ").append(m.path("os").asText())
-                .append(String.format(Locale.ROOT, " (load average %.2f at the start).%n%n", m.path("load_average").asDouble()));
+                .append(String.format(Locale.ROOT, " (load average %.2f at the start).", m.path("load_average").asDouble()));
+        String micro = r.path("micro_command").asText("");
+        String pipeline = r.path("pipeline_command").asText("");
+        if (!micro.isEmpty() && !pipeline.isEmpty() && !micro.equals(pipeline)) {
+            md.append(" The pipeline results are from `").append(pipeline).append("` (").append(r.path("pipeline_measured_at").asText("?"))
+                    .append("), the JMH results from `").append(micro).append("` (").append(r.path("micro_measured_at").asText("?"))
+                    .append(").");
+        }
+        md.append(String.format(Locale.ROOT, "%n%n"));
 
         if (r.has("encryptor_vs_plaintext_ratio")) {
             JsonNode met = r.path("targets_met");

@@ -68,7 +68,15 @@ public final class ResultsFile {
     void run(BenchSettings s, boolean micro, boolean pipeline) {
         root.put("generated_at", Instant.now().toString());
         root.put("mode", s.quick() ? "quick" : "full");
-        root.put("command", micro && pipeline ? s.command() : s.command(micro ? "micro" : "pipeline"));
+        String command = micro && pipeline ? s.command() : s.command(micro ? "micro" : "pipeline");
+        root.put("command", command);
+        // a partial run keeps the other section: say which command measured which
+        if (micro) {
+            root.put("micro_command", command);
+        }
+        if (pipeline) {
+            root.put("pipeline_command", command);
+        }
         ObjectNode targets = root.putObject("targets");
         targets.put("encryptor_vs_plaintext_ratio_min", TARGET_RATIO);
         targets.put("consumer_vs_plaintext_ratio_min", TARGET_RATIO);
