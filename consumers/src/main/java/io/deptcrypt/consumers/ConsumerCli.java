@@ -2,16 +2,13 @@ package io.deptcrypt.consumers;
 
 import io.deptcrypt.crypto.KmsKeyringProvider;
 import io.deptcrypt.runtime.CliLogging;
-import io.deptcrypt.runtime.InvalidConfigException;
+import io.deptcrypt.runtime.StreamsAppLauncher;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.apache.kafka.common.config.ConfigException;
-import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import software.amazon.awssdk.services.kms.KmsClient;
 
 /**
  * {@code java -jar consumers/target/deptcrypt-consumer.jar --config config/finance-consumer.properties}.
@@ -22,8 +19,8 @@ import software.amazon.awssdk.services.kms.KmsClient;
         description = "A deptcrypt department consumer: reads its department's events from the shared topic and opens them.")
 public final class ConsumerCli implements Callable<Integer> {
 
-    public static final int EXIT_FAILED = 1;
-    public static final int EXIT_CONFIG = 2;
+    public static final int EXIT_FAILED = StreamsAppLauncher.EXIT_FAILED;
+    public static final int EXIT_CONFIG = StreamsAppLauncher.EXIT_CONFIG;
 
     @Option(names = "--config", required = true, paramLabel = "FILE",
             description = "consumer properties file, e.g. config/finance-consumer.properties")
@@ -53,37 +50,9 @@ public final class ConsumerCli implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter err = spec.commandLine().getErr();
-        DepartmentConsumerConfig cfg;
-        try {
-            cfg = DepartmentConsumerConfig.load(config);
-        } catch (InvalidConfigException e) {
-            return report(err, e.getMessage(), EXIT_CONFIG);
-        }
-        try (KmsClient kms = cfg.kms().newClient()) {
-            DepartmentConsumerApp app;
-            try {
-                app = DepartmentConsumerApp.start(cfg, new KmsKeyringProvider(kms, cfg.governance()), null);
-            } catch (ConfigException e) {
-                return report(err, config + ": a Kafka setting is invalid: " + e.getMessage(), EXIT_CONFIG);
-            } catch (RuntimeException e) {
-                return report(err, "cannot start: " + DepartmentConsumerApp.describeFailure(e), EXIT_FAILED);
-            }
-            try (app) {
-                Runtime.getRuntime().addShutdownHook(new Thread(app::close, "deptcrypt-consumer-shutdown"));
-                KafkaStreams.State end = app.awaitTermination();
-                if (app.failure().isPresent() || end == KafkaStreams.State.ERROR) {
-                    return report(err, "stopped: " + app.failure().map(DepartmentConsumerApp::describeFailure)
-                            .orElse("Kafka Streams entered state " + end), EXIT_FAILED);
-                }
-                return 0;
-            }
-        }
-    }
-
-    private static int report(PrintWriter err, String message, int code) {
-        err.println("deptcrypt-consumer: " + message);
-        err.flush();
-        return code;
+        return StreamsAppLauncher.run(spec.name(), config, spec.commandLine().getErr(), DepartmentConsumerConfig::load,
+                DepartmentConsumerConfig::kms,
+                (cfg, kms) -> DepartmentConsumerApp.start(cfg, new KmsKeyringProvider(kms, cfg.governance()), null),
+                DepartmentConsumerApp::describeFailure);
     }
 }

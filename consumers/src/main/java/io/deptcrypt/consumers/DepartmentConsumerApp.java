@@ -4,6 +4,7 @@ import io.deptcrypt.crypto.KeyringProvider;
 import io.deptcrypt.crypto.KmsAccessDeniedException;
 import io.deptcrypt.crypto.KmsCallCounts;
 import io.deptcrypt.crypto.Opener;
+import io.deptcrypt.runtime.StreamsApp;
 import io.deptcrypt.runtime.StreamsLifecycle;
 import java.time.Duration;
 import java.util.Optional;
@@ -21,7 +22,7 @@ import org.apache.kafka.streams.Topology;
  * decoded) → open with this application's own KMS credentials → {@link DepartmentSink} (and optionally a
  * department-owned plaintext topic). Embeddable: {@link #start} returns the running app, which is its own handle.
  */
-public final class DepartmentConsumerApp implements AutoCloseable {
+public final class DepartmentConsumerApp implements StreamsApp {
 
     /** Header on plaintext-topic records: the media type of the value. */
     public static final String CONTENT_TYPE_HEADER = "deptcrypt.content-type";

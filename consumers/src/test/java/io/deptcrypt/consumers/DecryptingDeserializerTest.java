@@ -1,7 +1,5 @@
 package io.deptcrypt.consumers;
 
-import io.deptcrypt.topology.FlakyKeyringProvider;
-
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -19,6 +17,7 @@ import io.deptcrypt.governance.Governance;
 import io.deptcrypt.governance.GovernanceLoader;
 import io.deptcrypt.runtime.InvalidConfigException;
 import io.deptcrypt.runtime.KmsRetry;
+import io.deptcrypt.topology.FlakyKeyringProvider;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;

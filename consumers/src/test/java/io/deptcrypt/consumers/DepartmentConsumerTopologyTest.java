@@ -1,7 +1,5 @@
 package io.deptcrypt.consumers;
 
-import io.deptcrypt.topology.FlakyKeyringProvider;
-
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -17,6 +15,7 @@ import io.deptcrypt.crypto.SealerConfig;
 import io.deptcrypt.crypto.avro.Envelope;
 import io.deptcrypt.governance.Governance;
 import io.deptcrypt.runtime.DeadLetterHeaders;
+import io.deptcrypt.topology.FlakyKeyringProvider;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,7 +1,5 @@
 package io.deptcrypt.topology;
 
-import io.deptcrypt.runtime.StreamsLifecycle;
-
 import io.deptcrypt.crypto.EnvelopeSerde;
 import io.deptcrypt.crypto.KeyringProvider;
 import io.deptcrypt.crypto.KmsAccessDeniedException;
@@ -9,6 +7,8 @@ import io.deptcrypt.crypto.KmsCallCounts;
 import io.deptcrypt.crypto.Sealer;
 import io.deptcrypt.crypto.avro.Envelope;
 import io.deptcrypt.governance.Governance;
+import io.deptcrypt.runtime.StreamsApp;
+import io.deptcrypt.runtime.StreamsLifecycle;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Properties;
@@ -31,7 +31,7 @@ import org.apache.kafka.streams.Topology;
  * }
  * }</pre>
  */
-public final class EncryptorApp implements AutoCloseable {
+public final class EncryptorApp implements StreamsApp {
 
     private final StreamsLifecycle lifecycle;
     private final Sealer sealer;

@@ -1,18 +1,14 @@
 package io.deptcrypt.topology;
 
-import io.deptcrypt.runtime.CliLogging;
-import io.deptcrypt.runtime.InvalidConfigException;
-
 import io.deptcrypt.crypto.KmsKeyringProvider;
+import io.deptcrypt.runtime.CliLogging;
+import io.deptcrypt.runtime.StreamsAppLauncher;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.apache.kafka.common.config.ConfigException;
-import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import software.amazon.awssdk.services.kms.KmsClient;
 
 /**
  * {@code java -jar topology/target/deptcrypt-topology.jar --config config/topology.properties}.
@@ -23,8 +19,8 @@ import software.amazon.awssdk.services.kms.KmsClient;
         description = "The deptcrypt encryptor: seals ingest events per department onto the shared topic.")
 public final class EncryptorCli implements Callable<Integer> {
 
-    public static final int EXIT_FAILED = 1;
-    public static final int EXIT_CONFIG = 2;
+    public static final int EXIT_FAILED = StreamsAppLauncher.EXIT_FAILED;
+    public static final int EXIT_CONFIG = StreamsAppLauncher.EXIT_CONFIG;
 
     @Option(names = "--config", required = true, paramLabel = "FILE",
             description = "encryptor properties file, e.g. config/topology.properties")
@@ -54,37 +50,8 @@ public final class EncryptorCli implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter err = spec.commandLine().getErr();
-        EncryptorConfig cfg;
-        try {
-            cfg = EncryptorConfig.load(config);
-        } catch (InvalidConfigException e) {
-            return report(err, e.getMessage(), EXIT_CONFIG);
-        }
-        try (KmsClient kms = cfg.kms().newClient()) {
-            EncryptorApp app;
-            try {
-                app = EncryptorApp.start(cfg, new KmsKeyringProvider(kms, cfg.governance()));
-            } catch (ConfigException e) {
-                return report(err, config + ": a Kafka setting is invalid: " + e.getMessage(), EXIT_CONFIG);
-            } catch (RuntimeException e) {
-                return report(err, "cannot start: " + EncryptorApp.describeFailure(e), EXIT_FAILED);
-            }
-            try (app) {
-                Runtime.getRuntime().addShutdownHook(new Thread(app::close, "deptcrypt-encryptor-shutdown"));
-                KafkaStreams.State end = app.awaitTermination();
-                if (app.failure().isPresent() || end == KafkaStreams.State.ERROR) {
-                    return report(err, "stopped: " + app.failure().map(EncryptorApp::describeFailure)
-                            .orElse("Kafka Streams entered state " + end), EXIT_FAILED);
-                }
-                return 0;
-            }
-        }
-    }
-
-    private static int report(PrintWriter err, String message, int code) {
-        err.println("deptcrypt-topology: " + message);
-        err.flush();
-        return code;
+        return StreamsAppLauncher.run(spec.name(), config, spec.commandLine().getErr(), EncryptorConfig::load, EncryptorConfig::kms,
+                (cfg, kms) -> EncryptorApp.start(cfg, new KmsKeyringProvider(kms, cfg.governance())),
+                EncryptorApp::describeFailure);
     }
 }

@@ -1,13 +1,12 @@
 package io.deptcrypt.topology;
 
+import io.deptcrypt.crypto.SealerConfig;
+import io.deptcrypt.crypto.avro.EnvelopeFormatId;
+import io.deptcrypt.governance.Governance;
 import io.deptcrypt.runtime.ConfigProperties;
 import io.deptcrypt.runtime.KafkaOverrides;
 import io.deptcrypt.runtime.KmsRetry;
 import io.deptcrypt.runtime.KmsSettings;
-
-import io.deptcrypt.crypto.SealerConfig;
-import io.deptcrypt.crypto.avro.EnvelopeFormatId;
-import io.deptcrypt.governance.Governance;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;

@@ -1,12 +1,11 @@
 package io.deptcrypt.topology;
 
-import io.deptcrypt.runtime.DeadLetterHeaders;
-import io.deptcrypt.runtime.KmsRetry;
-
 import io.deptcrypt.crypto.EnvelopeHeaders;
 import io.deptcrypt.crypto.SealContext;
 import io.deptcrypt.crypto.Sealer;
 import io.deptcrypt.crypto.avro.Envelope;
+import io.deptcrypt.runtime.DeadLetterHeaders;
+import io.deptcrypt.runtime.KmsRetry;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;

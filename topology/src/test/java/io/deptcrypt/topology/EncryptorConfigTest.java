@@ -1,13 +1,12 @@
 package io.deptcrypt.topology;
 
-import io.deptcrypt.runtime.ConfigProperties;
-import io.deptcrypt.runtime.InvalidConfigException;
-import io.deptcrypt.runtime.KmsRetry;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.deptcrypt.crypto.avro.EnvelopeFormatId;
+import io.deptcrypt.runtime.ConfigProperties;
+import io.deptcrypt.runtime.InvalidConfigException;
+import io.deptcrypt.runtime.KmsRetry;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;

@@ -1,8 +1,5 @@
 package io.deptcrypt.topology;
 
-import io.deptcrypt.runtime.DeadLetterHeaders;
-import io.deptcrypt.runtime.StreamsLifecycle;
-
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -20,6 +17,8 @@ import io.deptcrypt.crypto.Sealer;
 import io.deptcrypt.crypto.avro.Envelope;
 import io.deptcrypt.crypto.avro.EnvelopeFormatId;
 import io.deptcrypt.governance.Governance;
+import io.deptcrypt.runtime.DeadLetterHeaders;
+import io.deptcrypt.runtime.StreamsLifecycle;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;

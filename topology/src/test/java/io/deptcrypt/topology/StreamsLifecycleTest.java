@@ -1,11 +1,10 @@
 package io.deptcrypt.topology;
 
-import io.deptcrypt.runtime.StreamsLifecycle;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.deptcrypt.crypto.EnvelopeException;
 import io.deptcrypt.crypto.KmsAccessDeniedException;
+import io.deptcrypt.runtime.StreamsLifecycle;
 import java.util.Properties;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsException;
