@@ -74,8 +74,27 @@ public record Governance(
         return name.toUpperCase(Locale.ROOT).replace('-', '_').replace('.', '_');
     }
 
-    /** Kafka topics. {@code partitions} is the shared topic's partition count. */
-    public record Topics(String ingest, String shared, String deadLetter, int partitions) {}
+    /**
+     * Kafka topics. {@code partitions} is the shared topic's partition count. {@code governance} carries each applied
+     * governance version to the running apps ({@code ./deptcrypt governance apply} writes it); {@code keys} holds the
+     * wrapped data keys that compact envelopes refer to.
+     */
+    public record Topics(String ingest, String shared, String deadLetter, int partitions, String governance,
+                         String keys) {
+
+        public static final String DEFAULT_GOVERNANCE = "deptcrypt.governance";
+        public static final String DEFAULT_KEYS = "deptcrypt.keys";
+
+        /** With the default governance and keys topics. */
+        public Topics(String ingest, String shared, String deadLetter, int partitions) {
+            this(ingest, shared, deadLetter, partitions, DEFAULT_GOVERNANCE, DEFAULT_KEYS);
+        }
+
+        /** Every topic name, ingest first. */
+        public java.util.List<String> names() {
+            return java.util.List.of(ingest, shared, deadLetter, governance, keys);
+        }
+    }
 
     /** A principal: an application name and the IAM role it runs as. */
     public record Application(String name, String role) {}

@@ -154,18 +154,23 @@ public final class GovernanceLoader {
         }
 
         Topics topics(JsonNode t) {
-            object(t, "topics", "ingest", "shared", "deadLetter", "partitions");
-            String ingest = string(t, "topics", "ingest", TOPIC, "must be a Kafka topic name ([a-zA-Z0-9._-], 1-249 chars)");
-            String shared = string(t, "topics", "shared", TOPIC, "must be a Kafka topic name ([a-zA-Z0-9._-], 1-249 chars)");
-            String dlq = string(t, "topics", "deadLetter", TOPIC, "must be a Kafka topic name ([a-zA-Z0-9._-], 1-249 chars)");
-            if (ingest.equals(shared) || ingest.equals(dlq) || shared.equals(dlq)) {
-                throw error("topics", "ingest, shared and deadLetter must be three different topics");
+            object(t, "topics", "ingest", "shared", "deadLetter", "partitions", "governance", "keys");
+            String rule = "must be a Kafka topic name ([a-zA-Z0-9._-], 1-249 chars)";
+            String ingest = string(t, "topics", "ingest", TOPIC, rule);
+            String shared = string(t, "topics", "shared", TOPIC, rule);
+            String dlq = string(t, "topics", "deadLetter", TOPIC, rule);
+            String control = t.hasNonNull("governance") ? string(t, "topics", "governance", TOPIC, rule)
+                    : Topics.DEFAULT_GOVERNANCE;
+            String keys = t.hasNonNull("keys") ? string(t, "topics", "keys", TOPIC, rule) : Topics.DEFAULT_KEYS;
+            if (new HashSet<>(List.of(ingest, shared, dlq, control, keys)).size() != 5) {
+                throw error("topics", "ingest, shared, deadLetter, governance and keys must be five different topics"
+                        + " (governance defaults to " + Topics.DEFAULT_GOVERNANCE + ", keys to " + Topics.DEFAULT_KEYS + ")");
             }
             JsonNode parts = required(t, "topics", "partitions");
             if (!parts.isInt() || parts.asInt() < 1 || parts.asInt() > 10_000) {
                 throw error("topics.partitions", "must be a whole number from 1 to 10000, got " + parts);
             }
-            return new Topics(ingest, shared, dlq, parts.asInt());
+            return new Topics(ingest, shared, dlq, parts.asInt(), control, keys);
         }
 
         KmsArn arn(JsonNode parent, String path, String account, String region) {

@@ -50,6 +50,9 @@ class GovernanceLoaderTest {
         Governance g = GovernanceLoader.parse(VALID, "g.yaml");
         assertThat(g.account()).isEqualTo("111122223333");
         assertThat(g.topics()).isEqualTo(new Governance.Topics("in", "shared", "dlq", 6));
+        assertThat(g.topics().governance()).isEqualTo(Governance.Topics.DEFAULT_GOVERNANCE);
+        assertThat(GovernanceLoader.parse(VALID.replace("  partitions: 6", "  partitions: 6\n  governance: gov\n  keys: k"),
+                "g.yaml").topics()).isEqualTo(new Governance.Topics("in", "shared", "dlq", 6, "gov", "k"));
         assertThat(g.departmentNames()).containsExactly("finance", "sales");
         assertThat(g.department("finance").key().type()).isEqualTo(KmsArn.Type.KEY);
         assertThat(g.department("sales").key().aliasName()).isEqualTo("alias/sales");
@@ -83,7 +86,9 @@ class GovernanceLoaderTest {
             key in other account      | 'arn:aws:kms:us-east-1:111122223333:alias/sales' | 'arn:aws:kms:us-east-1:999999999999:alias/sales'    | departments[1].key: 'arn:aws:kms:us-east-1:999999999999:alias/sales' is not in account
             shared key                | 'arn:aws:kms:us-east-1:111122223333:alias/sales' | 'arn:aws:kms:us-east-1:111122223333:alias/q'        | departments[1].key: 'arn:aws:kms:us-east-1:111122223333:alias/q' is already used
             missing topic             | '  deadLetter: dlq\\n'                          | ''                                                    | topics.deadLetter: is missing
-            same topic twice          | 'deadLetter: dlq'                               | 'deadLetter: shared'                                  | topics: ingest, shared and deadLetter must be three different topics
+            same topic twice          | 'deadLetter: dlq'                               | 'deadLetter: shared'                                  | topics: ingest, shared, deadLetter, governance and keys must be five different topics
+            governance topic reused   | '  partitions: 6'                               | '  partitions: 6\n  governance: shared'               | topics: ingest, shared, deadLetter, governance and keys must be five different topics
+            bad keys topic            | '  partitions: 6'                               | '  partitions: 6\n  keys: "no spaces"'               | topics.keys: 'no spaces' must be a Kafka topic name
             bad partitions            | 'partitions: 6'                                 | 'partitions: zero'                                    | topics.partitions: must be a whole number
             owner undeclared          | 'owner: encryptor'                              | 'owner: nobody'                                       | owner: 'nobody' is not a declared application
             owner reads               | 'readers: [finance-consumer]'                   | 'readers: [finance-consumer, encryptor]'              | departments[0].readers: the owner 'encryptor' encrypts and must not be a reader
