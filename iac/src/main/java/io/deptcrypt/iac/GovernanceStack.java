@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.deptcrypt.governance.Governance;
 import io.deptcrypt.governance.Governance.Department;
 import io.deptcrypt.governance.KmsArn;
+import io.deptcrypt.policy.GovernedKey;
+import io.deptcrypt.policy.PolicyNames;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -71,8 +73,8 @@ final class GovernanceStack {
             key(g, roles, resources, outputs, external, AppRole.logicalName(d.name()), d.name(), d.key(),
                     keyPolicies.get(d.name()), d.readers());
         }
-        key(g, roles, resources, outputs, external, "Quarantine", KeyPolicies.QUARANTINE_CONTEXT,
-                g.quarantine().key(), keyPolicies.get(KeyPolicies.QUARANTINE_CONTEXT), g.quarantine().readers());
+        key(g, roles, resources, outputs, external, "Quarantine", PolicyNames.QUARANTINE_DEPARTMENT,
+                g.quarantine().key(), keyPolicies.get(GovernedKey.QUARANTINE_LABEL), g.quarantine().readers());
         if (!external.isEmpty()) {
             meta.set("existingKeysNotCreatedHere", Documents.array(external));
         }
@@ -103,7 +105,7 @@ final class GovernanceStack {
         }
         k.set("DependsOn", Documents.array(List.copyOf(dependsOn)));
         ObjectNode p = k.putObject("Properties");
-        p.put("Description", "deptcrypt data-key wrapping key for " + (context.equals(KeyPolicies.QUARANTINE_CONTEXT)
+        p.put("Description", "deptcrypt data-key wrapping key for " + (context.equals(PolicyNames.QUARANTINE_DEPARTMENT)
                 ? "the dead-letter quarantine" : "department " + context) + " (encryption context department=" + context + ")");
         p.put("Enabled", true);
         p.put("EnableKeyRotation", true);

@@ -5,6 +5,8 @@ import io.deptcrypt.governance.Governance;
 import io.deptcrypt.governance.Governance.Department;
 import io.deptcrypt.governance.GovernanceException;
 import io.deptcrypt.governance.GovernanceLoader;
+import io.deptcrypt.policy.GovernedKey;
+import io.deptcrypt.policy.PolicyNames;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -51,10 +53,9 @@ public final class IacRenderer {
         java.util.SortedMap<String, String> files = new TreeMap<>();
 
         Map<String, ObjectNode> keyPolicies = new LinkedHashMap<>();
-        for (Department d : governance.departments()) {
-            keyPolicies.put(d.name(), KeyPolicies.forDepartment(governance, d, settings));
+        for (GovernedKey key : GovernedKey.of(governance)) {
+            keyPolicies.put(key.label(), KeyPolicies.forKey(governance, key, settings));
         }
-        keyPolicies.put(KeyPolicies.QUARANTINE_CONTEXT, KeyPolicies.forQuarantine(governance, settings));
         keyPolicies.forEach((name, doc) -> files.put(keyPolicyFile(name), Documents.toJson(doc)));
 
         Map<String, ObjectNode> trust = new LinkedHashMap<>();
@@ -73,10 +74,9 @@ public final class IacRenderer {
         return new Rendering(files);
     }
 
-    /** {@code kms/<department>.key-policy.json}; the quarantine key is {@code kms/quarantine.key-policy.json}. */
-    public static String keyPolicyFile(String department) {
-        String name = department.equals(KeyPolicies.QUARANTINE_CONTEXT) ? "quarantine" : department;
-        return "kms/" + name + ".key-policy.json";
+    /** {@code kms/<label>.key-policy.json}: the department name, or {@code quarantine} (see {@link GovernedKey#label()}). */
+    public static String keyPolicyFile(String keyLabel) {
+        return "kms/" + keyLabel + ".key-policy.json";
     }
 
     public static String trustPolicyFile(String application) {
@@ -109,9 +109,9 @@ public final class IacRenderer {
                     .append("`: encrypt for the owner, decrypt for ").append(d.readers())
                     .append(", both only with encryption context department=").append(d.name()).append(" |\n");
         }
-        b.append("| `").append(keyPolicyFile(KeyPolicies.QUARANTINE_CONTEXT)).append("` | key policy of `")
+        b.append("| `").append(keyPolicyFile(GovernedKey.QUARANTINE_LABEL)).append("` | key policy of `")
                 .append(g.quarantine().key()).append("`: decrypt for ").append(g.quarantine().readers())
-                .append(", context department=").append(KeyPolicies.QUARANTINE_CONTEXT).append(" |\n");
+                .append(", context department=").append(PolicyNames.QUARANTINE_DEPARTMENT).append(" |\n");
         for (AppRole r : roles) {
             b.append("| `").append(trustPolicyFile(r.name())).append("` | who may assume `").append(r.roleArn())
                     .append("` (").append(r.kind()).append(") |\n");

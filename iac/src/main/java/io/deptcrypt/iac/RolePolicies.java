@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.deptcrypt.governance.Governance;
 import io.deptcrypt.governance.Governance.Department;
 import io.deptcrypt.governance.KmsArn;
+import io.deptcrypt.policy.KeyRole;
+import io.deptcrypt.policy.PolicyNames;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -90,11 +92,11 @@ public final class RolePolicies {
 
     private static void encryptor(Governance g, RenderSettings s, AppRole role, ObjectNode p, Kafka kafka) {
         for (Department d : g.departments()) {
-            Statements.add(p, keyUse("EncryptFor" + AppRole.logicalName(d.name()), KeyPolicies.ENCRYPT_ACTIONS,
+            Statements.add(p, keyUse("EncryptFor" + AppRole.logicalName(d.name()), KeyRole.OWNER.contextBoundActions(),
                     d.key(), d.name()));
         }
-        Statements.add(p, keyUse("EncryptForQuarantine", KeyPolicies.ENCRYPT_ACTIONS, g.quarantine().key(),
-                KeyPolicies.QUARANTINE_CONTEXT));
+        Statements.add(p, keyUse("EncryptForQuarantine", KeyRole.OWNER.contextBoundActions(), g.quarantine().key(),
+                PolicyNames.QUARANTINE_DEPARTMENT));
         List<KmsArn> keys = new ArrayList<>(g.departments().stream().map(Department::key).toList());
         keys.add(g.quarantine().key());
         describeKeys(p, keys);
@@ -115,12 +117,12 @@ public final class RolePolicies {
     private static void departmentReader(Governance g, RenderSettings s, AppRole role, ObjectNode p, Kafka kafka) {
         List<KmsArn> keys = new ArrayList<>();
         for (Department d : role.reads()) {
-            Statements.add(p, keyUse("Decrypt" + AppRole.logicalName(d.name()), KeyPolicies.DECRYPT_ACTIONS, d.key(), d.name()));
+            Statements.add(p, keyUse("Decrypt" + AppRole.logicalName(d.name()), KeyRole.READER.contextBoundActions(), d.key(), d.name()));
             keys.add(d.key());
         }
         if (role.readsQuarantine()) {
-            Statements.add(p, keyUse("DecryptQuarantine", KeyPolicies.DECRYPT_ACTIONS, g.quarantine().key(),
-                    KeyPolicies.QUARANTINE_CONTEXT));
+            Statements.add(p, keyUse("DecryptQuarantine", KeyRole.READER.contextBoundActions(), g.quarantine().key(),
+                    PolicyNames.QUARANTINE_DEPARTMENT));
             keys.add(g.quarantine().key());
         }
         describeKeys(p, keys);
@@ -167,8 +169,8 @@ public final class RolePolicies {
             }
         }
         if (role.readsQuarantine()) {
-            Statements.add(p, keyUse("DecryptQuarantine", KeyPolicies.DECRYPT_ACTIONS, g.quarantine().key(),
-                    KeyPolicies.QUARANTINE_CONTEXT));
+            Statements.add(p, keyUse("DecryptQuarantine", KeyRole.READER.contextBoundActions(), g.quarantine().key(),
+                    PolicyNames.QUARANTINE_DEPARTMENT));
             describeKeys(p, List.of(g.quarantine().key()));
             Statements.add(p, Statements.allow("ConnectToCluster", List.of("kafka-cluster:Connect",
                     "kafka-cluster:DescribeCluster"), List.of(kafka.cluster())));
@@ -193,7 +195,7 @@ public final class RolePolicies {
     /** One key, some actions, only with the department's encryption context. */
     private static ObjectNode keyUse(String sid, List<String> actions, KmsArn key, String context) {
         ObjectNode st = Statements.allow(sid, actions, List.of(iamResource(key)));
-        Statements.condition(st, "StringEquals", KeyPolicies.CONTEXT_CONDITION, context);
+        Statements.condition(st, "StringEquals", PolicyNames.CONTEXT_CONDITION, context);
         if (key.type() == KmsArn.Type.ALIAS) {
             Statements.condition(st, "ForAnyValue:StringEquals", "kms:ResourceAliases", key.aliasName());
         }
@@ -204,13 +206,13 @@ public final class RolePolicies {
         List<String> aliases = keys.stream().filter(k -> k.type() == KmsArn.Type.ALIAS).map(KmsArn::aliasName).toList();
         List<String> keyArns = keys.stream().filter(k -> k.type() == KmsArn.Type.KEY).map(KmsArn::toString).toList();
         if (!aliases.isEmpty()) {
-            ObjectNode st = Statements.allow("DescribeOwnKeysByAlias", KeyPolicies.DESCRIBE_ACTIONS,
+            ObjectNode st = Statements.allow("DescribeOwnKeysByAlias", KeyRole.READER.actions(),
                     List.of(iamResource(keys.stream().filter(k -> k.type() == KmsArn.Type.ALIAS).findFirst().orElseThrow())));
             Statements.condition(st, "ForAnyValue:StringEquals", "kms:ResourceAliases", Documents.array(aliases));
             Statements.add(p, st);
         }
         if (!keyArns.isEmpty()) {
-            Statements.add(p, Statements.allow("DescribeOwnKeys", KeyPolicies.DESCRIBE_ACTIONS, keyArns));
+            Statements.add(p, Statements.allow("DescribeOwnKeys", KeyRole.READER.actions(), keyArns));
         }
     }
 

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.deptcrypt.governance.Governance;
 import io.deptcrypt.governance.Governance.Department;
 import io.deptcrypt.governance.GovernanceLoader;
+import io.deptcrypt.policy.GovernedKey;
+import io.deptcrypt.policy.PolicyNames;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -15,7 +17,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The rules localkms enforces, checked on the rendered key policies (the checked-in ones and two variants). */
+/** The key-policy rules, checked on the AWS rendering (the checked-in one and two variants). */
 class KeyPolicyRulesTest {
 
     private static final Set<String> CRYPTO = Set.of("kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey",
@@ -47,10 +49,10 @@ class KeyPolicyRulesTest {
         for (Department d : g.departments()) {
             keys.add(new String[] {d.name(), d.name()});
         }
-        keys.add(new String[] {KeyPolicies.QUARANTINE_CONTEXT, KeyPolicies.QUARANTINE_CONTEXT});
+        keys.add(new String[] {GovernedKey.QUARANTINE_LABEL, PolicyNames.QUARANTINE_DEPARTMENT});
         for (String[] k : keys) {
             String dept = k[0];
-            List<String> readers = dept.equals(KeyPolicies.QUARANTINE_CONTEXT) ? g.quarantine().readers()
+            List<String> readers = dept.equals(GovernedKey.QUARANTINE_LABEL) ? g.quarantine().readers()
                     : g.department(dept).readers();
             Set<String> readerRoles = new HashSet<>(KeyPolicies.roles(g, readers));
             JsonNode policy = keyPolicy(label, yaml, checkedIn, dept);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.deptcrypt.governance.Governance;
 import io.deptcrypt.governance.Governance.Application;
+import io.deptcrypt.policy.GovernedKey;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -143,8 +144,8 @@ class RolePolicyRulesTest {
                 compared++;
             }
         }
-        for (String dept : List.of("finance", "sales", KeyPolicies.QUARANTINE_CONTEXT)) {
-            String logical = dept.equals(KeyPolicies.QUARANTINE_CONTEXT) ? "Quarantine" : AppRole.logicalName(dept);
+        for (String dept : List.of("finance", "sales", GovernedKey.QUARANTINE_LABEL)) {
+            String logical = dept.equals(GovernedKey.QUARANTINE_LABEL) ? "Quarantine" : AppRole.logicalName(dept);
             assertThat(resources.at("/" + logical + "Key/Properties/KeyPolicy"))
                     .isEqualTo(Documents.parseJson(r.file(IacRenderer.keyPolicyFile(dept))));
             assertThat(resources.at("/" + logical + "Key/DeletionPolicy").asText()).isEqualTo("Retain");
