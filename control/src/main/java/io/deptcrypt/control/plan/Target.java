@@ -1,0 +1,18 @@
+package io.deptcrypt.control.plan;
+
+import io.deptcrypt.control.live.GovernanceTopic;
+import io.deptcrypt.control.live.LocalIam;
+import java.time.Clock;
+import java.util.Optional;
+import software.amazon.awssdk.services.kms.KmsClient;
+
+/**
+ * What apply changes, and as whom.
+ *
+ * @param kms       KMS with the key admin's credentials
+ * @param localIam  localkms's stand-in for IAM (the local stack), or empty (AWS: roles come from the IaC)
+ * @param topic     the governance topic the running apps watch
+ * @param appliedBy the governance application applying (the key admin)
+ * @param clock     stamps the published version
+ */
+public record Target(KmsClient kms, Optional<LocalIam> localIam, GovernanceTopic topic, String appliedBy, Clock clock) {}

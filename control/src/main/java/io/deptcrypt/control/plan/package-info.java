@@ -1,0 +1,7 @@
+/**
+ * Governance plan and apply: {@link io.deptcrypt.control.plan.Planner} compares the desired governance with the
+ * {@link io.deptcrypt.control.live.LiveState} and lists {@link io.deptcrypt.control.plan.Change}s;
+ * {@link io.deptcrypt.control.plan.Applier} makes them in a safe order through public APIs and says exactly what was
+ * applied when one fails.
+ */
+package io.deptcrypt.control.plan;
