@@ -4,6 +4,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.deptcrypt.governance.Governance;
 import io.deptcrypt.governance.Governance.Department;
 import io.deptcrypt.governance.KmsArn;
+import io.deptcrypt.policy.KafkaAccess;
+import io.deptcrypt.policy.KafkaNames;
+import io.deptcrypt.policy.KafkaOperation;
+import io.deptcrypt.policy.KafkaPermission;
 import io.deptcrypt.policy.KeyRole;
 import io.deptcrypt.policy.PolicyNames;
 import java.util.ArrayList;
@@ -22,8 +26,10 @@ import java.util.Optional;
  */
 public final class RolePolicies {
 
-    /** MSK Connect names its internal topics and worker groups with this prefix. */
-    static final String MSK_CONNECT_INTERNAL = "__amazon_msk_connect_*";
+    /** The names the MSK deployment's Kafka permissions use: MSK Connect's internal prefix. */
+    static KafkaNames kafkaNames(RenderSettings s) {
+        return new KafkaNames(s.namePrefix(), s.connectorApplication(), KafkaNames.MSK_CONNECT_PREFIX);
+    }
 
     private RolePolicies() {}
 
@@ -37,6 +43,7 @@ public final class RolePolicies {
             case CONNECTOR -> connector(g, s, p, kafka);
             case PERSON -> person(g, s, role, p, kafka);
         }
+        kafka(p, kafka, KafkaAccess.of(g, kafkaNames(s)).of(role.name()));
         return p.withArray("Statement").isEmpty() ? Optional.empty() : Optional.of(p);
     }
 
@@ -101,17 +108,6 @@ public final class RolePolicies {
         keys.add(g.quarantine().key());
         describeKeys(p, keys);
 
-        String appId = s.applicationId(role.name());
-        Statements.add(p, Statements.allow("ConnectToCluster", List.of("kafka-cluster:Connect",
-                "kafka-cluster:DescribeCluster", "kafka-cluster:WriteDataIdempotently"), List.of(kafka.cluster())));
-        Statements.add(p, Statements.allow("ReadIngestTopic", List.of("kafka-cluster:DescribeTopic",
-                "kafka-cluster:ReadData"), List.of(kafka.topic(g.topics().ingest()))));
-        Statements.add(p, Statements.allow("WriteSharedAndDeadLetterTopics", List.of("kafka-cluster:DescribeTopic",
-                "kafka-cluster:WriteData"), List.of(kafka.topic(g.topics().shared()), kafka.topic(g.topics().deadLetter()))));
-        streamsApplication(p, kafka, List.of(appId));
-        // exactly_once_v2: transactional ids are <application.id>-<process>-<thread>.
-        Statements.add(p, Statements.allow("OwnTransactionalIds", List.of("kafka-cluster:DescribeTransactionalId",
-                "kafka-cluster:AlterTransactionalId"), List.of(kafka.transactionalId(appId + "-*"))));
     }
 
     private static void departmentReader(Governance g, RenderSettings s, AppRole role, ObjectNode p, Kafka kafka) {
@@ -126,16 +122,6 @@ public final class RolePolicies {
             keys.add(g.quarantine().key());
         }
         describeKeys(p, keys);
-        // Kafka Streams opens an (idempotent) producer per thread even when the topology writes nothing.
-        Statements.add(p, Statements.allow("ConnectToCluster", List.of("kafka-cluster:Connect",
-                "kafka-cluster:DescribeCluster", "kafka-cluster:WriteDataIdempotently"), List.of(kafka.cluster())));
-        List<String> topics = new ArrayList<>(List.of(kafka.topic(g.topics().shared())));
-        if (role.readsQuarantine()) {
-            topics.add(kafka.topic(g.topics().deadLetter()));
-        }
-        Statements.add(p, Statements.allow(role.readsQuarantine() ? "ReadSharedAndDeadLetterTopics" : "ReadSharedTopic",
-                List.of("kafka-cluster:DescribeTopic", "kafka-cluster:ReadData"), topics));
-        streamsApplication(p, kafka, applicationIds(s, role));
     }
 
     private static void connector(Governance g, RenderSettings s, ObjectNode p, Kafka kafka) {
@@ -143,15 +129,6 @@ public final class RolePolicies {
                 "sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl",
                 "sqs:ReceiveMessage"),
                 List.of("arn:" + kafka.partition() + ":sqs:" + g.region() + ":" + g.account() + ":" + s.ingestQueueName())));
-        Statements.add(p, Statements.allow("ConnectToCluster", List.of("kafka-cluster:Connect",
-                "kafka-cluster:DescribeCluster", "kafka-cluster:WriteDataIdempotently"), List.of(kafka.cluster())));
-        Statements.add(p, Statements.allow("WriteIngestTopic", List.of("kafka-cluster:DescribeTopic",
-                "kafka-cluster:WriteData"), List.of(kafka.topic(g.topics().ingest()))));
-        Statements.add(p, Statements.allow("MskConnectInternalTopics", List.of("kafka-cluster:CreateTopic",
-                "kafka-cluster:DescribeTopic", "kafka-cluster:ReadData", "kafka-cluster:WriteData"),
-                List.of(kafka.topic(MSK_CONNECT_INTERNAL))));
-        Statements.add(p, Statements.allow("MskConnectWorkerGroups", List.of("kafka-cluster:AlterGroup",
-                "kafka-cluster:DescribeGroup"), List.of(kafka.group(MSK_CONNECT_INTERNAL))));
     }
 
     private static void person(Governance g, RenderSettings s, AppRole role, ObjectNode p, Kafka kafka) {
@@ -172,24 +149,47 @@ public final class RolePolicies {
             Statements.add(p, keyUse("DecryptQuarantine", KeyRole.READER.contextBoundActions(), g.quarantine().key(),
                     PolicyNames.QUARANTINE_DEPARTMENT));
             describeKeys(p, List.of(g.quarantine().key()));
-            Statements.add(p, Statements.allow("ConnectToCluster", List.of("kafka-cluster:Connect",
-                    "kafka-cluster:DescribeCluster"), List.of(kafka.cluster())));
-            Statements.add(p, Statements.allow("ReadDeadLetterTopic", List.of("kafka-cluster:DescribeTopic",
-                    "kafka-cluster:ReadData"), List.of(kafka.topic(g.topics().deadLetter()))));
-            String group = s.applicationId(role.name());
-            Statements.add(p, Statements.allow("OwnConsumerGroups", List.of("kafka-cluster:AlterGroup",
-                    "kafka-cluster:DescribeGroup"), List.of(kafka.group(group), kafka.group(group + "-*"))));
         }
     }
 
-    /** Kafka Streams needs its consumer group and may create repartition/changelog topics named <application.id>-*. */
-    private static void streamsApplication(ObjectNode p, Kafka kafka, List<String> appIds) {
-        Statements.add(p, Statements.allow("OwnConsumerGroup", List.of("kafka-cluster:AlterGroup",
-                "kafka-cluster:DescribeGroup"), appIds.stream().map(kafka::group).toList()));
-        Statements.add(p, Statements.allow("OwnStreamsInternalTopics", List.of("kafka-cluster:CreateTopic",
-                "kafka-cluster:DescribeTopic", "kafka-cluster:DescribeTopicDynamicConfiguration",
-                "kafka-cluster:ReadData", "kafka-cluster:WriteData"),
-                appIds.stream().map(id -> kafka.topic(id + "-*")).toList()));
+    /**
+     * The MSK IAM rendering of the application's row of the Kafka access matrix (the same matrix the local stack's
+     * ACLs come from): one statement per kind of access, naming the topics, groups and transactional ids.
+     */
+    private static void kafka(ObjectNode p, Kafka kafka, List<KafkaPermission> permissions) {
+        if (permissions.isEmpty()) {
+            return;
+        }
+        boolean writes = permissions.stream().anyMatch(x -> x.type() == KafkaPermission.Type.TOPIC
+                && x.operation() == KafkaOperation.WRITE);
+        List<String> connect = new ArrayList<>(List.of("kafka-cluster:Connect", "kafka-cluster:DescribeCluster"));
+        if (writes) {
+            connect.add("kafka-cluster:WriteDataIdempotently");
+        }
+        Statements.add(p, Statements.allow("ConnectToCluster", connect, List.of(kafka.cluster())));
+        kafkaStatement(p, "ReadTopics", List.of("kafka-cluster:DescribeTopic", "kafka-cluster:ReadData"),
+                kafka, permissions, KafkaPermission.Type.TOPIC, KafkaOperation.READ);
+        kafkaStatement(p, "WriteTopics", List.of("kafka-cluster:DescribeTopic", "kafka-cluster:WriteData"),
+                kafka, permissions, KafkaPermission.Type.TOPIC, KafkaOperation.WRITE);
+        kafkaStatement(p, "CreateTopics", List.of("kafka-cluster:CreateTopic"),
+                kafka, permissions, KafkaPermission.Type.TOPIC, KafkaOperation.CREATE);
+        kafkaStatement(p, "DescribeTopicConfigs", List.of("kafka-cluster:DescribeTopicDynamicConfiguration"),
+                kafka, permissions, KafkaPermission.Type.TOPIC, KafkaOperation.DESCRIBE_CONFIGS);
+        kafkaStatement(p, "OwnConsumerGroups", List.of("kafka-cluster:AlterGroup", "kafka-cluster:DescribeGroup"),
+                kafka, permissions, KafkaPermission.Type.GROUP, KafkaOperation.READ);
+        // exactly_once_v2: transactional ids are <application.id>-<process>-<thread>.
+        kafkaStatement(p, "OwnTransactionalIds", List.of("kafka-cluster:AlterTransactionalId",
+                "kafka-cluster:DescribeTransactionalId"), kafka, permissions, KafkaPermission.Type.TRANSACTIONAL_ID,
+                KafkaOperation.WRITE);
+    }
+
+    private static void kafkaStatement(ObjectNode p, String sid, List<String> actions, Kafka kafka,
+                                       List<KafkaPermission> permissions, KafkaPermission.Type type, KafkaOperation op) {
+        List<String> resources = permissions.stream().filter(x -> x.type() == type && x.operation() == op)
+                .map(x -> kafka.resource(type, x.name() + (x.prefixed() ? "*" : ""))).distinct().toList();
+        if (!resources.isEmpty()) {
+            Statements.add(p, Statements.allow(sid, actions, resources));
+        }
     }
 
     /** One key, some actions, only with the department's encryption context. */
@@ -242,6 +242,14 @@ public final class RolePolicies {
 
         String transactionalId(String name) {
             return arn("transactional-id", "/" + name);
+        }
+
+        String resource(KafkaPermission.Type type, String name) {
+            return switch (type) {
+                case TOPIC -> topic(name);
+                case GROUP -> group(name);
+                case TRANSACTIONAL_ID -> transactionalId(name);
+            };
         }
     }
 }

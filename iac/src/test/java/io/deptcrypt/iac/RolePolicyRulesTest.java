@@ -110,12 +110,17 @@ class RolePolicyRulesTest {
         String connector = r.file("iam/sqs-connector.policy.json");
         String admin = r.file("iam/key-admin.policy.json");
         assertThat(encryptor).contains("\"kms:GenerateDataKey\"").doesNotContain("\"kms:Decrypt\"").doesNotContain("sqs:");
-        assertThat(statementFor(encryptor, "ReadIngestTopic")).contains("/deptcrypt.ingest").doesNotContain("deptcrypt.shared");
+        assertThat(statementFor(encryptor, "ReadTopics")).contains("/deptcrypt.ingest").doesNotContain("deptcrypt.shared");
+        assertThat(statementFor(encryptor, "WriteTopics")).contains("/deptcrypt.shared").doesNotContain("deptcrypt.ingest");
         assertThat(finance).contains("\"kms:Decrypt\"").doesNotContain("\"kms:Encrypt\"").doesNotContain("\"kms:GenerateDataKey\"")
                 .doesNotContain("alias/deptcrypt-sales").doesNotContain("deptcrypt.ingest").doesNotContain("sqs:");
-        assertThat(statementFor(finance, "ReadSharedTopic")).doesNotContain("WriteData").contains("kafka-cluster:ReadData");
+        assertThat(statementFor(finance, "ReadTopics")).doesNotContain("WriteData").contains("kafka-cluster:ReadData")
+                .contains("/deptcrypt.shared");
+        assertThat(statementFor(finance, "WriteTopics")).contains("/finance.*").doesNotContain("deptcrypt.");
         assertThat(connector).contains("sqs:ReceiveMessage").doesNotContain("kms:").doesNotContain("deptcrypt.shared");
-        assertThat(admin).doesNotContain("\"kms:Decrypt\"").doesNotContain("\"kms:Encrypt\"").doesNotContain("kafka-cluster");
+        assertThat(admin).doesNotContain("\"kms:Decrypt\"").doesNotContain("\"kms:Encrypt\"");
+        assertThat(statementFor(admin, "WriteTopics")).as("key admins publish applied governance versions, nothing else")
+                .contains("/deptcrypt.governance").doesNotContain("deptcrypt.shared").doesNotContain("deptcrypt.ingest");
     }
 
     @Test
