@@ -3,6 +3,10 @@ package io.deptcrypt.control;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.deptcrypt.control.audit.AuditLogReader;
+import io.deptcrypt.control.audit.AuditQuery;
+import io.deptcrypt.control.audit.AuditRecord;
+import io.deptcrypt.control.audit.AuditReport;
 import io.deptcrypt.control.live.GovernanceTopic;
 import io.deptcrypt.control.live.KmsLive;
 import io.deptcrypt.control.live.LiveState;
@@ -241,5 +245,33 @@ class GovernanceApplyTest {
                     });
         }
         assertThat(plan(granted).changes()).as("nothing changed: the same plan again").hasSize(2);
+    }
+
+    @Test
+    @Order(6)
+    void theAuditSaysWhoUnwrappedWhatWhoWasRefusedAndEveryPolicyChange() {
+        Map<String, String> apps = new java.util.LinkedHashMap<>();
+        governance.applications().forEach(a -> apps.put(a.role(), a.name()));
+        Map<String, String> keys = new java.util.LinkedHashMap<>();
+        governance.departmentNames().forEach(d -> keys.put(kms.keyArn(d), d));
+        List<AuditRecord> records = AuditLogReader.read(kms.auditLog(), apps, keys);
+        List<AuditRecord> auditorFinance = records.stream().filter(new AuditQuery(Optional.of("security-auditor"),
+                Optional.of("finance"), Optional.empty(), Optional.empty(), false))
+                .filter(r -> r.operation().equals("Decrypt")).toList();
+        assertThat(auditorFinance).extracting(AuditRecord::decision).contains("allow", "deny");
+        assertThat(auditorFinance.stream().filter(r -> r.decision().equals("allow")).findFirst().orElseThrow().time())
+                .as("allowed while granted, refused after the revocation")
+                .isBefore(auditorFinance.get(auditorFinance.size() - 1).time());
+        assertThat(records).filteredOn(r -> r.operation().equals("PutKeyPolicy") && r.who().equals("key-admin")
+                && r.decision().equals("allow")).extracting(r -> r.department().orElse("?")).contains("finance");
+        assertThat(records).filteredOn(r -> r.operation().equals("PutKeyPolicy") && r.denied())
+                .extracting(AuditRecord::who).contains("sales-consumer").doesNotContain("key-admin");
+        assertThat(records).anyMatch(r -> r.operation().equals("ScheduleKeyDeletion") && r.who().equals("key-admin"));
+
+        StringWriter w = new StringWriter();
+        AuditReport.print(records.stream().filter(new AuditQuery(Optional.empty(), Optional.of("finance"),
+                Optional.empty(), Optional.empty(), false)).toList(), "audit.log", new PrintWriter(w));
+        assertThat(w.toString()).contains("data keys unwrapped (kms:Decrypt)").contains("security-auditor")
+                .contains("refused calls:").contains("policy and key changes:").doesNotContain("marketing");
     }
 }
