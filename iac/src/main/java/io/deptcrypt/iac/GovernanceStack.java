@@ -78,6 +78,7 @@ final class GovernanceStack {
         if (!external.isEmpty()) {
             meta.set("existingKeysNotCreatedHere", Documents.array(external));
         }
+        AuditTrail.addTo(resources, outputs, s.namePrefix());
         t.set("Outputs", outputs);
         return t;
     }
