@@ -86,7 +86,7 @@ public final class KmsHttpHandler implements HttpHandler {
                 throw new KmsException(KmsErrorCode.UNKNOWN_OPERATION,
                         "Missing X-Amz-Target header (expected TrentService.<Operation>)");
             }
-            service.operation(target);
+            service.operation(target); // an unknown target is refused before its body is parsed
             KmsRequest request = new KmsRequest(parse(body));
             Principal caller = new Principal(key.application(), key.principalArn(), account);
             ObjectNode result = service.handle(target, caller, request, audit);
