@@ -3,32 +3,35 @@ package io.deptcrypt.localkms;
 import com.sun.net.httpserver.HttpServer;
 import io.deptcrypt.governance.Governance;
 import io.deptcrypt.governance.Governance.Application;
-import io.deptcrypt.governance.Governance.Department;
 import io.deptcrypt.localkms.http.KmsHttpHandler;
 import io.deptcrypt.localkms.http.SigV4Verifier;
 import io.deptcrypt.localkms.service.AuditLog;
 import io.deptcrypt.localkms.service.GovernanceKeys;
+import io.deptcrypt.localkms.service.KeyFactory;
 import io.deptcrypt.localkms.service.KmsService;
+import io.deptcrypt.localkms.service.PrincipalSync;
+import io.deptcrypt.localkms.service.ServiceSettings;
+import io.deptcrypt.localkms.state.CredentialsFile;
+import io.deptcrypt.localkms.state.KeyRecord;
+import io.deptcrypt.localkms.state.KmsState;
 import io.deptcrypt.localkms.state.StateDirectory;
 import io.deptcrypt.localkms.state.StateFile;
 import io.deptcrypt.localkms.state.StateStore;
+import io.deptcrypt.localkms.state.StateStore.Change;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Instant;
-import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,9 +47,11 @@ import org.slf4j.LoggerFactory;
  *         .encryptionContext(Map.of("department", "finance")));
  * }
  * }</pre>
- * On start it creates missing governance keys and aliases, re-applies their generated policies, issues access keys
- * and writes {@code credentials.env}. {@link #stop()} releases the port and the state directory at once, so a new
- * instance can start on the same port and directory right after.
+ * On start it makes the known principals exactly governance's applications (issuing access keys to new ones),
+ * creates missing governance keys and aliases, re-applies their generated policies and writes {@code credentials.env}.
+ * At run time, a key admin may change the principals with {@code DeptcryptLocalIam.SyncPrincipals}. {@link #stop()}
+ * releases the port and the state directory at once, so a new instance can start on the same port and directory
+ * right after.
  */
 public final class LocalKms implements AutoCloseable {
 
@@ -75,7 +80,8 @@ public final class LocalKms implements AutoCloseable {
     }
 
     /**
-     * Opens the state directory, reconciles it with governance and starts serving.
+     * Opens the state directory, reconciles it with governance (principals and their access keys, then keys, aliases
+     * and policies) and starts serving.
      *
      * @throws LocalKmsStartException naming what is wrong (port in use, corrupt or locked state, unusable governance)
      */
@@ -96,13 +102,17 @@ public final class LocalKms implements AutoCloseable {
             StateFile naming = new StateFile(partition, g.region(), g.account());
             StateStore store = StateStore.open(directory, naming);
             auditLog = new AuditLog(directory.auditLog());
-            Set<String> knownRoles = g.applications().stream().map(Application::role).collect(Collectors.toSet());
-            Set<String> adminRoles = g.keyAdmins().stream().map(a -> g.application(a).role()).collect(Collectors.toSet());
-            KmsService service = new KmsService(new KmsService.Settings(partition, g.region(), g.account(), adminRoles, knownRoles,
-                    config.rootMeansAccount(), config.clock()), store, naming, auditLog);
-            GovernanceKeys.Resolved keys = GovernanceKeys.apply(g, store, service, naming, config.clock().instant());
+            ServiceSettings settings = new ServiceSettings(partition, g.region(), g.account(), config.rootMeansAccount(),
+                    config.clock(), config.pendingWindowDayLength());
+            // The initial principal sync, before the governance policies naming these roles are checked.
+            List<PrincipalSync.Spec> principals = g.applications().stream()
+                    .map(a -> new PrincipalSync.Spec(a.name(), a.role(), g.keyAdmins().contains(a.name()))).toList();
+            store.update(s -> new Change<>(s.withPrincipals(PrincipalSync.next(s, principals, g.account())), null));
+            KeyFactory keyFactory = new KeyFactory(settings, naming, store);
+            GovernanceKeys.Resolved keys = GovernanceKeys.apply(g, store, keyFactory, naming, config.clock().instant());
             // Signatures are checked against real time: clients sign with it, whatever clock drives key lifecycle.
-            SigV4Verifier verifier = new SigV4Verifier(g.region(), "kms", Clock.systemUTC(), id -> store.current().accessKeyById(id));
+            SigV4Verifier verifier = new SigV4Verifier(g.region(), "kms", Clock.systemUTC(),
+                    id -> store.current().accessKeyById(id));
 
             // The JDK server writes response headers and body separately; with Nagle's algorithm on, every response
             // then waits for the client's delayed ACK (~40 ms). Read once per JVM, so set it before the first server.
@@ -116,6 +126,17 @@ public final class LocalKms implements AutoCloseable {
                 throw new LocalKmsStartException("localkms cannot listen on " + config.bindAddress() + ":" + config.port() + ": "
                         + e.getMessage(), e);
             }
+            int port = server.getAddress().getPort();
+            String host = bind.isAnyLocalAddress() ? "127.0.0.1"
+                    : bind.getHostAddress().contains(":") ? "[" + bind.getHostAddress() + "]" : bind.getHostAddress();
+            URI endpoint = URI.create("http://" + host + ":" + port);
+            Map<String, String> departmentKeys = new LinkedHashMap<>();
+            g.departments().forEach(d -> departmentKeys.put(d.name(), keys.departmentKeyArns().get(d.name())));
+            CredentialsFile credentials = new CredentialsFile(directory, endpoint, g.region(), departmentKeys,
+                    keys.quarantineKeyArn());
+            credentials.write(store.current().accessKeys().values());
+            KmsService service = new KmsService(settings, store, naming, auditLog, keyFactory, credentials);
+
             AtomicInteger threadNumber = new AtomicInteger();
             // Bounded both ways: a fixed pool and a bounded queue; when both are full the accepting thread runs the
             // request itself, which stops it accepting more (back-pressure instead of unbounded memory).
@@ -128,12 +149,7 @@ public final class LocalKms implements AutoCloseable {
             server.createContext("/", new KmsHttpHandler(service, verifier, auditLog, g.account(), Clock.systemUTC()));
             server.setExecutor(executor);
             server.start();
-            int port = server.getAddress().getPort();
-            String host = bind.isAnyLocalAddress() ? "127.0.0.1"
-                    : bind.getHostAddress().contains(":") ? "[" + bind.getHostAddress() + "]" : bind.getHostAddress();
-            URI endpoint = URI.create("http://" + host + ":" + port);
             LocalKms kms = new LocalKms(config, directory, store, auditLog, server, executor, endpoint, keys);
-            kms.writeCredentials();
             LOG.info("localkms listening on {} (state {})", endpoint, directory.path());
             return kms;
         } catch (RuntimeException | IOException e) {
@@ -176,17 +192,38 @@ public final class LocalKms implements AutoCloseable {
     }
 
     /**
-     * The access key of a governance application.
+     * The access key of a known principal: a governance application, or one added at run time by
+     * {@code SyncPrincipals}.
      *
      * @throws IllegalArgumentException naming the unknown application and the known ones
      */
     public AccessKey credentials(String application) {
-        AccessKey key = store.current().accessKeys().get(application);
+        Map<String, AccessKey> known = store.current().accessKeys();
+        AccessKey key = known.get(application);
         if (key == null) {
-            throw new IllegalArgumentException("unknown application '" + application + "' (governance declares "
-                    + store.current().accessKeys().keySet() + ")");
+            throw new IllegalArgumentException("unknown application '" + application + "' (localkms knows "
+                    + known.keySet() + ")");
         }
         return key;
+    }
+
+    /** The application names of the principals localkms knows now, in sync order. */
+    public List<String> applications() {
+        return List.copyOf(store.current().principals().keySet());
+    }
+
+    /**
+     * The key ARN an alias points to now, or empty when the alias does not exist (e.g. its key was deleted).
+     *
+     * @param alias {@code alias/<name>}
+     * @throws IllegalArgumentException if {@code alias} does not start with {@code alias/}
+     */
+    public Optional<String> keyArnForAlias(String alias) {
+        if (!alias.startsWith("alias/")) {
+            throw new IllegalArgumentException("'" + alias + "' is not an alias name (alias/<name>)");
+        }
+        KmsState s = store.current();
+        return s.alias(alias).flatMap(a -> s.key(a.targetKeyId())).map(KeyRecord::arn);
     }
 
     /**
@@ -251,45 +288,13 @@ public final class LocalKms implements AutoCloseable {
         stop();
     }
 
-    /** Writes credentials.env: shell-sourceable, owner-only. */
-    private void writeCredentials() {
-        Governance g = config.governance();
-        StringBuilder b = new StringBuilder();
-        b.append("# Written by localkms at ").append(Instant.now()).append(". Secrets: keep this file private.\n");
-        b.append("# Load into a shell with: set -a; . ").append(directory.credentialsFile()).append("; set +a\n");
-        b.append("KMS_ENDPOINT=").append(endpoint).append('\n');
-        b.append("AWS_REGION=").append(g.region()).append('\n');
-        for (Application app : g.applications()) {
-            AccessKey k = credentials(app.name());
-            String env = Governance.envName(app.name());
-            b.append(env).append("_AWS_ACCESS_KEY_ID=").append(k.accessKeyId()).append('\n');
-            b.append(env).append("_AWS_SECRET_ACCESS_KEY=").append(k.secretAccessKey()).append('\n');
-        }
-        for (Department d : g.departments()) {
-            b.append(Governance.envName(d.name())).append("_KEY_ARN=").append(keyArn(d.name())).append('\n');
-        }
-        b.append("QUARANTINE_KEY_ARN=").append(quarantineKeyArn()).append('\n');
-        directory.writeAtomically(directory.credentialsFile(), b.toString().getBytes(StandardCharsets.UTF_8));
-    }
-
     /** credentials.env names must not collide (e.g. a department called "quarantine"). */
     private static void checkEnvNames(Governance g) {
-        Set<String> names = new HashSet<>(List.of("KMS_ENDPOINT", "AWS_REGION", "QUARANTINE_KEY_ARN"));
-        for (Application a : g.applications()) {
-            for (String suffix : List.of("_AWS_ACCESS_KEY_ID", "_AWS_SECRET_ACCESS_KEY")) {
-                requireUnique(names, Governance.envName(a.name()) + suffix, g);
-            }
-        }
-        for (Department d : g.departments()) {
-            requireUnique(names, Governance.envName(d.name()) + "_KEY_ARN", g);
-        }
-    }
-
-    private static void requireUnique(Set<String> names, String name, Governance g) {
-        if (!names.add(name)) {
+        List<String> applications = g.applications().stream().map(Application::name).toList();
+        CredentialsFile.duplicateVariable(applications, g.departmentNames()).ifPresent(name -> {
             throw new LocalKmsStartException("localkms cannot start: governance " + g.source() + " yields the variable " + name
                     + " twice in credentials.env; rename the application or department", null);
-        }
+        });
     }
 
     Map<String, String> departmentKeyArns() {

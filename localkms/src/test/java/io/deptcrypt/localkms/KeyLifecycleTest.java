@@ -192,6 +192,17 @@ class KeyLifecycleTest {
     }
 
     @Test
+    void startRefusesGovernanceWhoseNamesCollideInCredentialsEnv() throws Exception {
+        String yaml = Files.readString(Path.of(LocalKmsFixture.class.getResource("/governance.yaml").toURI()))
+                .replace("- name: sales\n", "- name: quarantine\n");
+        Governance g = GovernanceLoader.parse(yaml, "colliding-governance");
+        assertThatThrownBy(() -> LocalKms.start(LocalKmsConfig.of(g, stateDir)))
+                .isInstanceOf(LocalKmsStartException.class)
+                .hasMessage("localkms cannot start: governance colliding-governance yields the variable QUARANTINE_KEY_ARN twice"
+                        + " in credentials.env; rename the application or department");
+    }
+
+    @Test
     void startRefusesAPortInUse() throws Exception {
         try (LocalKmsFixture f = LocalKmsFixture.start(stateDir.resolve("a"))) {
             assertThatThrownBy(() -> LocalKms.start(LocalKmsConfig.of(LocalKmsFixture.governance(), stateDir.resolve("b")).withPort(f.kms.port())))

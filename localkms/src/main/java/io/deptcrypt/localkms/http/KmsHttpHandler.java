@@ -13,6 +13,7 @@ import io.deptcrypt.localkms.AccessKey;
 import io.deptcrypt.localkms.policy.Principal;
 import io.deptcrypt.localkms.service.AuditEntry;
 import io.deptcrypt.localkms.service.AuditLog;
+import io.deptcrypt.localkms.service.KmsErrorCode;
 import io.deptcrypt.localkms.service.KmsException;
 import io.deptcrypt.localkms.service.KmsRequest;
 import io.deptcrypt.localkms.service.KmsService;
@@ -20,23 +21,23 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The AWS JSON 1.1 front door: {@code POST /} with {@code X-Amz-Target: TrentService.<Operation>}. Reads at most
- * 64 KiB, verifies SigV4, parses the JSON body, runs the operation and answers either the result or
- * {@code {"__type": <code>, "message": <text>}} (HTTP 400; 500 only for localkms's own failures). Every call, allowed
- * or not, leaves one audit line.
+ * The AWS JSON 1.1 front door: {@code POST /} with {@code X-Amz-Target: TrentService.<Operation>} (or localkms's own
+ * {@code DeptcryptLocalIam.SyncPrincipals}). Reads at most 64 KiB, verifies SigV4, parses the JSON body, runs the
+ * operation and answers either the result or {@code {"__type": <code>, "message": <text>}} (HTTP 400; 500 only for
+ * localkms's own failures). Every call, allowed or not, leaves one audit line.
  */
 public final class KmsHttpHandler implements HttpHandler {
 
     public static final int MAX_BODY_BYTES = 64 * 1024;
-    static final String TARGET_PREFIX = "TrentService.";
     private static final String CONTENT_TYPE = "application/x-amz-json-1.1";
     private static final Logger LOG = LoggerFactory.getLogger(KmsHttpHandler.class);
     private static final ObjectMapper JSON = JsonMapper.builder()
@@ -64,14 +65,14 @@ public final class KmsHttpHandler implements HttpHandler {
         InetSocketAddress remote = exchange.getRemoteAddress();
         AuditEntry audit = new AuditEntry(clock.instant(), requestId, remote == null ? null : remote.getAddress().getHostAddress());
         String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
-        String operation = target != null && target.startsWith(TARGET_PREFIX) ? target.substring(TARGET_PREFIX.length()) : target;
+        String operation = KmsService.operationName(target);
         audit.operation(operation);
-        int status;
+        int status = 200;
         byte[] response;
-        String errorCode = null;
+        KmsErrorCode errorCode = null;
         try {
             if (!"POST".equals(exchange.getRequestMethod())) {
-                throw new KmsException("UnknownOperationException", "localkms answers only POST / with X-Amz-Target:"
+                throw new KmsException(KmsErrorCode.UNKNOWN_OPERATION, "localkms answers only POST / with X-Amz-Target:"
                         + " TrentService.<Operation> (AWS JSON 1.1); got " + exchange.getRequestMethod());
             }
             byte[] body = readBody(exchange);
@@ -80,41 +81,37 @@ public final class KmsHttpHandler implements HttpHandler {
                         List<String> v = exchange.getRequestHeaders().get(name);
                         return v == null ? List.of() : v;
                     }, body);
-            audit.caller(key.principalArn(), key.accessKeyId());
+            audit.caller(key.application(), key.principalArn(), key.accessKeyId());
             if (target == null) {
-                throw new KmsException("UnknownOperationException", "Missing X-Amz-Target header (expected TrentService.<Operation>)");
+                throw new KmsException(KmsErrorCode.UNKNOWN_OPERATION,
+                        "Missing X-Amz-Target header (expected TrentService.<Operation>)");
             }
-            if (!target.startsWith(TARGET_PREFIX) || !service.supports(operation)) {
-                throw new KmsException("UnknownOperationException", "Unknown operation " + target + " (localkms implements "
-                        + new java.util.TreeSet<>(service.operationNames()) + ")");
-            }
+            service.operation(target); // an unknown target is refused before its body is parsed
             KmsRequest request = new KmsRequest(parse(body));
-            ObjectNode result = service.handle(operation, new Principal(key.application(), key.principalArn(), account), request, audit);
-            status = 200;
+            Principal caller = new Principal(key.application(), key.principalArn(), account);
+            ObjectNode result = service.handle(target, caller, request, audit);
             response = JSON.writeValueAsBytes(result);
         } catch (KmsException e) {
             errorCode = e.code();
-            audit.failed(e.code());
-            status = e.status();
-            response = error(e.code(), e.getMessage());
+            response = error(errorCode, e.getMessage());
         } catch (UncheckedIOException e) {
-            errorCode = "KMSInternalException";
-            audit.failed(errorCode);
+            errorCode = KmsErrorCode.INTERNAL;
             LOG.error("request {} ({}) failed to persist state: {}", requestId, operation, e.getMessage());
-            status = 500;
             response = error(errorCode, "localkms could not persist the change; see its log (request " + requestId + ")");
         } catch (RuntimeException e) {
-            errorCode = "KMSInternalException";
-            audit.failed(errorCode);
+            errorCode = KmsErrorCode.INTERNAL;
             LOG.error("request {} ({}) failed", requestId, operation, e);
-            status = 500;
             response = error(errorCode, "localkms internal error; see its log (request " + requestId + ")");
+        }
+        if (errorCode != null) {
+            audit.failed(errorCode);
+            status = errorCode.httpStatus();
         }
         auditLog.write(audit);
         exchange.getResponseHeaders().set("Content-Type", CONTENT_TYPE);
         exchange.getResponseHeaders().set("x-amzn-RequestId", requestId);
         if (errorCode != null) {
-            exchange.getResponseHeaders().set("x-amzn-ErrorType", errorCode);
+            exchange.getResponseHeaders().set("x-amzn-ErrorType", errorCode.awsName());
         }
         try {
             exchange.sendResponseHeaders(status, response.length);
@@ -131,7 +128,7 @@ public final class KmsHttpHandler implements HttpHandler {
             try {
                 length = Long.parseLong(declared.trim());
             } catch (NumberFormatException e) {
-                throw new KmsException("SerializationException", "Content-Length '" + declared + "' is not a number");
+                throw KmsException.serialization("Content-Length '" + declared + "' is not a number");
             }
             if (length > MAX_BODY_BYTES) {
                 throw tooLarge(exchange, length);
@@ -155,7 +152,7 @@ public final class KmsHttpHandler implements HttpHandler {
     }
 
     private static JsonNode parse(byte[] body) {
-        if (body.length == 0 || new String(body, java.nio.charset.StandardCharsets.UTF_8).isBlank()) {
+        if (body.length == 0 || new String(body, StandardCharsets.UTF_8).isBlank()) {
             return JSON.createObjectNode();
         }
         JsonNode node;
@@ -168,20 +165,19 @@ public final class KmsHttpHandler implements HttpHandler {
         }
         if (node == null || !node.isObject()) {
             throw KmsException.serialization("Request body must be a JSON object"
-                    + (node == null ? "" : ", got " + node.getNodeType().name().toLowerCase(java.util.Locale.ROOT)));
+                    + (node == null ? "" : ", got " + node.getNodeType().name().toLowerCase(Locale.ROOT)));
         }
         return node;
     }
 
-    /** AWS returns AccessDeniedException's text as {@code Message}, the others as {@code message}; SDKs read both. */
-    private static byte[] error(String code, String message) {
+    private static byte[] error(KmsErrorCode code, String message) {
         ObjectNode n = JSON.createObjectNode();
-        n.put("__type", code);
-        n.put(code.equals("AccessDeniedException") ? "Message" : "message", message);
+        n.put("__type", code.awsName());
+        n.put(code.messageMember(), message);
         try {
             return JSON.writeValueAsBytes(n);
         } catch (JsonProcessingException e) {
-            return ("{\"__type\":\"" + code + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            return ("{\"__type\":\"" + code.awsName() + "\"}").getBytes(StandardCharsets.UTF_8);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.deptcrypt.localkms.http;
 
 import io.deptcrypt.localkms.AccessKey;
+import io.deptcrypt.localkms.service.KmsErrorCode;
 import io.deptcrypt.localkms.service.KmsException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -68,11 +69,11 @@ public final class SigV4Verifier {
     public AccessKey verify(String method, URI uri, Headers headers, byte[] body) {
         String authorization = single(headers, "authorization");
         if (authorization == null) {
-            throw new KmsException("MissingAuthenticationTokenException", "Missing Authentication Token");
+            throw new KmsException(KmsErrorCode.MISSING_AUTHENTICATION_TOKEN, "Missing Authentication Token");
         }
         if (!authorization.startsWith(ALGORITHM + " ")) {
             String algorithm = authorization.split(" ", 2)[0];
-            throw new KmsException("IncompleteSignatureException", "Unsupported AWS 'algorithm': '" + algorithm
+            throw new KmsException(KmsErrorCode.INCOMPLETE_SIGNATURE, "Unsupported AWS 'algorithm': '" + algorithm
                     + "' (only " + ALGORITHM + " is accepted)");
         }
         Map<String, String> parts = new LinkedHashMap<>();
@@ -93,57 +94,57 @@ public final class SigV4Verifier {
             missing.add("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.");
         }
         if (!missing.isEmpty()) {
-            throw new KmsException("IncompleteSignatureException", String.join(" ", missing)
+            throw new KmsException(KmsErrorCode.INCOMPLETE_SIGNATURE, String.join(" ", missing)
                     + " Authorization=" + ALGORITHM + " (parameters: " + parts.keySet() + ")");
         }
         String[] scope = parts.get("Credential").split("/");
         if (scope.length != 5 || !scope[4].equals("aws4_request")) {
-            throw new KmsException("IncompleteSignatureException", "Credential must have the form"
+            throw new KmsException(KmsErrorCode.INCOMPLETE_SIGNATURE, "Credential must have the form"
                     + " <access key id>/<yyyyMMdd>/<region>/<service>/aws4_request, got '" + redactScope(scope) + "'");
         }
         Instant requestTime;
         try {
             requestTime = LocalDateTime.parse(amzDate, AMZ_DATE).toInstant(ZoneOffset.UTC);
         } catch (DateTimeParseException e) {
-            throw new KmsException("IncompleteSignatureException", "X-Amz-Date '" + amzDate + "' is not of the form yyyyMMdd'T'HHmmss'Z'");
+            throw new KmsException(KmsErrorCode.INCOMPLETE_SIGNATURE, "X-Amz-Date '" + amzDate + "' is not of the form yyyyMMdd'T'HHmmss'Z'");
         }
         AccessKey key = accessKeys.apply(scope[0]).orElseThrow(() ->
-                new KmsException("UnrecognizedClientException", "The security token included in the request is invalid."));
+                new KmsException(KmsErrorCode.UNRECOGNIZED_CLIENT, "The security token included in the request is invalid."));
         if (!headers.values("x-amz-security-token").isEmpty()) {
             // localkms issues long-term keys only; a session token belongs to credentials from somewhere else.
-            throw new KmsException("UnrecognizedClientException", "The security token included in the request is invalid.");
+            throw new KmsException(KmsErrorCode.UNRECOGNIZED_CLIENT, "The security token included in the request is invalid.");
         }
         if (!amzDate.startsWith(scope[1])) {
-            throw new KmsException("InvalidSignatureException", "Date in Credential scope does not match YYYYMMDD from"
+            throw new KmsException(KmsErrorCode.INVALID_SIGNATURE, "Date in Credential scope does not match YYYYMMDD from"
                     + " ISO-8601 version of date from HTTP: '" + scope[1] + "' != '" + amzDate.substring(0, 8) + "', from '" + amzDate + "'.");
         }
         if (!scope[2].equals(region)) {
-            throw new KmsException("InvalidSignatureException", "Credential should be scoped to a valid region, not '"
+            throw new KmsException(KmsErrorCode.INVALID_SIGNATURE, "Credential should be scoped to a valid region, not '"
                     + scope[2] + "' (this localkms serves " + region + ").");
         }
         if (!scope[3].equals(service)) {
-            throw new KmsException("InvalidSignatureException", "Credential should be scoped to correct service: '" + service + "'.");
+            throw new KmsException(KmsErrorCode.INVALID_SIGNATURE, "Credential should be scoped to correct service: '" + service + "'.");
         }
         Instant now = clock.instant();
         if (requestTime.isBefore(now.minus(SKEW))) {
-            throw new KmsException("InvalidSignatureException", "Signature expired: " + amzDate + " is now earlier than "
+            throw new KmsException(KmsErrorCode.INVALID_SIGNATURE, "Signature expired: " + amzDate + " is now earlier than "
                     + format(now.minus(SKEW)) + " (" + format(now) + " - 15 min.)");
         }
         if (requestTime.isAfter(now.plus(SKEW))) {
-            throw new KmsException("InvalidSignatureException", "Signature not yet current: " + amzDate + " is still later than "
+            throw new KmsException(KmsErrorCode.INVALID_SIGNATURE, "Signature not yet current: " + amzDate + " is still later than "
                     + format(now.plus(SKEW)) + " (" + format(now) + " + 15 min.)");
         }
         List<String> signedHeaders = List.of(parts.get("SignedHeaders").split(";"));
         if (!signedHeaders.contains("host")) {
-            throw new KmsException("InvalidSignatureException", "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
+            throw new KmsException(KmsErrorCode.INVALID_SIGNATURE, "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
         }
         if (signedHeaders.contains("authorization")) {
-            throw new KmsException("InvalidSignatureException", "The Authorization header cannot itself be signed.");
+            throw new KmsException(KmsErrorCode.INVALID_SIGNATURE, "The Authorization header cannot itself be signed.");
         }
         String payloadHash = HEX.formatHex(sha256(body));
         String claimedHash = single(headers, "x-amz-content-sha256");
         if (claimedHash != null && !claimedHash.equalsIgnoreCase(payloadHash)) {
-            throw new KmsException("InvalidSignatureException", "The provided 'x-amz-content-sha256' header does not match what was computed.");
+            throw new KmsException(KmsErrorCode.INVALID_SIGNATURE, "The provided 'x-amz-content-sha256' header does not match what was computed.");
         }
         StringBuilder canonical = new StringBuilder(512);
         canonical.append(method).append('\n');
@@ -152,7 +153,7 @@ public final class SigV4Verifier {
         for (String name : signedHeaders) {
             List<String> values = headers.values(name);
             if (values.isEmpty()) {
-                throw new KmsException("InvalidSignatureException", BAD_SIGNATURE);
+                throw new KmsException(KmsErrorCode.INVALID_SIGNATURE, BAD_SIGNATURE);
             }
             canonical.append(name.toLowerCase(Locale.ROOT)).append(':');
             for (int i = 0; i < values.size(); i++) {
@@ -172,10 +173,10 @@ public final class SigV4Verifier {
         try {
             given = HEX.parseHex(parts.get("Signature").toLowerCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new KmsException("InvalidSignatureException", BAD_SIGNATURE);
+            throw new KmsException(KmsErrorCode.INVALID_SIGNATURE, BAD_SIGNATURE);
         }
         if (!MessageDigest.isEqual(expected, given)) {
-            throw new KmsException("InvalidSignatureException", BAD_SIGNATURE);
+            throw new KmsException(KmsErrorCode.INVALID_SIGNATURE, BAD_SIGNATURE);
         }
         return key;
     }

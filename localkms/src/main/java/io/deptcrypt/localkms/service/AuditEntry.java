@@ -1,11 +1,16 @@
 package io.deptcrypt.localkms.service;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.Map;
 
 /**
  * What one call did, filled in as the request is handled and written as one JSON line by {@link AuditLog}. Holds only
- * identifiers and the encryption context (which AWS also logs), never plaintext, data keys, signatures or secrets.
+ * identifiers, the encryption context (which AWS also logs) and a policy document's hash, never plaintext, data keys,
+ * ciphertexts, signatures or secrets.
  */
 public final class AuditEntry {
     public enum Decision { allow, deny, error }
@@ -14,11 +19,13 @@ public final class AuditEntry {
     String requestId;
     String sourceIp;
     String principal;
+    String application;
     String accessKeyId;
     String operation;
     String keyArn;
     String sourceKeyArn;
     String grantId;
+    String policySha256;
     Map<String, String> encryptionContext;
     Decision decision;
     String reason;
@@ -30,7 +37,13 @@ public final class AuditEntry {
         this.sourceIp = sourceIp;
     }
 
-    public void caller(String principalArn, String accessKey) {
+    /**
+     * @param applicationName the caller's application name (null for localkms's own events)
+     * @param principalArn    the caller's role ARN
+     * @param accessKey       the access key id that signed the call (null for localkms's own events)
+     */
+    public void caller(String applicationName, String principalArn, String accessKey) {
+        this.application = applicationName;
         this.principal = principalArn;
         this.accessKeyId = accessKey;
     }
@@ -51,6 +64,16 @@ public final class AuditEntry {
         this.grantId = id;
     }
 
+    /** Records the SHA-256 (hex) of a policy document exactly as the caller wrote it, not the document itself. */
+    void policy(String document) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(document.getBytes(StandardCharsets.UTF_8));
+            this.policySha256 = HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no SHA-256", e);
+        }
+    }
+
     void context(Map<String, String> context) {
         this.encryptionContext = context;
     }
@@ -61,8 +84,8 @@ public final class AuditEntry {
     }
 
     /** Records the error code; a call that failed before any authorization decision is recorded as {@code error}. */
-    public void failed(String code) {
-        this.errorCode = code;
+    public void failed(KmsErrorCode code) {
+        this.errorCode = code.awsName();
         if (decision == null) {
             decision = Decision.error;
         }

@@ -19,9 +19,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Appends one JSON object per call to {@code audit.log} (owner-only): time, requestId, sourceIp, principal,
- * accessKeyId, operation, keyArn, sourceKeyArn (ReEncrypt), grantId, encryptionContext, decision
- * ({@code allow}/{@code deny}/{@code error}), reason (e.g. {@code policy:ReadersDecryptDepartment},
- * {@code grant:<id>}) and errorCode. Lines are written whole under a lock, so concurrent calls never interleave.
+ * application, accessKeyId, operation, keyArn, sourceKeyArn (ReEncrypt), grantId, policySha256 (CreateKey,
+ * PutKeyPolicy), encryptionContext, decision ({@code allow}/{@code deny}/{@code error}), reason (e.g.
+ * {@code policy:ReadersDecryptDepartment}, {@code grant:<id>}) and errorCode; absent values are left out. Lines are
+ * written whole under a lock, so concurrent calls never interleave.
  */
 public final class AuditLog implements Closeable {
 
@@ -71,11 +72,13 @@ public final class AuditLog implements Closeable {
             field(g, "requestId", e.requestId);
             field(g, "sourceIp", e.sourceIp);
             field(g, "principal", e.principal);
+            field(g, "application", e.application);
             field(g, "accessKeyId", e.accessKeyId);
             field(g, "operation", e.operation);
             field(g, "keyArn", e.keyArn);
             field(g, "sourceKeyArn", e.sourceKeyArn);
             field(g, "grantId", e.grantId);
+            field(g, "policySha256", e.policySha256);
             if (e.encryptionContext != null) {
                 g.writeObjectFieldStart("encryptionContext");
                 for (Map.Entry<String, String> c : e.encryptionContext.entrySet()) {

@@ -140,6 +140,17 @@ public final class KmsRequest {
         });
     }
 
+    /**
+     * Called once a request is known to succeed: with {@code DryRun: true} it ends here, as AWS answers.
+     *
+     * @throws KmsException DryRunOperationException
+     */
+    public void stopIfDryRun() {
+        if (bool("DryRun")) {
+            throw new KmsException(KmsErrorCode.DRY_RUN_OPERATION, "The request would have succeeded, but the DryRun option is set.");
+        }
+    }
+
     public static String lowerCamel(String member) {
         return Character.toLowerCase(member.charAt(0)) + member.substring(1);
     }

@@ -1,9 +1,12 @@
 package io.deptcrypt.localkms.state;
 
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -26,6 +29,16 @@ public record GrantRecord(
         Map<String, String> encryptionContextEquals,
         Map<String, String> encryptionContextSubset) {
 
+    /** The operations a grant may name (AWS's GrantOperation values). */
+    public static final Set<String> OPERATIONS = ordered("Decrypt", "Encrypt", "GenerateDataKey",
+            "GenerateDataKeyWithoutPlaintext", "ReEncryptFrom", "ReEncryptTo", "CreateGrant", "RetireGrant", "DescribeKey",
+            "GenerateDataKeyPair", "GenerateDataKeyPairWithoutPlaintext", "Sign", "Verify", "GetPublicKey", "GenerateMac",
+            "VerifyMac", "DeriveSharedSecret");
+    /** Grant operations that take an encryption context, so grant constraints apply to them. */
+    public static final Set<String> CONTEXT_OPERATIONS = ordered("Decrypt", "Encrypt", "GenerateDataKey",
+            "GenerateDataKeyWithoutPlaintext", "ReEncryptFrom", "ReEncryptTo", "GenerateDataKeyPair",
+            "GenerateDataKeyPairWithoutPlaintext");
+
     public GrantRecord {
         operations = List.copyOf(operations);
         encryptionContextEquals = encryptionContextEquals == null ? null : Map.copyOf(encryptionContextEquals);
@@ -43,6 +56,10 @@ public record GrantRecord(
             return false;
         }
         return encryptionContextSubset == null || lower.entrySet().containsAll(lowerKeys(encryptionContextSubset).entrySet());
+    }
+
+    private static Set<String> ordered(String... names) {
+        return Collections.unmodifiableSet(new LinkedHashSet<>(List.of(names)));
     }
 
     private static Map<String, String> lowerKeys(Map<String, String> m) {

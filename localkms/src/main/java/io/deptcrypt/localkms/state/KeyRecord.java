@@ -37,6 +37,13 @@ public record KeyRecord(
         List<KeyMaterial> materials,
         Map<String, String> tags) {
 
+    /** The only key spec (and encryption algorithm) localkms keys have. */
+    public static final String SYMMETRIC_DEFAULT = "SYMMETRIC_DEFAULT";
+    /** The only key usage localkms keys have. */
+    public static final String KEY_USAGE = "ENCRYPT_DECRYPT";
+    /** localkms generates all key material itself. */
+    public static final String ORIGIN = "AWS_KMS";
+
     public KeyRecord {
         onDemandRotations = List.copyOf(onDemandRotations);
         materials = List.copyOf(materials);

@@ -10,32 +10,42 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
- * Everything localkms knows at one moment: keys, aliases, grants and issued access keys. Immutable, so requests read a
- * consistent snapshot without locks; changes build a new state ({@code with...}) that {@link StateStore} persists
- * and then publishes.
+ * Everything localkms knows at one moment: keys, aliases, grants and principals with their access keys. Immutable,
+ * so requests read a consistent snapshot without locks; changes build a new state ({@code with...}) that
+ * {@link StateStore} persists and then publishes.
  */
 public final class KmsState {
 
-    private final Map<String, KeyRecord> keys;            // by key id, creation order
-    private final Map<String, AliasRecord> aliases;       // by alias name, sorted
-    private final Map<String, GrantRecord> grants;        // by grant id, creation order
-    private final Map<String, AccessKey> accessKeys;      // by application name
+    private final Map<String, KeyRecord> keys;             // by key id, creation order
+    private final Map<String, AliasRecord> aliases;        // by alias name, sorted
+    private final Map<String, GrantRecord> grants;         // by grant id, creation order
+    private final Map<String, PrincipalRecord> principals; // by application name, sync order
+    private final Map<String, AccessKey> accessKeys;       // by application name
     private final Map<String, AccessKey> byAccessKeyId;
+    private final Set<String> roles;
     private final Map<String, List<GrantRecord>> grantsByKey;
     private final Map<String, GrantRecord> grantsByToken;
     private final Instant nextDue;
 
     public KmsState(Map<String, KeyRecord> keys, Map<String, AliasRecord> aliases, Map<String, GrantRecord> grants,
-                    Map<String, AccessKey> accessKeys) {
+                    Map<String, PrincipalRecord> principals) {
         this.keys = Collections.unmodifiableMap(new LinkedHashMap<>(keys));
         this.aliases = Collections.unmodifiableMap(new TreeMap<>(aliases));
         this.grants = Collections.unmodifiableMap(new LinkedHashMap<>(grants));
-        this.accessKeys = Collections.unmodifiableMap(new LinkedHashMap<>(accessKeys));
+        this.principals = Collections.unmodifiableMap(new LinkedHashMap<>(principals));
+        Map<String, AccessKey> byName = new LinkedHashMap<>();
         Map<String, AccessKey> ids = new HashMap<>();
-        accessKeys.values().forEach(k -> ids.put(k.accessKeyId(), k));
+        for (PrincipalRecord p : this.principals.values()) {
+            byName.put(p.name(), p.accessKey());
+            ids.put(p.accessKey().accessKeyId(), p.accessKey());
+        }
+        this.accessKeys = Collections.unmodifiableMap(byName);
+        this.roles = this.principals.values().stream().map(PrincipalRecord::roleArn).collect(Collectors.toUnmodifiableSet());
         this.byAccessKeyId = Map.copyOf(ids);
         Map<String, List<GrantRecord>> perKey = new HashMap<>();
         Map<String, GrantRecord> tokens = new HashMap<>();
@@ -85,6 +95,21 @@ public final class KmsState {
         return grantsByKey.getOrDefault(keyId, List.of());
     }
 
+    /** The known principals by application name: exactly the last sync's list (governance on start, or SyncPrincipals). */
+    public Map<String, PrincipalRecord> principals() {
+        return principals;
+    }
+
+    public Optional<PrincipalRecord> principal(String name) {
+        return Optional.ofNullable(principals.get(name));
+    }
+
+    /** Whether {@code roleArn} belongs to a known principal (policies and grants may name only those of this account). */
+    public boolean knowsRole(String roleArn) {
+        return roles.contains(roleArn);
+    }
+
+    /** Access keys by application name. */
     public Map<String, AccessKey> accessKeys() {
         return accessKeys;
     }
@@ -101,7 +126,7 @@ public final class KmsState {
     public KmsState withKey(KeyRecord key) {
         Map<String, KeyRecord> k = new LinkedHashMap<>(keys);
         k.put(key.keyId(), key);
-        return new KmsState(k, aliases, grants, accessKeys);
+        return new KmsState(k, aliases, grants, principals);
     }
 
     /** Deletes a key for good, with its aliases and grants: its material is gone (crypto-shredding). */
@@ -112,34 +137,35 @@ public final class KmsState {
         a.values().removeIf(alias -> alias.targetKeyId().equals(keyId));
         Map<String, GrantRecord> g = new LinkedHashMap<>(grants);
         g.values().removeIf(grant -> grant.keyId().equals(keyId));
-        return new KmsState(k, a, g, accessKeys);
+        return new KmsState(k, a, g, principals);
     }
 
     public KmsState withAlias(AliasRecord alias) {
         Map<String, AliasRecord> a = new TreeMap<>(aliases);
         a.put(alias.name(), alias);
-        return new KmsState(keys, a, grants, accessKeys);
+        return new KmsState(keys, a, grants, principals);
     }
 
     public KmsState withoutAlias(String name) {
         Map<String, AliasRecord> a = new TreeMap<>(aliases);
         a.remove(name);
-        return new KmsState(keys, a, grants, accessKeys);
+        return new KmsState(keys, a, grants, principals);
     }
 
     public KmsState withGrant(GrantRecord grant) {
         Map<String, GrantRecord> g = new LinkedHashMap<>(grants);
         g.put(grant.grantId(), grant);
-        return new KmsState(keys, aliases, g, accessKeys);
+        return new KmsState(keys, aliases, g, principals);
     }
 
     public KmsState withoutGrant(String grantId) {
         Map<String, GrantRecord> g = new LinkedHashMap<>(grants);
         g.remove(grantId);
-        return new KmsState(keys, aliases, g, accessKeys);
+        return new KmsState(keys, aliases, g, principals);
     }
 
-    public KmsState withAccessKeys(Map<String, AccessKey> byApplication) {
-        return new KmsState(keys, aliases, grants, byApplication);
+    /** Makes the known principals exactly {@code byName}. */
+    public KmsState withPrincipals(Map<String, PrincipalRecord> byName) {
+        return new KmsState(keys, aliases, grants, byName);
     }
 }

@@ -1,5 +1,8 @@
 package io.deptcrypt.localkms.state;
 
+import static io.deptcrypt.localkms.state.StateFields.corrupt;
+import static io.deptcrypt.localkms.state.StateFields.parseInstant;
+
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,7 +16,6 @@ import io.deptcrypt.localkms.crypto.MasterKey;
 import io.deptcrypt.localkms.policy.KeyPolicy;
 import io.deptcrypt.localkms.policy.MalformedPolicyException;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,7 +24,7 @@ import java.util.regex.Pattern;
 
 /**
  * The JSON form of {@link KmsState} in {@code state.json}. Key material and access-key secrets are stored only sealed
- * under the master key. Reading validates everything and names the field that is wrong; it never repairs.
+ * under the master key; the {@code accessKeys} list is the set of known principals. Reading validates everything and names the field that is wrong; it never repairs.
  */
 public final class StateFile {
 
@@ -112,10 +114,12 @@ public final class StateFile {
             }
         }
         ArrayNode principals = root.putArray("accessKeys");
-        for (AccessKey k : state.accessKeys().values()) {
+        for (PrincipalRecord p : state.principals().values()) {
+            AccessKey k = p.accessKey();
             principals.addObject()
                     .put("application", k.application())
                     .put("principalArn", k.principalArn())
+                    .put("keyAdmin", p.keyAdmin())
                     .put("accessKeyId", k.accessKeyId())
                     .put("sealedSecret", master.seal(k.secretAccessKey().getBytes(java.nio.charset.StandardCharsets.UTF_8),
                             secretLabel(k.accessKeyId())));
@@ -141,7 +145,7 @@ public final class StateFile {
         if (root == null || !root.isObject()) {
             throw corrupt(source, "expected a JSON object at the top level");
         }
-        Fields top = new Fields(source, "", root);
+        StateFields top = new StateFields(source, "", root);
         int format = top.integer("format");
         if (format != FORMAT) {
             throw corrupt(source, "format " + format + " is not supported (this localkms reads format " + FORMAT + ")");
@@ -156,7 +160,7 @@ public final class StateFile {
         Map<String, KeyRecord> keys = new LinkedHashMap<>();
         List<JsonNode> keyNodes = top.array("keys");
         for (int i = 0; i < keyNodes.size(); i++) {
-            KeyRecord k = key(new Fields(source, "keys[" + i + "].", keyNodes.get(i)), master);
+            KeyRecord k = key(new StateFields(source, "keys[" + i + "].", keyNodes.get(i)), master);
             if (keys.put(k.keyId(), k) != null) {
                 throw corrupt(source, "keys[" + i + "].keyId: duplicate key id " + k.keyId());
             }
@@ -164,7 +168,7 @@ public final class StateFile {
         Map<String, AliasRecord> aliases = new LinkedHashMap<>();
         List<JsonNode> aliasNodes = top.array("aliases");
         for (int i = 0; i < aliasNodes.size(); i++) {
-            Fields f = new Fields(source, "aliases[" + i + "].", aliasNodes.get(i));
+            StateFields f = new StateFields(source, "aliases[" + i + "].", aliasNodes.get(i));
             AliasRecord a = new AliasRecord(f.text("name"), f.text("targetKeyId"), f.instant("creationDate"), f.instant("lastUpdatedDate"));
             if (!keys.containsKey(a.targetKeyId())) {
                 throw corrupt(source, f.prefix + "targetKeyId: key " + a.targetKeyId() + " does not exist");
@@ -174,7 +178,7 @@ public final class StateFile {
         Map<String, GrantRecord> grants = new LinkedHashMap<>();
         List<JsonNode> grantNodes = top.array("grants");
         for (int i = 0; i < grantNodes.size(); i++) {
-            Fields f = new Fields(source, "grants[" + i + "].", grantNodes.get(i));
+            StateFields f = new StateFields(source, "grants[" + i + "].", grantNodes.get(i));
             GrantRecord g = new GrantRecord(f.text("grantId"), f.text("grantToken"), f.text("keyId"), f.optionalText("name"),
                     f.instant("creationDate"), f.text("granteePrincipal"), f.optionalText("retiringPrincipal"),
                     f.text("issuingAccount"), f.textList("operations"), f.optionalMap("encryptionContextEquals"),
@@ -184,10 +188,10 @@ public final class StateFile {
             }
             grants.put(g.grantId(), g);
         }
-        Map<String, AccessKey> accessKeys = new LinkedHashMap<>();
+        Map<String, PrincipalRecord> principals = new LinkedHashMap<>();
         List<JsonNode> keyEntries = top.array("accessKeys");
         for (int i = 0; i < keyEntries.size(); i++) {
-            Fields f = new Fields(source, "accessKeys[" + i + "].", keyEntries.get(i));
+            StateFields f = new StateFields(source, "accessKeys[" + i + "].", keyEntries.get(i));
             String id = f.text("accessKeyId");
             String secret;
             try {
@@ -196,12 +200,14 @@ public final class StateFile {
                 throw corrupt(source, f.prefix + "sealedSecret " + e.getMessage());
             }
             AccessKey k = new AccessKey(f.text("application"), f.text("principalArn"), id, secret);
-            accessKeys.put(k.application(), k);
+            // Absent in files written before principals could change at run time; the start-up sync sets it anyway.
+            boolean keyAdmin = f.node.hasNonNull("keyAdmin") && f.bool("keyAdmin");
+            principals.put(k.application(), new PrincipalRecord(k, keyAdmin));
         }
-        return new KmsState(keys, aliases, grants, accessKeys);
+        return new KmsState(keys, aliases, grants, principals);
     }
 
-    private KeyRecord key(Fields f, MasterKey master) {
+    private KeyRecord key(StateFields f, MasterKey master) {
         String keyId = f.text("keyId");
         if (!KEY_ID.matcher(keyId).matches()) {
             throw corrupt(f.source, f.prefix + "keyId: '" + keyId + "' is not a valid key id");
@@ -229,7 +235,7 @@ public final class StateFile {
             throw corrupt(f.source, f.prefix + "materials: a key needs at least one material version");
         }
         for (int v = 0; v < materialNodes.size(); v++) {
-            Fields m = new Fields(f.source, f.prefix + "materials[" + v + "].", materialNodes.get(v));
+            StateFields m = new StateFields(f.source, f.prefix + "materials[" + v + "].", materialNodes.get(v));
             if (m.integer("version") != v) {
                 throw corrupt(f.source, m.prefix + "version: expected " + v + ", found " + m.integer("version"));
             }
@@ -258,119 +264,5 @@ public final class StateFile {
 
     private static String secretLabel(String accessKeyId) {
         return "access-key/" + accessKeyId;
-    }
-
-    private static CorruptStateException corrupt(String source, String detail) {
-        return new CorruptStateException(source + " is corrupt: " + detail
-                + ". localkms refuses to start rather than lose keys; restore the file from a backup, or move the state"
-                + " directory away to start over (data sealed under the old keys then becomes unreadable)");
-    }
-
-    private static Instant parseInstant(Fields f, String field, String text) {
-        try {
-            return Instant.parse(text);
-        } catch (DateTimeParseException e) {
-            throw corrupt(f.source, f.prefix + field + ": '" + text + "' is not an ISO-8601 instant");
-        }
-    }
-
-    /** Typed access to one JSON object, failing with the field's path. */
-    private static final class Fields {
-        final String source;
-        final String prefix;
-        final JsonNode node;
-
-        Fields(String source, String prefix, JsonNode node) {
-            if (node == null || !node.isObject()) {
-                throw corrupt(source, (prefix.isEmpty() ? "(top level)" : prefix.substring(0, prefix.length() - 1)) + ": expected an object");
-            }
-            this.source = source;
-            this.prefix = prefix;
-            this.node = node;
-        }
-
-        JsonNode required(String field) {
-            JsonNode n = node.get(field);
-            if (n == null || n.isNull()) {
-                throw corrupt(source, prefix + field + ": missing");
-            }
-            return n;
-        }
-
-        String text(String field) {
-            JsonNode n = required(field);
-            if (!n.isTextual()) {
-                throw corrupt(source, prefix + field + ": expected a string");
-            }
-            return n.asText();
-        }
-
-        String optionalText(String field) {
-            return node.hasNonNull(field) ? text(field) : null;
-        }
-
-        int integer(String field) {
-            JsonNode n = required(field);
-            if (!n.canConvertToInt() || !n.isIntegralNumber()) {
-                throw corrupt(source, prefix + field + ": expected an integer");
-            }
-            return n.asInt();
-        }
-
-        boolean bool(String field) {
-            JsonNode n = required(field);
-            if (!n.isBoolean()) {
-                throw corrupt(source, prefix + field + ": expected true or false");
-            }
-            return n.asBoolean();
-        }
-
-        Instant instant(String field) {
-            return parseInstant(this, field, text(field));
-        }
-
-        Instant optionalInstant(String field) {
-            return node.hasNonNull(field) ? instant(field) : null;
-        }
-
-        List<JsonNode> array(String field) {
-            JsonNode n = required(field);
-            if (!n.isArray()) {
-                throw corrupt(source, prefix + field + ": expected a list");
-            }
-            List<JsonNode> out = new ArrayList<>();
-            n.forEach(out::add);
-            return out;
-        }
-
-        List<String> textList(String field) {
-            List<String> out = new ArrayList<>();
-            for (JsonNode n : array(field)) {
-                if (!n.isTextual()) {
-                    throw corrupt(source, prefix + field + ": expected a list of strings");
-                }
-                out.add(n.asText());
-            }
-            return out;
-        }
-
-        Map<String, String> map(String field) {
-            JsonNode n = required(field);
-            if (!n.isObject()) {
-                throw corrupt(source, prefix + field + ": expected an object of strings");
-            }
-            Map<String, String> out = new LinkedHashMap<>();
-            for (Map.Entry<String, JsonNode> e : n.properties()) {
-                if (!e.getValue().isTextual()) {
-                    throw corrupt(source, prefix + field + "." + e.getKey() + ": expected a string");
-                }
-                out.put(e.getKey(), e.getValue().asText());
-            }
-            return out;
-        }
-
-        Map<String, String> optionalMap(String field) {
-            return node.hasNonNull(field) ? map(field) : null;
-        }
     }
 }
