@@ -52,7 +52,7 @@ public final class ControlSession implements AutoCloseable {
         String secret = endpoints.require(env + "_AWS_SECRET_ACCESS_KEY");
         KmsClient kms = KmsClient.builder().endpointOverride(kmsEndpoint).region(Region.of(region))
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(akid, secret))).build();
-        Map<String, Object> kafka = new HashMap<>(KafkaClientSettings.from(endpoints));
+        Map<String, Object> kafka = new HashMap<>(KafkaClientSettings.of(endpoints, keyAdmin));
         kafka.put(CommonClientConfigs.CLIENT_ID_CONFIG, "deptcrypt-governance-" + keyAdmin);
         return new ControlSession(kms, new LocalIam(kmsEndpoint, region, akid, secret),
                 new GovernanceTopic(g.topics().governance(), kafka), keyAdmin, endpoints);

@@ -10,6 +10,7 @@ import io.deptcrypt.control.audit.AuditReport;
 import io.deptcrypt.control.live.GovernanceTopic;
 import io.deptcrypt.control.live.KmsLive;
 import io.deptcrypt.control.live.LiveState;
+import io.deptcrypt.control.live.LocalIam;
 import io.deptcrypt.control.plan.ApplyException;
 import io.deptcrypt.control.plan.ApplyResult;
 import io.deptcrypt.control.plan.Applier;
@@ -102,14 +103,16 @@ class GovernanceApplyTest {
         Governance g = GovernanceLoader.parse(yaml, "edited governance.yaml");
         try (KmsClient admin = client("key-admin")) {
             return Planner.plan(g, yaml, LiveState.read(g, topic, new KmsLive(admin)),
-                    new Planner.Settings(KeyPolicyRenderer.Options.GOVERNANCE_ONLY, 7, false, Optional.empty()));
+                    new Planner.Settings(KeyPolicyRenderer.Options.GOVERNANCE_ONLY, 7, true, Optional.empty()));
         }
     }
 
     static ApplyResult apply(String yaml) {
         Plan plan = plan(yaml);
+        AccessKey k = kms.credentials("key-admin");
+        LocalIam iam = new LocalIam(kms.endpoint(), kms.region(), k.accessKeyId(), k.secretAccessKey());
         try (KmsClient admin = client("key-admin")) {
-            return Applier.apply(plan, new Target(admin, Optional.empty(), topic, "key-admin", Clock.systemUTC()),
+            return Applier.apply(plan, new Target(admin, Optional.of(iam), topic, "key-admin", Clock.systemUTC()),
                     new PrintWriter(new StringWriter()));
         }
     }
@@ -125,6 +128,7 @@ class GovernanceApplyTest {
     void theFirstApplyPutsTheRenderedPoliciesAndPublishesVersionOne() {
         Plan plan = plan(text);
         assertThat(plan.problems()).isEmpty();
+        assertThat(plan.changes()).first().isInstanceOf(Change.SyncPrincipals.class);
         assertThat(plan.changes()).last().isInstanceOf(Change.PublishGovernance.class);
         ApplyResult result = apply(text);
         assertThat(result.publishedVersion()).hasValue(1);
@@ -184,6 +188,42 @@ class GovernanceApplyTest {
         assertThat(topic.latest().orElseThrow().version()).isEqualTo(3);
     }
 
+    @Test
+    @Order(4)
+    void aNewApplicationGetsCredentialsAndAsANewReaderOpensOldRecordsAtOnce() {
+        SdkBytes old;
+        try (KmsClient owner = client("encryptor")) {
+            old = owner.generateDataKey(r -> r.keyId("alias/deptcrypt-finance").numberOfBytes(32)
+                    .encryptionContext(Map.of("department", "finance"))).ciphertextBlob();
+        }
+        String withAnalytics = text.replace("  - name: key-admin\n", """
+                  - name: finance-analytics
+                    role: arn:aws:iam::111122223333:role/deptcrypt-finance-analytics
+                  - name: key-admin
+                """).replace("readers: [finance-consumer]", "readers: [finance-consumer, finance-analytics]");
+        Plan plan = plan(withAnalytics);
+        assertThat(plan.changes()).extracting(c -> c.getClass().getSimpleName())
+                .containsExactly("SyncPrincipals", "PutKeyPolicy", "PublishGovernance");
+        assertThat(printed(plan)).contains("+ finance-analytics (new local credentials)");
+        ApplyResult result = apply(withAnalytics);
+        LocalIam.Principal analytics = result.principals().orElseThrow().get("finance-analytics");
+        try (KmsClient c = KmsClient.builder().endpointOverride(kms.endpoint()).region(Region.of(kms.region()))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(analytics.accessKeyId(),
+                        analytics.secretAccessKey()))).build()) {
+            SdkBytes blob = old;
+            assertThat(c.decrypt(r -> r.ciphertextBlob(blob).encryptionContext(Map.of("department", "finance")))
+                    .plaintext().asByteArray()).hasSize(32);
+            Plan back = plan(text);
+            assertThat(back.changes()).extracting(x -> x.getClass().getSimpleName())
+                    .containsExactly("PutKeyPolicy", "PublishGovernance", "SyncPrincipals");
+            apply(text);
+            assertThatThrownBy(() -> c.decrypt(r -> r.ciphertextBlob(blob).encryptionContext(Map.of("department", "finance"))))
+                    .as("a removed application's local credentials stop working")
+                    .isInstanceOfSatisfying(KmsException.class, e ->
+                            assertThat(e.awsErrorDetails().errorCode()).isEqualTo("UnrecognizedClientException"));
+        }
+    }
+
     static final String MARKETING = """
               - name: marketing
                 key: arn:aws:kms:us-east-1:111122223333:alias/deptcrypt-marketing
@@ -191,13 +231,13 @@ class GovernanceApplyTest {
             """;
 
     @Test
-    @Order(4)
+    @Order(5)
     void aNewDepartmentGetsItsKeyAliasAndPolicyAndARetiredOneIsShreddedUntilRestored() {
         String withMarketing = text + MARKETING;
         Plan plan = plan(withMarketing);
         assertThat(plan.changes()).extracting(c -> c.getClass().getSimpleName())
                 .containsExactly("CreateKey", "PublishGovernance");
-        assertThat(printed(plan)).contains("new department marketing: the encryptor seals its events from version 4 on");
+        assertThat(printed(plan)).contains("new department marketing: the encryptor seals its events from version 6 on");
         apply(withMarketing);
         SdkBytes blob;
         try (KmsClient owner = client("encryptor"); KmsClient auditor = client("security-auditor")) {
@@ -230,7 +270,7 @@ class GovernanceApplyTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void aFailedApplySaysExactlyWhatWasAndWasNotApplied() {
         String granted = text + MARKETING.replace("readers: [security-auditor]", "readers: [security-auditor, sales-consumer]");
         Plan plan = plan(granted);
@@ -248,7 +288,7 @@ class GovernanceApplyTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void theAuditSaysWhoUnwrappedWhatWhoWasRefusedAndEveryPolicyChange() {
         Map<String, String> apps = new java.util.LinkedHashMap<>();
         governance.applications().forEach(a -> apps.put(a.role(), a.name()));

@@ -30,6 +30,7 @@ class ConcurrencyTest {
 
     @Test
     void concurrentCryptoDenialsAndMutations() throws Exception {
+        String grantable;
         try (LocalKmsFixture f = LocalKmsFixture.start(dir)) {
             String finance = f.kms.keyArn("finance");
             String sales = f.kms.keyArn("sales");
@@ -63,8 +64,11 @@ class ConcurrencyTest {
                 }));
             }
             // Meanwhile, state changes: grants created and revoked on a third key, each persisted.
+            // (Governance keys let nobody grant: a key of its own whose policy lets the admin.)
+            String q = f.client(ADMIN).createKey(r -> r.policy("""
+                    {"Version":"2012-10-17","Statement":[{"Sid":"Admin","Effect":"Allow","Principal":{"AWS":"%s"},
+                     "Action":"kms:*","Resource":"*"}]}""".formatted(role(ADMIN)))).keyMetadata().arn();
             futures.add(pool.submit(() -> {
-                String q = f.kms.quarantineKeyArn();
                 for (int i = 0; i < 20; i++) {
                     String id = f.client(ADMIN).createGrant(r -> r.keyId(q).granteePrincipal(role("security-auditor"))
                             .operations(GrantOperation.DESCRIBE_KEY)).grantId();
@@ -82,7 +86,8 @@ class ConcurrencyTest {
             assertThat(decrypted.get()).isEqualTo(threads * perThread);
             assertThat(denied.get()).isEqualTo(threads * perThread);
             assertThat(grants.get()).isEqualTo(20);
-            assertThat(f.client(ADMIN).listGrants(r -> r.keyId(f.kms.quarantineKeyArn())).grants()).hasSize(10);
+            assertThat(f.client(ADMIN).listGrants(r -> r.keyId(q)).grants()).hasSize(10);
+            grantable = q;
             // One complete JSON line per call.
             List<String> audit = Files.readAllLines(f.kms.auditLog());
             assertThat(audit).allSatisfy(l -> assertThat(l).startsWith("{\"time\":").endsWith("}"));
@@ -90,7 +95,8 @@ class ConcurrencyTest {
         }
         // The persisted state survived the concurrent writes intact.
         try (LocalKmsFixture again = LocalKmsFixture.start(dir)) {
-            assertThat(again.client(ADMIN).listGrants(r -> r.keyId(again.kms.quarantineKeyArn())).grants()).hasSize(10);
+            String q = grantable;
+            assertThat(again.client(ADMIN).listGrants(r -> r.keyId(q)).grants()).hasSize(10);
         }
     }
 }

@@ -13,7 +13,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.deptcrypt.localkms.policy.KeyPolicies;
+import io.deptcrypt.policy.GovernedKey;
+import io.deptcrypt.policy.KeyPolicyRenderer;
+import io.deptcrypt.policy.PolicyNames;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -97,7 +99,7 @@ class GovernanceEnforcementTest {
         GenerateDataKeyResponse k = dataKey(finance, "finance");
         var admin = f.client(ADMIN);
         assertThat(admin.describeKey(r -> r.keyId(finance)).keyMetadata().arn()).isEqualTo(finance);
-        assertThat(admin.getKeyPolicy(r -> r.keyId(finance)).policy()).contains(KeyPolicies.SID_READERS_DECRYPT);
+        assertThat(admin.getKeyPolicy(r -> r.keyId(finance)).policy()).contains(KeyPolicyRenderer.SID_READERS_DECRYPT);
         assertThat(admin.getKeyRotationStatus(r -> r.keyId(finance)).keyId()).isEqualTo(finance);
         assertThat(admin.listGrants(r -> r.keyId(finance)).grants()).isNotNull();
         assertKmsError(() -> admin.decrypt(r -> r.ciphertextBlob(k.ciphertextBlob()).encryptionContext(department("finance"))),
@@ -116,12 +118,12 @@ class GovernanceEnforcementTest {
     @Test
     void quarantineIsReadableOnlyByItsReaders() {
         String q = f.kms.quarantineKeyArn();
-        GenerateDataKeyResponse k = dataKey(q, KeyPolicies.QUARANTINE_DEPARTMENT);
+        GenerateDataKeyResponse k = dataKey(q, PolicyNames.QUARANTINE_DEPARTMENT);
         assertThat(f.client(AUDITOR).decrypt(r -> r.ciphertextBlob(k.ciphertextBlob())
-                .encryptionContext(department(KeyPolicies.QUARANTINE_DEPARTMENT))).plaintext()).isEqualTo(k.plaintext());
+                .encryptionContext(department(PolicyNames.QUARANTINE_DEPARTMENT))).plaintext()).isEqualTo(k.plaintext());
         for (String app : List.of(FINANCE_READER, SALES_READER, ENCRYPTOR, ADMIN)) {
             assertKmsError(() -> f.client(app).decrypt(r -> r.ciphertextBlob(k.ciphertextBlob())
-                    .encryptionContext(department(KeyPolicies.QUARANTINE_DEPARTMENT))), "AccessDeniedException");
+                    .encryptionContext(department(PolicyNames.QUARANTINE_DEPARTMENT))), "AccessDeniedException");
         }
         assertKmsError(() -> dataKey(q, "finance"), "AccessDeniedException");
     }
@@ -146,7 +148,8 @@ class GovernanceEnforcementTest {
     @Test
     void runTimePolicyChangeTakesEffectOnTheNextCall() {
         // A fresh key with the finance policy shape, so the shared governance keys stay untouched.
-        String generated = KeyPolicies.forDepartment(f.kms.governance(), f.kms.governance().department("finance"));
+        String generated = KeyPolicyRenderer.json(f.kms.governance(), GovernedKey.of(f.kms.governance()).get(0),
+                KeyPolicyRenderer.Options.GOVERNANCE_ONLY);
         String key = f.client(ADMIN).createKey(r -> r.policy(generated)).keyMetadata().arn();
         GenerateDataKeyResponse k = dataKey(key, "finance");
         assertThat(f.client(FINANCE_READER).decrypt(r -> r.ciphertextBlob(k.ciphertextBlob())
@@ -183,7 +186,7 @@ class GovernanceEnforcementTest {
         assertThat(denied.path("time").asText()).isNotEmpty();
         JsonNode allowed = entries.stream().filter(e -> e.path("operation").asText().equals("GenerateDataKey")
                 && e.path("decision").asText().equals("allow")).findFirst().orElseThrow();
-        assertThat(allowed.path("reason").asText()).isEqualTo("policy:" + KeyPolicies.SID_OWNER_ENCRYPT);
+        assertThat(allowed.path("reason").asText()).isEqualTo("policy:" + KeyPolicyRenderer.SID_OWNER_ENCRYPT);
         String all = String.join("\n", lines);
         String plaintextB64 = java.util.Base64.getEncoder().encodeToString(k.plaintext().asByteArray());
         String blobB64 = java.util.Base64.getEncoder().encodeToString(k.ciphertextBlob().asByteArray());

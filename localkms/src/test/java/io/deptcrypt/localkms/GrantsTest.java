@@ -22,18 +22,26 @@ import software.amazon.awssdk.services.kms.model.GrantListEntry;
 import software.amazon.awssdk.services.kms.model.GrantOperation;
 import software.amazon.awssdk.services.kms.model.NotFoundException;
 
-/** Grants: a key admin delegates reading without a central admin; a revoked or retired grant denies on the next call. */
+/**
+ * Grants, on a key whose own policy lets its administrator grant (governance keys let nobody grant: see the last
+ * test): delegating reading without a policy change; a revoked or retired grant denies on the next call.
+ */
 class GrantsTest {
 
     @TempDir
     static Path stateDir;
     static LocalKmsFixture f;
+    /** Not a governance key: its policy gives the key admin kms:* (including CreateGrant) and the owner GenerateDataKey. */
     static String sales;
 
     @BeforeAll
     static void start() {
         f = LocalKmsFixture.start(stateDir);
-        sales = f.kms.keyArn("sales");
+        sales = f.client(ADMIN).createKey(r -> r.policy("""
+                {"Version":"2012-10-17","Statement":[
+                 {"Sid":"GrantingAdmin","Effect":"Allow","Principal":{"AWS":"%s"},"Action":"kms:*","Resource":"*"},
+                 {"Sid":"Owner","Effect":"Allow","Principal":{"AWS":"%s"},"Action":"kms:GenerateDataKey*","Resource":"*"}]}
+                """.formatted(role(ADMIN), role(ENCRYPTOR)))).keyMetadata().arn();
     }
 
     @AfterAll
@@ -140,6 +148,18 @@ class GrantsTest {
         assertThat(f.client(FINANCE_READER).decrypt(r -> r.ciphertextBlob(k.ciphertextBlob()).encryptionContext(department("sales"))).keyId())
                 .isEqualTo(sales);
         f.client(ADMIN).revokeGrant(r -> r.keyId(sales).grantId(delegated.grantId()));
+    }
+
+    @Test
+    void governanceKeysCannotBeGrantedEvenByTheirKeyAdmins() {
+        for (String department : f.kms.governance().departmentNames()) {
+            String key = f.kms.keyArn(department);
+            assertKmsError(() -> f.client(ADMIN).createGrant(r -> r.keyId(key).granteePrincipal(role(ADMIN))
+                    .operations(GrantOperation.DECRYPT)), "AccessDeniedException");
+            assertKmsError(() -> f.client(ADMIN).createGrant(r -> r.keyId(key).granteePrincipal(role(FINANCE_READER))
+                    .operations(GrantOperation.DECRYPT)), "AccessDeniedException");
+            assertThat(f.client(ADMIN).listGrants(r -> r.keyId(key)).grants()).isEmpty();
+        }
     }
 
     @Test

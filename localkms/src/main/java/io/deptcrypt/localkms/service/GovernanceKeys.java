@@ -1,10 +1,10 @@
 package io.deptcrypt.localkms.service;
 
 import io.deptcrypt.governance.Governance;
-import io.deptcrypt.governance.Governance.Department;
 import io.deptcrypt.governance.KmsArn;
-import io.deptcrypt.localkms.policy.KeyPolicies;
 import io.deptcrypt.localkms.policy.KeyPolicy;
+import io.deptcrypt.policy.GovernedKey;
+import io.deptcrypt.policy.KeyPolicyRenderer;
 import io.deptcrypt.localkms.state.AliasRecord;
 import io.deptcrypt.localkms.state.KeyRecord;
 import io.deptcrypt.localkms.state.KmsState;
@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Makes the state match governance on every start: each department key and the quarantine key exists (created under
- * its alias, or with exactly the key id governance names), carries the policy {@link KeyPolicies} generates (governance
+ * its alias, or with exactly the key id governance names), carries the policy {@link KeyPolicyRenderer} renders (the one generator localkms, governance apply and
+ * the IaC share) (governance
  * is the source of truth; run-time PutKeyPolicy changes last until the next start). Grants, rotation and key state
  * are left alone. (The applications and their access keys are synced before this, by {@link PrincipalSync}.)
  */
@@ -37,15 +38,20 @@ public final class GovernanceKeys {
         return store.update(s -> {
             KmsState next = s;
             Map<String, String> arns = new LinkedHashMap<>();
-            for (Department d : governance.departments()) {
-                Keyed k = ensure(next, governance, d.key(), KeyPolicies.forDepartment(governance, d),
-                        "deptcrypt department " + d.name(), factory, naming, now);
+            String quarantineArn = null;
+            for (GovernedKey key : GovernedKey.of(governance)) {
+                Keyed k = ensure(next, governance, key.arn(), KeyPolicyRenderer.json(governance, key,
+                        KeyPolicyRenderer.Options.GOVERNANCE_ONLY), key.isQuarantine()
+                        ? "deptcrypt quarantine (dead-lettered input)" : "deptcrypt department " + key.label(),
+                        factory, naming, now);
                 next = k.state;
-                arns.put(d.name(), k.arn);
+                if (key.isQuarantine()) {
+                    quarantineArn = k.arn;
+                } else {
+                    arns.put(key.label(), k.arn);
+                }
             }
-            Keyed q = ensure(next, governance, governance.quarantine().key(), KeyPolicies.forQuarantine(governance),
-                    "deptcrypt quarantine (dead-lettered input)", factory, naming, now);
-            return new Change<>(q.state, new Resolved(Map.copyOf(arns), q.arn));
+            return new Change<>(next, new Resolved(Map.copyOf(arns), quarantineArn));
         });
     }
 
