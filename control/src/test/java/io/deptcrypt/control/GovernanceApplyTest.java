@@ -93,6 +93,10 @@ class GovernanceApplyTest {
     }
 
     static KmsClient client(String application) {
+        return clientOf(kms, application);
+    }
+
+    static KmsClient clientOf(LocalKms kms, String application) {
         AccessKey k = kms.credentials(application);
         return KmsClient.builder().endpointOverride(kms.endpoint()).region(Region.of(kms.region()))
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(k.accessKeyId(),
