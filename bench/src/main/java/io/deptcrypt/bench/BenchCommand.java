@@ -2,6 +2,7 @@ package io.deptcrypt.bench;
 
 import io.deptcrypt.bench.micro.MicroSuite;
 import io.deptcrypt.bench.pipeline.PipelineSuite;
+import io.deptcrypt.bench.sqs.SqsBenchCommand;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -9,11 +10,12 @@ import picocli.CommandLine.Mixin;
 
 /**
  * {@code java -jar bench/target/deptcrypt-bench.jar [micro|pipeline|all] [--quick]}; {@code ./deptcrypt bench}
- * passes its arguments here, so {@code bench} is accepted as another name for {@code all}.
+ * passes its arguments here, so {@code bench} is accepted as another name for {@code all}. {@code sqs} (the SQS
+ * connector's throughput, not part of {@code all}) is {@link SqsBenchCommand}.
  */
 @Command(name = "deptcrypt-bench", mixinStandardHelpOptions = true,
         description = "What encryption costs against plaintext: JMH microbenchmarks and a side-by-side pipeline benchmark.",
-        subcommands = {BenchCommand.Micro.class, BenchCommand.Pipeline.class, BenchCommand.All.class})
+        subcommands = {BenchCommand.Micro.class, BenchCommand.Pipeline.class, BenchCommand.All.class, SqsBenchCommand.class})
 public final class BenchCommand implements Callable<Integer> {
 
     @Mixin

@@ -3,9 +3,13 @@ package io.deptcrypt.connectors.sqs;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** One queue to read, identified by its URL; a queue name ending in {@code .fifo} is a FIFO queue. */
 public record SqsQueue(String url, String name, boolean fifo) {
+
+    private static final Pattern SQS_HOST_REGION = Pattern.compile("sqs\\.([a-z0-9-]+)\\.amazonaws\\.com(\\.cn)?");
 
     /** Parses a queue URL such as {@code https://sqs.us-east-1.amazonaws.com/111122223333/orders.fifo}. */
     public static SqsQueue of(String url) {
@@ -31,6 +35,8 @@ public record SqsQueue(String url, String name, boolean fifo) {
 
     /** The region in an AWS queue URL host ({@code sqs.<region>.amazonaws.com}), if it is one. */
     public Optional<String> regionFromHost() {
-        return SqsSourceConfig.regionFromHost(URI.create(url).getHost());
+        String host = URI.create(url).getHost();
+        Matcher m = SQS_HOST_REGION.matcher(host == null ? "" : host);
+        return m.matches() ? Optional.of(m.group(1)) : Optional.empty();
     }
 }

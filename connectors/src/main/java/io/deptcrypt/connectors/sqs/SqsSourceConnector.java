@@ -69,28 +69,26 @@ public class SqsSourceConnector extends SourceConnector {
         return SqsSourceConfig.CONFIG_DEF;
     }
 
-    /** Field-level checks from the ConfigDef, then the cross-field rules, each error attached to the field it names. */
+    /**
+     * Every problem at once, each attached to the field it names: the ConfigDef's field checks, the cross-field
+     * rules on the fields that passed them, and, when all of that holds, whether a region can be found.
+     */
     @Override
     public Config validate(Map<String, String> connectorConfigs) {
         Config result = super.validate(connectorConfigs);
-        boolean fieldErrors = result.configValues().stream().anyMatch(v -> !v.errorMessages().isEmpty());
-        if (fieldErrors) {
-            return result; // cross-field rules need each field to parse
-        }
         Map<String, ConfigValue> byName = result.configValues().stream()
                 .collect(Collectors.toMap(ConfigValue::name, v -> v, (a, b) -> a));
-        SqsSourceConfig parsed;
-        try {
-            parsed = new SqsSourceConfig(connectorConfigs);
-        } catch (ConfigException e) {
-            byName.get(SqsSourceConfig.QUEUE_URLS).addErrorMessage(e.getMessage());
-            return result;
-        }
-        parsed.crossFieldErrors().forEach((key, messages) -> messages.forEach(byName.get(key)::addErrorMessage));
-        try {
-            SqsClientFactory.resolveRegion(parsed);
-        } catch (ConfigException e) {
-            byName.get(SqsSourceConfig.REGION).addErrorMessage(e.getMessage());
+        Map<String, List<String>> problems = SqsSourceConfig.problems(result.configValues());
+        problems.forEach((key, messages) -> {
+            ConfigValue field = byName.get(key);
+            messages.stream().filter(m -> !field.errorMessages().contains(m)).forEach(field::addErrorMessage);
+        });
+        if (problems.isEmpty()) {
+            try {
+                SqsClientFactory.resolveRegion(new SqsSourceConfig(connectorConfigs));
+            } catch (ConfigException e) {
+                byName.get(SqsSourceConfig.REGION).addErrorMessage(e.getMessage());
+            }
         }
         return result;
     }

@@ -28,6 +28,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -58,6 +59,7 @@ public class SqsSourceTask extends SourceTask {
     private SqsClient receiveClient;
     private SqsClient settleClient;
     private MessageSettler settler;
+    private RetryBackoff backoff;
     private final SqsSourceTaskMetrics metrics = new SqsSourceTaskMetrics();
     private final LinkedBlockingQueue<InFlightMessage> buffer = new LinkedBlockingQueue<>();
     private Semaphore bufferSpace;
@@ -94,8 +96,9 @@ public class SqsSourceTask extends SourceTask {
         receiveClient = clients.newReceiveClient(receiveHttp);
         settleClient = clients.newSqsClient(settleCalls + 2);
         bufferSpace = new Semaphore(config.bufferMaxMessages());
+        backoff = new RetryBackoff(config.retryBackoff());
         settler = new MessageSettler(settleClient, metrics, config.visibilityTimeout(), config.deleteMaxAttempts(),
-                config.retryBackoff(), settleCalls, "sqs-" + taskName);
+                backoff, settleCalls, "sqs-" + taskName);
         metrics.gauges(buffer::size, settler::inFlightCount);
         metrics.register(connector, taskId);
 
@@ -168,10 +171,10 @@ public class SqsSourceTask extends SourceTask {
                     return;
                 }
                 failures++;
-                long backoff = Math.min(config.retryBackoff().toMillis() << Math.min(failures - 1, 20), config.retryBackoff().toMillis() * 20);
-                log.warn("ReceiveMessage on {} failed ({} in a row); retrying in {} ms: {}", queue.url(), failures, backoff, e.toString());
+                long waitMillis = backoff.millisAfter(failures);
+                log.warn("ReceiveMessage on {} failed ({} in a row); retrying in {} ms: {}", queue.url(), failures, waitMillis, e.toString());
                 try {
-                    if (stopSignal.await(backoff, TimeUnit.MILLISECONDS)) {
+                    if (stopSignal.await(waitMillis, TimeUnit.MILLISECONDS)) {
                         return;
                     }
                 } catch (InterruptedException ie) {
@@ -256,9 +259,12 @@ public class SqsSourceTask extends SourceTask {
         stopping = true;
         stopSignal.countDown();
         try {
-            if (settler != null && !settler.flush(STOP_FLUSH_TIMEOUT)) {
-                log.warn("Task {} stopped with {} delete(s) unfinished; those messages will be received again",
-                        taskName, settler.outstanding());
+            if (settler != null) {
+                try {
+                    settler.flush(STOP_FLUSH_TIMEOUT);
+                } catch (TimeoutException e) {
+                    log.warn("Task {} stopping: {}", taskName, e.getMessage());
+                }
             }
             int releaseDelaySeconds = stopReceivers();
             if (settler != null) {

@@ -187,6 +187,36 @@ class SqsSourceConfigTest {
     }
 
     @Test
+    void reportsEveryInvalidKeyAtOnce() {
+        Map<String, String> props = with(
+                "topic", null,                                   // missing
+                "sqs.max.messages", "11",                        // out of range
+                "sqs.region", "Europe",                          // not a region
+                "sqs.credentials.provider", "static",            // cross-field: no secret
+                "sqs.access.key.id", "AKID",
+                "sqs.record.key", "attribute");                  // cross-field: no attribute
+        List<String> fields = List.of("topic", "sqs.max.messages", "sqs.region", "sqs.secret.access.key",
+                "sqs.record.key.attribute");
+
+        assertThatThrownBy(() -> SqsSourceConfig.parse(props))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("Invalid SQS source connector configuration (5 problems): ")
+                .satisfies(e -> fields.forEach(f -> assertThat(e.getMessage()).contains(f + ": ")));
+        List<ConfigValue> values = new SqsSourceConnector().validate(props).configValues();
+        assertThat(values).filteredOn(v -> !v.errorMessages().isEmpty()).extracting(ConfigValue::name)
+                .containsExactlyInAnyOrderElementsOf(fields);
+        assertThat(values).filteredOn(v -> v.name().equals("sqs.max.messages"))
+                .singleElement().satisfies(v -> assertThat(v.errorMessages()).as("not doubled").hasSize(1));
+    }
+
+    @Test
+    void aRuleWhoseInputIsInvalidIsLeftToThatInputsOwnError() {
+        // With an unknown provider the credential rules cannot tell whether the key id is allowed: one error only.
+        assertThatThrownBy(() -> SqsSourceConfig.parse(with("sqs.credentials.provider", "magic", "sqs.access.key.id", "AKID")))
+                .hasMessageStartingWith("Invalid SQS source connector configuration (1 problem): sqs.credentials.provider: ");
+    }
+
+    @Test
     void validConfigHasNoErrors() {
         assertThat(new SqsSourceConnector().validate(minimal()).configValues())
                 .allSatisfy(v -> assertThat(v.errorMessages()).as(v.name()).isEmpty());
