@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.deptcrypt.governance.Governance;
-import io.deptcrypt.governance.GovernanceLoader;
-import java.net.URISyntaxException;
-import java.nio.file.Path;
+import io.deptcrypt.testkit.TestGovernance;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,16 +14,8 @@ import org.junit.jupiter.api.Test;
 /** The policies generated from governance: stable Sids, exact principals, actions and conditions, and what they allow. */
 class KeyPoliciesTest {
 
-    static final Governance G = load();
+    static final Governance G = TestGovernance.governance();
     static final ObjectMapper JSON = new ObjectMapper();
-
-    static Governance load() {
-        try {
-            return GovernanceLoader.load(Path.of(KeyPoliciesTest.class.getResource("/governance.yaml").toURI()));
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     static Principal principal(String app) {
         return new Principal(app, G.application(app).role(), G.account());
