@@ -61,8 +61,8 @@ class DataKeyRetirementTest {
     @Test
     void aKeyReplacedAtItsAgeLimitIsDestroyed() {
         AtomicLong now = new AtomicLong();
-        Sealer sealer = Sealer.create(G, keys, new SealerConfig(EnvelopeFormatId.AES_GCM_V1, 1_000, Duration.ofMinutes(15)),
-                now::get);
+        Sealer sealer = Sealer.create(G, keys,
+                new SealerConfig(EnvelopeFormatId.AES_GCM_V1, 1_000, Duration.ofMinutes(15)), now::get);
         sealer.seal(ctx(1), plaintext(1));
         DataKey old = sealer.currentDataKey("finance");
         now.addAndGet(Duration.ofMinutes(15).toNanos());

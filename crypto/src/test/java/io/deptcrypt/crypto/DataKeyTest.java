@@ -55,7 +55,8 @@ class DataKeyTest {
 
     @Test
     void theMaskIsDrawnPerKeyFromTheGivenSource() {
-        assertThat(new DeterministicNonces(new Random(7)).nonce(1)).isEqualTo(new DeterministicNonces(new Random(7)).nonce(1));
+        assertThat(new DeterministicNonces(new Random(7)).nonce(1))
+                .isEqualTo(new DeterministicNonces(new Random(7)).nonce(1));
         Set<ByteBuffer> masks = new HashSet<>();
         SecureRandom random = new SecureRandom();
         for (int i = 0; i < 50; i++) {

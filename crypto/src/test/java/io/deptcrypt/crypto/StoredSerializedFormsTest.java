@@ -69,7 +69,9 @@ class StoredSerializedFormsTest {
         String name = format.name().toLowerCase(Locale.ROOT) + ".hex";
         Path stored = Path.of("src", "test", "resources", "serialization", name);
         byte[] storedValue = Files.exists(stored) ? readHex(stored) : null;
-        EncryptedDataKey wrapped = storedValue != null ? wrappedKey(EnvelopeSerde.fromBytes(storedValue)) : wrapDataKey(format);
+        EncryptedDataKey wrapped = storedValue != null
+                ? wrappedKey(EnvelopeSerde.fromBytes(storedValue))
+                : wrapDataKey(format);
 
         byte[] fresh = EnvelopeSerde.toBytes(sealer(format, wrapped).seal(CTX, PLAINTEXT));
         Path written = Path.of("target", "serialization", name);
@@ -117,15 +119,16 @@ class StoredSerializedFormsTest {
 
     /** A sealer whose keyring hands out the fixed data key and wrapped key, with seeded nonce masks. */
     private static Sealer sealer(EnvelopeFormatId format, EncryptedDataKey wrapped) {
-        return Sealer.create(TestGovernance.governance(), new FixedDataKey(wrapped),
+        return Sealer.create(TestGovernance.governance(), new FixedDataKey(DATA_KEY, wrapped),
                 SealerConfig.defaults().withFormat(format), System::nanoTime, new Random(NONCE_MASK_SEED));
     }
 
     /** Wraps {@link #DATA_KEY} with the raw AES test keyring: what a stored form is first made from. */
     private static EncryptedDataKey wrapDataKey(EnvelopeFormatId format) {
+        AlgorithmSuiteId suite = AlgorithmSuiteId.builder().ESDK(WireFormat.Format.of(format).dataKeySuite()).build();
         EncryptionMaterials withKey = DataKeys.MPL.InitializeEncryptionMaterials(
                 InitializeEncryptionMaterialsInput.builder()
-                        .algorithmSuiteId(AlgorithmSuiteId.builder().ESDK(WireFormat.Format.of(format).dataKeySuite()).build())
+                        .algorithmSuiteId(suite)
                         .encryptionContext(EncryptionContext.of("finance"))
                         .requiredEncryptionContextKeys(List.of())
                         .build())
@@ -154,17 +157,17 @@ class StoredSerializedFormsTest {
     }
 
     /**
-     * Keyrings that hand out {@link #DATA_KEY} (a fresh buffer each time: sealers zero it when they retire the key)
-     * with the given wrapped key.
+     * Keyrings that hand out {@code dataKey} (a fresh buffer each time: sealers zero it when they retire the key) with
+     * the given wrapped key.
      */
-    private record FixedDataKey(EncryptedDataKey wrapped) implements KeyringProvider {
+    record FixedDataKey(byte[] dataKey, EncryptedDataKey wrapped) implements KeyringProvider {
         @Override
         public IKeyring encryptKeyring(KmsArn key) {
             return new IKeyring() {
                 @Override
                 public OnEncryptOutput OnEncrypt(OnEncryptInput input) {
                     return OnEncryptOutput.builder().materials(input.materials().toBuilder()
-                            .plaintextDataKey(ByteBuffer.wrap(DATA_KEY.clone()))
+                            .plaintextDataKey(ByteBuffer.wrap(dataKey.clone()))
                             .encryptedDataKeys(List.of(wrapped)).build()).build();
                 }
 

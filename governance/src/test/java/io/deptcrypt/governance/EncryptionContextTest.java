@@ -11,12 +11,14 @@ class EncryptionContextTest {
     @Test
     void theContextIsExactlyOneDepartmentPair() {
         assertThat(EncryptionContext.of("finance")).containsExactlyEntriesOf(Map.of("department", "finance"));
-        assertThat(EncryptionContext.of(EncryptionContext.QUARANTINE_DEPARTMENT)).containsEntry("department", "_quarantine");
+        assertThat(EncryptionContext.of(EncryptionContext.QUARANTINE_DEPARTMENT))
+                .containsEntry("department", "_quarantine");
     }
 
     @Test
     void theQuarantineValueCanNeverBeADepartmentName() {
-        String yaml = GovernanceLoaderTest.VALID.replace("- name: sales\n", "- name: " + EncryptionContext.QUARANTINE_DEPARTMENT + "\n");
+        String yaml = GovernanceLoaderTest.VALID.replace("- name: sales\n",
+                "- name: " + EncryptionContext.QUARANTINE_DEPARTMENT + "\n");
         assertThat(yaml).contains("name: _quarantine");
         assertThatThrownBy(() -> GovernanceLoader.parse(yaml, "g.yaml")).isInstanceOf(GovernanceException.class)
                 .hasMessageContaining("departments[1].name");
