@@ -8,7 +8,6 @@ import io.deptcrypt.crypto.EnvelopeHeaders;
 import io.deptcrypt.crypto.EnvelopeSerde;
 import io.deptcrypt.crypto.Opener;
 import io.deptcrypt.crypto.OpenerConfig;
-import io.deptcrypt.crypto.RawAesKeyringProvider;
 import io.deptcrypt.crypto.SealContext;
 import io.deptcrypt.crypto.Sealer;
 import io.deptcrypt.crypto.SealerConfig;
@@ -17,7 +16,9 @@ import io.deptcrypt.governance.Governance;
 import io.deptcrypt.governance.GovernanceLoader;
 import io.deptcrypt.runtime.InvalidConfigException;
 import io.deptcrypt.runtime.KmsRetry;
-import io.deptcrypt.topology.FlakyKeyringProvider;
+import io.deptcrypt.testkit.FlakyKeyringProvider;
+import io.deptcrypt.testkit.RawAesKeyringProvider;
+import io.deptcrypt.testkit.TestGovernance;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -40,7 +41,7 @@ class DecryptingDeserializerTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        governance = GovernanceLoader.load(DepartmentConsumerTopologyTest.governanceFile());
+        governance = GovernanceLoader.load(TestGovernance.file());
         keys = RawAesKeyringProvider.generate(governance);
         sealer = Sealer.create(governance, keys, SealerConfig.defaults());
         finance = Opener.create(keys.readerFor(governance, "finance-consumer"), OpenerConfig.defaults());
@@ -115,7 +116,7 @@ class DecryptingDeserializerTest {
         Map<String, Object> props = new HashMap<>(Map.of(
                 "bootstrap.servers", "ignored:9092",
                 DecryptingDeserializer.DEPARTMENT, "finance",
-                DecryptingDeserializer.GOVERNANCE_FILE, DepartmentConsumerTopologyTest.governanceFile().toString(),
+                DecryptingDeserializer.GOVERNANCE_FILE, TestGovernance.file().toString(),
                 DecryptingDeserializer.APPLICATION_NAME, "finance-consumer",
                 "deptcrypt.kms.endpoint", "http://127.0.0.1:1",
                 "deptcrypt.aws.access.key.id", "AKID",

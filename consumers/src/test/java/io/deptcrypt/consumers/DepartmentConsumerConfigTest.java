@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.deptcrypt.runtime.InvalidConfigException;
+import io.deptcrypt.testkit.TestGovernance;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -26,7 +27,7 @@ class DepartmentConsumerConfigTest {
     Path dir;
 
     Path write(String body) throws Exception {
-        Files.copy(DepartmentConsumerTopologyTest.governanceFile(), dir.resolve("governance.yaml"));
+        TestGovernance.copyTo(dir);
         Path f = dir.resolve("consumer.properties");
         Files.writeString(f, "governance.file=governance.yaml\nbootstrap.servers=localhost:9092\n" + body);
         return f;

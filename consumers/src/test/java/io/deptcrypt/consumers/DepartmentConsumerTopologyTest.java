@@ -8,14 +8,15 @@ import io.deptcrypt.crypto.EnvelopeHeaders;
 import io.deptcrypt.crypto.EnvelopeSerde;
 import io.deptcrypt.crypto.KeyringProvider;
 import io.deptcrypt.crypto.Opener;
-import io.deptcrypt.crypto.RawAesKeyringProvider;
 import io.deptcrypt.crypto.SealContext;
 import io.deptcrypt.crypto.Sealer;
 import io.deptcrypt.crypto.SealerConfig;
 import io.deptcrypt.crypto.avro.Envelope;
 import io.deptcrypt.governance.Governance;
 import io.deptcrypt.runtime.DeadLetterHeaders;
-import io.deptcrypt.topology.FlakyKeyringProvider;
+import io.deptcrypt.testkit.FlakyKeyringProvider;
+import io.deptcrypt.testkit.RawAesKeyringProvider;
+import io.deptcrypt.testkit.TestGovernance;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -56,13 +57,9 @@ class DepartmentConsumerTopologyTest {
     TopologyTestDriver driver;
     TestInputTopic<byte[], byte[]> shared;
 
-    static Path governanceFile() throws Exception {
-        return Path.of(DepartmentConsumerTopologyTest.class.getResource("/governance.yaml").toURI());
-    }
-
     static DepartmentConsumerConfig config(Map<String, String> extra) throws Exception {
         Map<String, String> props = new HashMap<>(Map.of(
-                "governance.file", governanceFile().toString(),
+                "governance.file", TestGovernance.file().toString(),
                 "application.name", "finance-consumer",
                 "department", "finance",
                 "bootstrap.servers", "unused:9092",

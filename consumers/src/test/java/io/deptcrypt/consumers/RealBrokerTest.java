@@ -5,10 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.deptcrypt.crypto.Opener;
 import io.deptcrypt.crypto.OpenerConfig;
-import io.deptcrypt.crypto.RawAesKeyringProvider;
 import io.deptcrypt.embedded.EmbeddedKafka;
 import io.deptcrypt.governance.Governance;
 import io.deptcrypt.runtime.KmsRetry;
+import io.deptcrypt.testkit.RawAesKeyringProvider;
+import io.deptcrypt.testkit.TestGovernance;
 import io.deptcrypt.topology.EncryptorApp;
 import io.deptcrypt.topology.EncryptorConfig;
 import java.nio.file.Path;
@@ -68,7 +69,7 @@ class RealBrokerTest {
 
     static Map<String, String> common(String appId) throws Exception {
         Map<String, String> m = new HashMap<>();
-        m.put("governance.file", DepartmentConsumerTopologyTest.governanceFile().toString());
+        m.put("governance.file", TestGovernance.file().toString());
         m.put("bootstrap.servers", kafka.bootstrapServers());
         m.put("application.id", appId);
         m.put("kms.retry.initial.ms", "1");

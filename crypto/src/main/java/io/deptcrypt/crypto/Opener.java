@@ -1,40 +1,27 @@
 package io.deptcrypt.crypto;
 
-import com.amazonaws.encryptionsdk.AwsCrypto;
-import com.amazonaws.encryptionsdk.CommitmentPolicy;
-import com.amazonaws.encryptionsdk.CryptoAlgorithm;
 import com.amazonaws.encryptionsdk.ParsedCiphertext;
-import com.amazonaws.encryptionsdk.model.KeyBlob;
 import io.deptcrypt.crypto.avro.Envelope;
 import io.deptcrypt.crypto.avro.EnvelopeFormatId;
 import io.deptcrypt.crypto.avro.WrappedKey;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.LongSupplier;
-import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
-import javax.crypto.SecretKey;
-import javax.crypto.spec.GCMParameterSpec;
-import software.amazon.cryptography.materialproviders.ICryptographicMaterialsManager;
-import software.amazon.cryptography.materialproviders.model.DecryptMaterialsInput;
-import software.amazon.cryptography.materialproviders.model.DecryptMaterialsOutput;
 import software.amazon.cryptography.materialproviders.model.DecryptionMaterials;
-import software.amazon.cryptography.materialproviders.model.GetEncryptionMaterialsInput;
-import software.amazon.cryptography.materialproviders.model.GetEncryptionMaterialsOutput;
 
 /**
  * Opens envelopes with this application's own keyring. Thread-safe; one per application.
  * <p>
  * Unwrapped data keys are cached by (format, department, exact wrapped-key bytes), at most
  * {@link OpenerConfig#maxCachedDataKeys()} of them, each for {@link OpenerConfig#dataKeyTtl()} after KMS returned it:
- * one KMS Decrypt per data key per TTL. The department is the KMS encryption context of the unwrap, so KMS refuses a
- * wrapped key moved into another department's record, and the cache never answers across departments.
+ * one KMS Decrypt per data key per TTL. A key that leaves the cache (evicted, expired, or the opener closed) has its
+ * bytes zeroed once the records in progress are done. The department is the KMS encryption context of the unwrap,
+ * so KMS refuses a wrapped key moved into another department's record, and the cache never answers across
+ * departments.
  */
-public final class Opener {
+public final class Opener implements AutoCloseable {
 
     private final KeyringProvider keyrings;
     private final OpenerConfig config;
@@ -47,16 +34,13 @@ public final class Opener {
      * hashing them and the shared cache. The same TTL applies as in the cache.
      */
     private final ThreadLocal<KnownKey> lastKey = new ThreadLocal<>();
-    private final AwsCrypto esdk = AwsCrypto.builder()
-            .withCommitmentPolicy(CommitmentPolicy.RequireEncryptRequireDecrypt)
-            .withEncryptionAlgorithm(CryptoAlgorithm.ALG_AES_256_GCM_HKDF_SHA512_COMMIT_KEY)
-            .withMaxEncryptedDataKeys(WrappedKeys.MAX_WRAPPED_KEYS)
-            .build();
+    private volatile boolean closed;
 
     private Opener(KeyringProvider keyrings, OpenerConfig config, LongSupplier nanoTime) {
         this.keyrings = Objects.requireNonNull(keyrings, "keyrings");
         this.config = Objects.requireNonNull(config, "config");
-        this.cache = new DataKeyCache<>(config.maxCachedDataKeys(), config.dataKeyTtl().toNanos(), nanoTime);
+        this.cache = new DataKeyCache<>(config.maxCachedDataKeys(), config.dataKeyTtl().toNanos(), nanoTime,
+                unwrapped -> unwrapped.key().retire());
         this.nanoTime = nanoTime;
         this.ttlNanos = config.dataKeyTtl().toNanos();
     }
@@ -77,25 +61,29 @@ public final class Opener {
      * @throws EnvelopeException        malformed, tampered, or moved to another department, event id or topic
      * @throws KmsAccessDeniedException this application may not use the department's key
      * @throws KmsUnavailableException  KMS is throttling, failing or unreachable: retry
+     * @throws IllegalStateException    the opener is closed
      */
     public byte[] open(Envelope envelope, String topic) {
         Objects.requireNonNull(envelope, "envelope");
         if (topic == null || topic.isEmpty()) {
             throw new IllegalArgumentException("topic must not be null or empty");
         }
-        if (envelope.getFormatVersion() != Sealer.FORMAT_VERSION) {
-            throw new EnvelopeException("unsupported envelope formatVersion " + envelope.getFormatVersion()
-                    + " (this reader understands " + Sealer.FORMAT_VERSION + ")" + where(envelope, topic));
+        if (closed) {
+            throw new IllegalStateException("opener is closed");
+        }
+        if (WireFormat.Version.fromId(envelope.getFormatVersion()).isEmpty()) {
+            throw EnvelopeException.inRecord("unsupported envelope formatVersion " + envelope.getFormatVersion()
+                    + " (this reader understands " + WireFormat.Version.knownIds() + ")", envelope, topic);
         }
         if (envelope.getFormat() == null || envelope.getDepartment() == null || envelope.getEventId() == null
                 || envelope.getContentType() == null || envelope.getNonce() == null
                 || envelope.getCiphertext() == null) {
-            throw new EnvelopeException("envelope is missing a field" + where(envelope, topic));
+            throw EnvelopeException.inRecord("envelope is missing a field", envelope, topic);
         }
         if (envelope.getDepartment().isEmpty()) {
-            throw new EnvelopeException("envelope has an empty department" + where(envelope, topic));
+            throw EnvelopeException.inRecord("envelope has an empty department", envelope, topic);
         }
-        return switch (envelope.getFormat()) {
+        return switch (WireFormat.Format.of(envelope.getFormat())) {
             case AES_GCM_V1 -> openGcm(envelope, topic);
             case ESDK_MESSAGE_V1 -> openEsdk(envelope, topic);
         };
@@ -110,76 +98,62 @@ public final class Opener {
         return config;
     }
 
+    /**
+     * Forgets every cached data key, zeroing its bytes once the records in progress are done; later calls to open
+     * fail. Does not close the keyring provider, which the caller owns.
+     */
+    @Override
+    public void close() {
+        closed = true;
+        cache.clear();
+    }
+
     /** Unwrapped data keys held right now. */
     int cachedDataKeys() {
         return cache.size();
     }
 
+    /** The data key that opens {@code envelope} (from the cache, or unwrapped now); for tests of destruction. */
+    PlaintextDataKey dataKeyOf(Envelope envelope) {
+        return dataKey(envelope).unwrapped().key();
+    }
+
     private byte[] openGcm(Envelope env, String topic) {
-        ByteBuffer nonce = env.getNonce();
-        ByteBuffer ciphertext = env.getCiphertext();
-        if (nonce.remaining() != Sealer.NONCE_BYTES) {
-            throw new EnvelopeException("AES_GCM_V1 nonce must be " + Sealer.NONCE_BYTES + " bytes, is "
-                    + nonce.remaining() + where(env, topic));
-        }
-        if (ciphertext.remaining() < Sealer.TAG_BITS / 8) {
-            throw new EnvelopeException("AES_GCM_V1 ciphertext shorter than its 16-byte tag" + where(env, topic));
-        }
-        KnownKey known = dataKey(env);
-        byte[] aad = RecordAad.encode(known.aadHead(), env.getEventId(), topic, env.getTimestamp(),
-                env.getContentType(), known.canonicalWrappedKeys());
+        AesGcmV1.checkShape(env, topic);
+        KnownKey known = leaseDataKey(env);
         try {
-            Cipher gcm = known.unwrapped().cipher().get();
-            // Straight from the decoded buffers: no copies of nonce and ciphertext.
-            GCMParameterSpec iv = nonce.hasArray()
-                    ? new GCMParameterSpec(Sealer.TAG_BITS, nonce.array(), nonce.arrayOffset() + nonce.position(),
-                            Sealer.NONCE_BYTES)
-                    : new GCMParameterSpec(Sealer.TAG_BITS, WrappedKeys.bytes(nonce));
-            gcm.init(Cipher.DECRYPT_MODE, known.unwrapped().aesKey(), iv);
-            gcm.updateAAD(aad);
-            return ciphertext.hasArray()
-                    ? gcm.doFinal(ciphertext.array(), ciphertext.arrayOffset() + ciphertext.position(),
-                            ciphertext.remaining())
-                    : gcm.doFinal(WrappedKeys.bytes(ciphertext));
-        } catch (AEADBadTagException e) {
-            throw new EnvelopeException("record failed authentication: its ciphertext, nonce or a cleartext field"
-                    + " (department, eventId, timestamp, contentType, wrappedKeys) was changed, or it was moved to"
-                    + " another record or topic" + where(env, topic));
-        } catch (GeneralSecurityException e) {
-            throw new EnvelopeException("AES-GCM decryption failed: " + e.getClass().getSimpleName()
-                    + where(env, topic), e);
+            byte[] aad = RecordAad.encode(known.aadHead(), env.getEventId(), topic, env.getTimestamp(),
+                    env.getContentType(), known.canonicalWrappedKeys());
+            return AesGcmV1.decrypt(known.unwrapped().cipher().get(), known.unwrapped().key(), aad, env, topic);
+        } finally {
+            known.unwrapped().key().release();
         }
     }
 
     private byte[] openEsdk(Envelope env, String topic) {
-        if (env.getNonce().remaining() != 0) {
-            throw new EnvelopeException("ESDK_MESSAGE_V1 nonce must be empty" + where(env, topic));
-        }
-        ParsedCiphertext parsed;
+        ParsedCiphertext parsed = EsdkMessageV1.parse(env, topic);
+        KnownKey known = leaseDataKey(env);
         try {
-            parsed = new ParsedCiphertext(WrappedKeys.bytes(env.getCiphertext()), WrappedKeys.MAX_WRAPPED_KEYS);
-        } catch (RuntimeException e) {
-            throw new EnvelopeException("ciphertext is not an AWS Encryption SDK message: " + e.getClass().getSimpleName()
-                    + where(env, topic), e);
+            return EsdkMessageV1.decrypt(parsed, known.unwrapped().materials(), env, topic);
+        } finally {
+            known.unwrapped().key().release();
         }
-        if (parsed.getCryptoAlgoId() != CryptoAlgorithm.ALG_AES_256_GCM_HKDF_SHA512_COMMIT_KEY) {
-            throw new EnvelopeException("ESDK message uses suite " + parsed.getCryptoAlgoId()
-                    + ", only ALG_AES_256_GCM_HKDF_SHA512_COMMIT_KEY is accepted" + where(env, topic));
-        }
-        if (!DataKeys.context(env.getDepartment()).equals(parsed.getEncryptionContextMap())) {
-            throw new EnvelopeException("ESDK message encryption context " + parsed.getEncryptionContextMap().keySet()
-                    + " does not name the envelope's department" + where(env, topic));
-        }
-        if (!sameKeys(env.getWrappedKeys(), parsed.getEncryptedKeyBlobs())) {
-            throw new EnvelopeException("envelope wrappedKeys differ from the ESDK message's encrypted data keys"
-                    + where(env, topic));
-        }
-        DecryptionMaterials materials = dataKey(env).unwrapped().materials();
-        try {
-            return esdk.decryptData(new FixedMaterials(materials), parsed).getResult();
-        } catch (RuntimeException e) {
-            throw new EnvelopeException("ESDK message failed to decrypt (tampered or wrong key): "
-                    + e.getClass().getSimpleName() + where(env, topic), e);
+    }
+
+    /**
+     * The record's data key, leased for this record. A key found retired (it left the cache since this thread or the
+     * cache handed it out) is looked up again.
+     */
+    private KnownKey leaseDataKey(Envelope env) {
+        while (true) {
+            KnownKey known = dataKey(env);
+            if (known.unwrapped().key().tryLease()) {
+                return known;
+            }
+            lastKey.remove();
+            if (closed) {
+                throw new IllegalStateException("opener is closed");
+            }
         }
     }
 
@@ -199,70 +173,28 @@ public final class Opener {
         Unwrapped unwrapped = cache.get(id, () -> {
             DecryptionMaterials m = DataKeys.unwrap(keyrings.decryptKeyring(), env.getFormat(), env.getDepartment(),
                     WrappedKeys.toMpl(env.getWrappedKeys()), env.getWrappedKeys().get(0).getKeyId());
-            return new Unwrapped(DataKeys.aesKey(m.plaintextDataKey()), m, nanoTime.getAsLong());
+            return new Unwrapped(new PlaintextDataKey(m.plaintextDataKey()), m, nanoTime.getAsLong());
         });
         KnownKey known = new KnownKey(env.getFormat(), env.getDepartment(), WrappedKeys.copyBytes(env.getWrappedKeys()),
-                canonicalWrappedKeys, RecordAad.head(Sealer.FORMAT_VERSION, env.getFormat(), env.getDepartment()),
-                unwrapped);
+                canonicalWrappedKeys,
+                RecordAad.head(env.getFormatVersion(), env.getFormat(), env.getDepartment()), unwrapped);
         lastKey.set(known);
         return known;
     }
 
     /**
-     * An unwrapped data key: as a JCE key for AES_GCM_V1, as the MPL materials for ESDK_MESSAGE_V1. Each thread gets
-     * its own cipher per data key, so readers of several departments do not re-expand the AES key schedule on every
-     * record (see Sealer.DataKey#cipher).
+     * An unwrapped data key: as a JCE key for AES_GCM_V1, as the MPL materials for ESDK_MESSAGE_V1 (they share the
+     * key bytes, zeroed together). Each thread gets its own cipher per data key, so readers of several departments do
+     * not re-expand the AES key schedule on every record (see DataKey#cipher).
      */
-    private record Unwrapped(SecretKey aesKey, DecryptionMaterials materials, long unwrappedAtNanos,
+    private record Unwrapped(PlaintextDataKey key, DecryptionMaterials materials, long unwrappedAtNanos,
                              ThreadLocal<Cipher> cipher) {
-        Unwrapped(SecretKey aesKey, DecryptionMaterials materials, long unwrappedAtNanos) {
-            this(aesKey, materials, unwrappedAtNanos, ThreadLocal.withInitial(Sealer::newGcm));
+        Unwrapped(PlaintextDataKey key, DecryptionMaterials materials, long unwrappedAtNanos) {
+            this(key, materials, unwrappedAtNanos, ThreadLocal.withInitial(AesGcmV1::newCipher));
         }
     }
 
     /** A data key with what every record under it shares: its wrapped keys (own copies), their encoding, the AAD head. */
     private record KnownKey(EnvelopeFormatId format, String department, List<WrappedKey> wrappedKeys,
                             byte[] canonicalWrappedKeys, byte[] aadHead, Unwrapped unwrapped) {}
-
-    private static boolean sameKeys(List<WrappedKey> envelopeKeys, List<KeyBlob> messageKeys) {
-        if (envelopeKeys.size() != messageKeys.size()) {
-            return false;
-        }
-        for (int i = 0; i < envelopeKeys.size(); i++) {
-            WrappedKey a = envelopeKeys.get(i);
-            KeyBlob b = messageKeys.get(i);
-            if (!a.getKeyProvider().equals(b.getProviderId())
-                    || !Arrays.equals(a.getKeyId().getBytes(StandardCharsets.ISO_8859_1), b.getProviderInformation())
-                    || !Arrays.equals(WrappedKeys.bytes(a.getEncryptedDataKey()), b.getEncryptedDataKey())) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static String where(Envelope env, String topic) {
-        return " (department " + env.getDepartment() + ", eventId " + env.getEventId() + ", topic " + topic + ")";
-    }
-
-    /** Hands the ESDK the already unwrapped (cached) data key. */
-    private static final class FixedMaterials implements ICryptographicMaterialsManager {
-        private final DecryptionMaterials materials;
-
-        FixedMaterials(DecryptionMaterials materials) {
-            this.materials = materials;
-        }
-
-        @Override
-        public DecryptMaterialsOutput DecryptMaterials(DecryptMaterialsInput input) {
-            if (!materials.encryptionContext().equals(input.encryptionContext())) {
-                throw new IllegalStateException("encryption context differs from the data key's");
-            }
-            return DecryptMaterialsOutput.builder().decryptionMaterials(materials).build();
-        }
-
-        @Override
-        public GetEncryptionMaterialsOutput GetEncryptionMaterials(GetEncryptionMaterialsInput input) {
-            throw new UnsupportedOperationException("opening only");
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package io.deptcrypt.crypto;
 
+import io.deptcrypt.governance.EncryptionContext;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -30,22 +31,28 @@ import software.amazon.awssdk.services.kms.model.NotFoundException;
 /**
  * A tiny in-test KMS: AES-GCM keys by key ARN, aliases, per-principal permissions, the encryption context bound as
  * AAD, key ARNs in every KeyId, and injectable failures. Enough for the MPL AWS KMS keyrings; not a KMS.
+ * <p>
+ * Like the key policies generated from governance, a key created for a department allows an operation only with the
+ * encryption context {@code {"department": <that department>}}; any other context is AccessDeniedException, before
+ * the blob is even checked.
  * Blob = uint16 arn length || arn || 12-byte nonce || GCM(ciphertext || tag).
  */
 final class FakeKms {
 
     private final Map<String, byte[]> keys = new ConcurrentHashMap<>();
     private final Map<String, String> aliases = new ConcurrentHashMap<>();
+    private final Map<String, String> departments = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
 
-    /** Creates a key behind {@code aliasArn} and returns its key ARN. */
-    String createKey(String aliasArn) {
+    /** Creates the key of {@code department} behind {@code aliasArn} and returns its key ARN. */
+    String createKey(String aliasArn, String department) {
         String prefix = aliasArn.substring(0, aliasArn.indexOf(":alias/"));
         String keyArn = prefix + ":key/" + UUID.randomUUID();
         byte[] k = new byte[32];
         random.nextBytes(k);
         keys.put(keyArn, k);
         aliases.put(aliasArn, keyArn);
+        departments.put(keyArn, department);
         return keyArn;
     }
 
@@ -96,12 +103,13 @@ final class FakeKms {
             failure = null;
         }
 
-        private void check(String op, String keyArn) {
+        private void check(String op, String keyArn, Map<String, String> context) {
             Supplier<RuntimeException> f = failure;
             if (f != null) {
                 throw f.get();
             }
-            boolean ok = allowed.stream().anyMatch(a -> keyArn.equals(aliases.getOrDefault(a, a)));
+            boolean ok = allowed.stream().anyMatch(a -> keyArn.equals(aliases.getOrDefault(a, a)))
+                    && EncryptionContext.of(departments.get(keyArn)).equals(context);
             if (!ok) {
                 String m = "User: arn:aws:iam::111122223333:role/" + principal + " is not authorized to perform: kms:"
                         + op + " on resource: " + keyArn + " because no resource-based policy allows the kms:" + op
@@ -113,7 +121,7 @@ final class FakeKms {
         @Override
         public GenerateDataKeyResponse generateDataKey(GenerateDataKeyRequest r) {
             String arn = keyArn(r.keyId());
-            check("GenerateDataKey", arn);
+            check("GenerateDataKey", arn, r.encryptionContext());
             byte[] dk = new byte[r.numberOfBytes()];
             random.nextBytes(dk);
             return GenerateDataKeyResponse.builder().keyId(arn).plaintext(SdkBytes.fromByteArray(dk))
@@ -123,7 +131,7 @@ final class FakeKms {
         @Override
         public EncryptResponse encrypt(EncryptRequest r) {
             String arn = keyArn(r.keyId());
-            check("Encrypt", arn);
+            check("Encrypt", arn, r.encryptionContext());
             return EncryptResponse.builder().keyId(arn)
                     .ciphertextBlob(SdkBytes.fromByteArray(seal(arn, r.plaintext().asByteArray(),
                             r.encryptionContext()))).build();
@@ -149,7 +157,7 @@ final class FakeKms {
                 throw IncorrectKeyException.builder().message("incorrect key").statusCode(400)
                         .awsErrorDetails(details("IncorrectKeyException", "incorrect key")).build();
             }
-            check("Decrypt", arn);
+            check("Decrypt", arn, r.encryptionContext());
             try {
                 byte[] nonce = new byte[12];
                 blob.get(nonce);

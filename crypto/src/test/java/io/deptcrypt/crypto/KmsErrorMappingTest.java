@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.deptcrypt.crypto.avro.Envelope;
 import io.deptcrypt.crypto.avro.EnvelopeFormatId;
+import io.deptcrypt.testkit.TestGovernance;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;

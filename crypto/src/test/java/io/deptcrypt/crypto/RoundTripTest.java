@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.deptcrypt.crypto.avro.Envelope;
 import io.deptcrypt.crypto.avro.EnvelopeFormatId;
+import io.deptcrypt.governance.EncryptionContext;
 import io.deptcrypt.governance.Governance;
+import io.deptcrypt.testkit.RawAesKeyringProvider;
+import io.deptcrypt.testkit.TestGovernance;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -43,9 +46,9 @@ class RoundTripTest {
     @EnumSource(EnvelopeFormatId.class)
     void kmsRoundTripAndAnotherDepartmentIsDenied(EnvelopeFormatId format) {
         FakeKms kms = new FakeKms();
-        String financeKey = kms.createKey(TestGovernance.FINANCE.toString());
-        kms.createKey(TestGovernance.SALES.toString());
-        kms.createKey(TestGovernance.QUARANTINE.toString());
+        String financeKey = kms.createKey(TestGovernance.FINANCE.toString(), "finance");
+        kms.createKey(TestGovernance.SALES.toString(), "sales");
+        kms.createKey(TestGovernance.QUARANTINE.toString(), EncryptionContext.QUARANTINE_DEPARTMENT);
         KmsKeyringProvider encryptor = new KmsKeyringProvider(kms.client("deptcrypt-encryptor",
                 Set.of(TestGovernance.FINANCE.toString(), TestGovernance.SALES.toString(),
                         TestGovernance.QUARANTINE.toString())), G);
@@ -76,7 +79,7 @@ class RoundTripTest {
         // The department may be missing or unknown: that is often why the record is quarantined.
         Envelope q = sealer.sealQuarantine(ctx("no-such-dept", "e-9"), PLAINTEXT);
 
-        assertThat(q.getDepartment()).isEqualTo(Sealer.QUARANTINE_DEPARTMENT);
+        assertThat(q.getDepartment()).isEqualTo(EncryptionContext.QUARANTINE_DEPARTMENT);
         assertThat(q.getWrappedKeys().get(0).getKeyId()).startsWith(TestGovernance.QUARANTINE.toString());
         assertThat(auditor.open(q, TestGovernance.SHARED)).isEqualTo(PLAINTEXT);
         assertThatThrownBy(() -> finance.open(q, TestGovernance.SHARED)).isInstanceOf(KmsAccessDeniedException.class);

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.deptcrypt.crypto.avro.Envelope;
 import io.deptcrypt.crypto.avro.EnvelopeFormatId;
 import io.deptcrypt.governance.Governance;
+import io.deptcrypt.testkit.RawAesKeyringProvider;
+import io.deptcrypt.testkit.TestGovernance;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -5,12 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.deptcrypt.crypto.avro.Envelope;
 import io.deptcrypt.governance.Governance;
 import io.deptcrypt.governance.KmsArn;
+import io.deptcrypt.testkit.RawAesKeyringProvider;
+import io.deptcrypt.testkit.TestGovernance;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -20,6 +23,8 @@ import org.junit.jupiter.api.Test;
  * <ul>
  *   <li>A fresh record is opened by {@link IndependentReader}, written from the document alone.</li>
  *   <li>The example printed in the document is opened the same way, so the document cannot drift from the code.</li>
+ *   <li>Today's sealer, given the example's data key, wrapped key and nonce mask, writes the example byte for byte:
+ *       the bytes the encryptor writes have not changed since it was made.</li>
  *   <li>target/wire-format-example.txt holds a fresh example to paste into the document.</li>
  * </ul>
  */
@@ -56,11 +61,7 @@ class WireFormatExampleTest {
 
     @Test
     void theExampleInTheDocumentOpens() throws Exception {
-        assertThat(DOC).exists();
-        String doc = Files.readString(DOC);
-        Matcher m = Pattern.compile("<!-- example-value -->\\s*```\\s*([0-9a-f\\s]+)```").matcher(doc);
-        assertThat(m.find()).as("docs/wire-format.md has an example value block").isTrue();
-        byte[] value = HexFormat.of().parseHex(m.group(1).replaceAll("\\s", ""));
+        byte[] value = documentedValue();
 
         IndependentReader.Value v = IndependentReader.parse(value);
         byte[] dataKey = IndependentReader.unwrapRawAes(v.wrappedKeys().get(0), v.department(), WRAPPING_KEY);
@@ -69,6 +70,43 @@ class WireFormatExampleTest {
         RawAesKeyringProvider keys = new RawAesKeyringProvider(Map.of(TestGovernance.FINANCE, WRAPPING_KEY));
         assertThat(Opener.create(keys, OpenerConfig.defaults()).open(EnvelopeSerde.fromBytes(value), TOPIC))
                 .isEqualTo(PLAINTEXT);
+    }
+
+    @Test
+    void theSealerStillWritesTheDocumentedExampleByteForByte() throws Exception {
+        // The example was sealed by an earlier build. Given its data key, wrapped key and nonce mask (the nonce of a
+        // key's first record is the mask XOR 1), today's sealer must write exactly the same value.
+        byte[] documented = documentedValue();
+        Envelope env = EnvelopeSerde.fromBytes(documented);
+        Opener opener = Opener.create(new RawAesKeyringProvider(Map.of(TestGovernance.FINANCE, WRAPPING_KEY)),
+                OpenerConfig.defaults());
+        byte[] dataKey = opener.dataKeyOf(env).getEncoded();
+        byte[] mask = WrappedKeys.bytes(env.getNonce());
+        mask[mask.length - 1] ^= 1;
+        Random masks = new Random() {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            public void nextBytes(byte[] bytes) {
+                System.arraycopy(mask, 0, bytes, 0, bytes.length);
+            }
+        };
+        KeyringProvider sameKey = new StoredSerializedFormsTest.FixedDataKey(dataKey,
+                WrappedKeys.toMpl(env.getWrappedKeys()).get(0));
+        Sealer sealer = Sealer.create(TestGovernance.governance(), sameKey, SealerConfig.defaults(), System::nanoTime,
+                masks);
+        SealContext ctx = new SealContext(env.getDepartment(), env.getEventId(), TOPIC, env.getTimestamp(),
+                env.getContentType());
+        byte[] resealed = EnvelopeSerde.toBytes(sealer.seal(ctx, PLAINTEXT));
+        assertThat(HexFormat.of().formatHex(resealed)).isEqualTo(HexFormat.of().formatHex(documented));
+    }
+
+    private static byte[] documentedValue() throws IOException {
+        assertThat(DOC).exists();
+        String doc = Files.readString(DOC);
+        Matcher m = Pattern.compile("<!-- example-value -->\\s*```\\s*([0-9a-f\\s]+)```").matcher(doc);
+        assertThat(m.find()).as("docs/wire-format.md has an example value block").isTrue();
+        return HexFormat.of().parseHex(m.group(1).replaceAll("\\s", ""));
     }
 
     private static String describe(byte[] value, IndependentReader.Value v, byte[] dataKey) {

@@ -13,6 +13,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.deptcrypt.governance.Governance;
 import io.deptcrypt.governance.GovernanceLoader;
 import io.deptcrypt.localkms.LocalKmsFixture.MovableClock;
+import io.deptcrypt.testkit.TestGovernance;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.ByteBuffer;
@@ -159,7 +160,7 @@ class KeyLifecycleTest {
 
     @Test
     void governanceKeyArnCreatesTheKeyWithExactlyThatId() throws Exception {
-        String yaml = Files.readString(Path.of(LocalKmsFixture.class.getResource("/governance.yaml").toURI()))
+        String yaml = TestGovernance.yaml()
                 .replace("alias/deptcrypt-finance", "key/1234abcd-12ab-34cd-56ef-1234567890ab");
         Governance g = GovernanceLoader.parse(yaml, "test-governance");
         try (LocalKmsFixture f = LocalKmsFixture.start(LocalKmsConfig.of(g, stateDir))) {
@@ -174,7 +175,7 @@ class KeyLifecycleTest {
 
     @Test
     void governanceChangesApplyOnTheNextStart() throws Exception {
-        String yaml = Files.readString(Path.of(LocalKmsFixture.class.getResource("/governance.yaml").toURI()));
+        String yaml = TestGovernance.yaml();
         String finance;
         SdkBytes blob;
         try (LocalKmsFixture f = LocalKmsFixture.start(LocalKmsConfig.of(GovernanceLoader.parse(yaml, "v1"), stateDir))) {
@@ -195,7 +196,7 @@ class KeyLifecycleTest {
 
     @Test
     void startRefusesGovernanceWhoseNamesCollideInCredentialsEnv() throws Exception {
-        String yaml = Files.readString(Path.of(LocalKmsFixture.class.getResource("/governance.yaml").toURI()))
+        String yaml = TestGovernance.yaml()
                 .replace("- name: sales\n", "- name: quarantine\n");
         Governance g = GovernanceLoader.parse(yaml, "colliding-governance");
         assertThatThrownBy(() -> LocalKms.start(LocalKmsConfig.of(g, stateDir)))

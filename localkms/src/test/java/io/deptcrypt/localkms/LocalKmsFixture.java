@@ -4,8 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.deptcrypt.governance.Governance;
-import io.deptcrypt.governance.GovernanceLoader;
-import java.net.URISyntaxException;
+import io.deptcrypt.testkit.TestGovernance;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -15,11 +14,11 @@ import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
+import org.assertj.core.api.AbstractThrowableAssert;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
-import org.assertj.core.api.AbstractThrowableAssert;
-import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.kms.model.KmsException;
 
@@ -42,11 +41,7 @@ final class LocalKmsFixture implements AutoCloseable {
     }
 
     static Governance governance() {
-        try {
-            return GovernanceLoader.load(Path.of(LocalKmsFixture.class.getResource("/governance.yaml").toURI()));
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
+        return TestGovernance.governance();
     }
 
     static LocalKmsFixture start(Path stateDir) {

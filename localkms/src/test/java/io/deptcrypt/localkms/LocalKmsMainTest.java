@@ -2,6 +2,7 @@ package io.deptcrypt.localkms;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.deptcrypt.testkit.TestGovernance;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;
@@ -36,7 +37,7 @@ class LocalKmsMainTest {
 
     @Test
     void runsUntilTerminatedAndServesTheCredentialsItWrote() throws Exception {
-        Path governance = Path.of(LocalKmsFixture.class.getResource("/governance.yaml").toURI());
+        Path governance = TestGovernance.file();
         Path state = dir.resolve("kms");
         Process p = launch("--governance", governance.toString(), "--port", "0", "--state-dir", state.toString());
         try {

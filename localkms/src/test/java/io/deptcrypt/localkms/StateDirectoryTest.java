@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.deptcrypt.governance.Governance;
 import io.deptcrypt.governance.GovernanceLoader;
+import io.deptcrypt.testkit.TestGovernance;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -108,7 +109,7 @@ class StateDirectoryTest {
     @Test
     void stateFromAnotherAccountIsRefused() throws Exception {
         populate();
-        String yaml = Files.readString(Path.of(LocalKmsFixture.class.getResource("/governance.yaml").toURI()))
+        String yaml = TestGovernance.yaml()
                 .replace("111122223333", "444455556666");
         Governance other = GovernanceLoader.parse(yaml, "other-account");
         assertThatThrownBy(() -> LocalKms.start(LocalKmsConfig.of(other, dir))).isInstanceOf(LocalKmsStartException.class)

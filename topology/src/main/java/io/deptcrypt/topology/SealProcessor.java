@@ -4,6 +4,7 @@ import io.deptcrypt.crypto.EnvelopeHeaders;
 import io.deptcrypt.crypto.SealContext;
 import io.deptcrypt.crypto.Sealer;
 import io.deptcrypt.crypto.avro.Envelope;
+import io.deptcrypt.governance.EncryptionContext;
 import io.deptcrypt.runtime.DeadLetterHeaders;
 import io.deptcrypt.runtime.KmsRetry;
 import java.util.function.BooleanSupplier;
@@ -24,7 +25,7 @@ final class SealProcessor implements Processor<byte[], byte[], String, Envelope>
     static final String SHARED_SINK = "shared-topic";
     static final String DEAD_LETTER_SINK = "dead-letter-topic";
     /** The SealContext department of a dead-lettered record; the Sealer writes the same into the envelope. */
-    static final String QUARANTINE = Sealer.QUARANTINE_DEPARTMENT;
+    static final String QUARANTINE = EncryptionContext.QUARANTINE_DEPARTMENT;
 
     private final IngestParser parser;
     private final Sealer sealer;

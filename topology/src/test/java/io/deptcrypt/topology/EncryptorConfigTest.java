@@ -7,6 +7,7 @@ import io.deptcrypt.crypto.avro.EnvelopeFormatId;
 import io.deptcrypt.runtime.ConfigProperties;
 import io.deptcrypt.runtime.InvalidConfigException;
 import io.deptcrypt.runtime.KmsRetry;
+import io.deptcrypt.testkit.TestGovernance;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
@@ -28,7 +29,7 @@ class EncryptorConfigTest {
     Path dir;
 
     Path write(String body) throws Exception {
-        Files.copy(EncryptorTopologyTest.governanceFile(), dir.resolve("governance.yaml"));
+        TestGovernance.copyTo(dir);
         Path f = dir.resolve("topology.properties");
         Files.writeString(f, "governance.file=governance.yaml\nbootstrap.servers=localhost:9092\n" + body);
         return f;
@@ -156,7 +157,7 @@ class EncryptorConfigTest {
         Files.writeString(dir.resolve("governance.yaml"), "account: 1\n");
         assertThatThrownBy(() -> EncryptorConfig.load(f, NO_ENV))
                 .hasMessageContaining(f + ": governance.file: ").hasMessageContaining("account");
-        Files.copy(EncryptorTopologyTest.governanceFile(), dir.resolve("governance.yaml"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        TestGovernance.copyTo(dir);
         assertThatThrownBy(() -> EncryptorConfig.load(f, NO_ENV))
                 .hasMessage(f + ": bootstrap.servers: is missing");
         assertThatThrownBy(() -> EncryptorConfig.load(dir.resolve("nope.properties"), NO_ENV))
@@ -178,7 +179,7 @@ class EncryptorConfigTest {
 
     @Test
     void embeddersCanPassAMapAndTheirOwnEnvironment() throws Exception {
-        Path gov = EncryptorTopologyTest.governanceFile();
+        Path gov = TestGovernance.file();
         EncryptorConfig c = EncryptorConfig.of(Map.of("governance.file", gov.getFileName().toString(),
                 "bootstrap.servers", "${BOOT}"), "devstack", gov.getParent(), Map.of("BOOT", "127.0.0.1:1")::get);
         assertThat(c.bootstrapServers()).isEqualTo("127.0.0.1:1");

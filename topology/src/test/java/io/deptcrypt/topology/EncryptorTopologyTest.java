@@ -12,13 +12,16 @@ import io.deptcrypt.crypto.KeyringProvider;
 import io.deptcrypt.crypto.KmsAccessDeniedException;
 import io.deptcrypt.crypto.Opener;
 import io.deptcrypt.crypto.OpenerConfig;
-import io.deptcrypt.crypto.RawAesKeyringProvider;
 import io.deptcrypt.crypto.Sealer;
 import io.deptcrypt.crypto.avro.Envelope;
 import io.deptcrypt.crypto.avro.EnvelopeFormatId;
+import io.deptcrypt.governance.EncryptionContext;
 import io.deptcrypt.governance.Governance;
 import io.deptcrypt.runtime.DeadLetterHeaders;
 import io.deptcrypt.runtime.StreamsLifecycle;
+import io.deptcrypt.testkit.FlakyKeyringProvider;
+import io.deptcrypt.testkit.RawAesKeyringProvider;
+import io.deptcrypt.testkit.TestGovernance;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -82,13 +85,9 @@ class EncryptorTopologyTest {
         }
     }
 
-    static Path governanceFile() throws Exception {
-        return Path.of(EncryptorTopologyTest.class.getResource("/governance.yaml").toURI());
-    }
-
     static EncryptorConfig config(Map<String, String> extra) throws Exception {
         Map<String, String> props = new HashMap<>(Map.of(
-                "governance.file", governanceFile().toString(),
+                "governance.file", TestGovernance.file().toString(),
                 "bootstrap.servers", "unused:9092",
                 "max.event.bytes", Integer.toString(MAX_EVENT_BYTES),
                 "kms.retry.initial.ms", "1",
@@ -257,13 +256,13 @@ class EncryptorTopologyTest {
         assertThat(header(r, DeadLetterHeaders.SOURCE_TOPIC)).isEqualTo(governance.topics().ingest());
         assertThat(header(r, DeadLetterHeaders.SOURCE_PARTITION)).isEqualTo("0");
         assertThat(header(r, DeadLetterHeaders.SOURCE_OFFSET)).isEqualTo("1");
-        assertThat(header(r, EnvelopeHeaders.DEPARTMENT)).isEqualTo(Sealer.QUARANTINE_DEPARTMENT);
+        assertThat(header(r, EnvelopeHeaders.DEPARTMENT)).isEqualTo(EncryptionContext.QUARANTINE_DEPARTMENT);
         assertThat(r.key()).isEqualTo(IngestParser.derivedEventId(governance.topics().ingest(), 0, 1));
         assertThat(counters.deadLettered(reason)).isEqualTo(1);
         assertThat(counters.deadLettered()).isEqualTo(1);
 
         Envelope env = EnvelopeSerde.fromBytes(r.value());
-        assertThat(env.getDepartment()).isEqualTo(Sealer.QUARANTINE_DEPARTMENT);
+        assertThat(env.getDepartment()).isEqualTo(EncryptionContext.QUARANTINE_DEPARTMENT);
         // The security auditor (quarantine reader) recovers the exact ingest bytes; department readers cannot.
         byte[] raw = readerOf("security-auditor").open(env, governance.topics().deadLetter());
         assertThat(raw).isEqualTo(input == null ? new byte[0] : input.getBytes(UTF_8));

@@ -1,5 +1,8 @@
-package io.deptcrypt.crypto;
+package io.deptcrypt.testkit;
 
+import io.deptcrypt.crypto.KeyringProvider;
+import io.deptcrypt.crypto.KmsAccessDeniedException;
+import io.deptcrypt.crypto.KmsCallCounts;
 import io.deptcrypt.governance.Governance;
 import io.deptcrypt.governance.KmsArn;
 import java.nio.ByteBuffer;
@@ -18,6 +21,7 @@ import software.amazon.cryptography.materialproviders.model.AesWrappingAlg;
 import software.amazon.cryptography.materialproviders.model.CreateMultiKeyringInput;
 import software.amazon.cryptography.materialproviders.model.CreateRawAesKeyringInput;
 import software.amazon.cryptography.materialproviders.model.EncryptedDataKey;
+import software.amazon.cryptography.materialproviders.model.MaterialProvidersConfig;
 import software.amazon.cryptography.materialproviders.model.OnDecryptInput;
 import software.amazon.cryptography.materialproviders.model.OnDecryptOutput;
 import software.amazon.cryptography.materialproviders.model.OnEncryptInput;
@@ -38,7 +42,8 @@ public final class RawAesKeyringProvider implements KeyringProvider {
     /** Raw AES provider info after the key name: tag length (4 B), IV length (4 B), IV (12 B). */
     private static final int PROVIDER_INFO_SUFFIX = 4 + 4 + 12;
 
-    private static final MaterialProviders MPL = DataKeys.MPL;
+    private static final MaterialProviders MPL = MaterialProviders.builder()
+            .MaterialProvidersConfig(MaterialProvidersConfig.builder().build()).build();
 
     private final Map<KmsArn, byte[]> wrappingKeys;
     private final Map<KmsArn, IKeyring> keyrings = new LinkedHashMap<>();

@@ -1,4 +1,4 @@
-package io.deptcrypt.topology;
+package io.deptcrypt.testkit;
 
 import io.deptcrypt.crypto.KeyringProvider;
 import io.deptcrypt.crypto.KmsCallCounts;

@@ -1,0 +1,18 @@
+/**
+ * The per-department envelope (docs/wire-format.md).
+ * <ul>
+ *   <li>Sealing and opening: {@link io.deptcrypt.crypto.Sealer}, {@link io.deptcrypt.crypto.Opener} and their
+ *       configs; the Kafka value ({@link io.deptcrypt.crypto.EnvelopeSerde}) and headers
+ *       ({@link io.deptcrypt.crypto.EnvelopeHeaders}).</li>
+ *   <li>The wire format as named, versioned code: the persisted ids ({@link io.deptcrypt.crypto.WireFormat}), one
+ *       class per ciphertext format ({@code AesGcmV1}, {@code EsdkMessageV1}), the AAD ({@code RecordAad}) and the
+ *       canonical wrapped keys ({@code WrappedKeys}).</li>
+ *   <li>Data keys: generated and unwrapped through Material Providers keyrings ({@code DataKeys}), a sealer's current
+ *       key with its counter nonces ({@code DataKey}, {@code DeterministicNonces}), the opener's cache
+ *       ({@code DataKeyCache}), and the destroyable plaintext key both share ({@code PlaintextDataKey}).</li>
+ *   <li>The KMS SPI: {@link io.deptcrypt.crypto.KeyringProvider}, implemented over AWS KMS by
+ *       {@link io.deptcrypt.crypto.KmsKeyringProvider}; KMS errors mapped to the exceptions callers act on. The raw AES
+ *       test keyring lives in the testkit module.</li>
+ * </ul>
+ */
+package io.deptcrypt.crypto;
