@@ -11,6 +11,7 @@ import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -49,7 +50,8 @@ final class ClusterNodes {
         NodeProperties properties = new NodeProperties(count, security, overrides, randomPassword());
         List<KafkaNode> nodes = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            nodes.add(new KafkaNode(i + 1, dirs.get(i), ports.get(i), properties.forNode(i + 1, dirs.get(i), ports.get(i), voters)));
+            Properties p = properties.forNode(i + 1, dirs.get(i), ports.get(i), voters);
+            nodes.add(new KafkaNode(i + 1, dirs.get(i), ports.get(i), p));
         }
         if (!formatted) {
             format(nodes, security);

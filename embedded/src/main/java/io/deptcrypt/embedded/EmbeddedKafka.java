@@ -291,6 +291,7 @@ public final class EmbeddedKafka implements AutoCloseable {
      */
     public void putScramUser(String user, String password) {
         requireSecurity();
+        refuseSuperUser(user, "change its password");
         scramUsers.put(user, password);
     }
 
@@ -300,7 +301,16 @@ public final class EmbeddedKafka implements AutoCloseable {
      */
     public void deleteScramUser(String user) {
         requireSecurity();
+        refuseSuperUser(user, "delete it");
         scramUsers.delete(user);
+    }
+
+    /** The kit administers the cluster with the super user's credential as given; it must stay valid. */
+    private void refuseSuperUser(String user, String what) {
+        if (security.superUser().equals(user)) {
+            throw new IllegalArgumentException("'" + user + "' is this cluster's super user; cannot " + what
+                    + " here (its credential comes from KafkaSecurity)");
+        }
     }
 
     /** The users that have a SCRAM credential, the super user included. */

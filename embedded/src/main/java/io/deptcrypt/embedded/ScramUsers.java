@@ -44,7 +44,8 @@ final class ScramUsers {
         }
         ScramCredentialInfo info = new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, ITERATIONS);
         AdminRequests.await(admin.get().alterUserScramCredentials(
-                List.of(new UserScramCredentialUpsertion(user, info, password))).all(), "create or update SCRAM user " + user);
+                List.of(new UserScramCredentialUpsertion(user, info, password))).all(),
+                "create or update SCRAM user " + user);
         long deadline = System.nanoTime() + PROPAGATION_TIMEOUT.toNanos();
         for (KafkaNode node : nodes.all()) {
             // A stopped node reads the credential from the metadata before it serves clients again.

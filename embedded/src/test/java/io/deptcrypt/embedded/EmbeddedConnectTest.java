@@ -63,7 +63,8 @@ class EmbeddedConnectTest {
                 admin.createAcls(List.of(
                         allow(ResourceType.TOPIC, group + "-", PatternType.PREFIXED, AclOperation.ALL),
                         allow(ResourceType.GROUP, group, PatternType.LITERAL, AclOperation.ALL),
-                        allow(ResourceType.TOPIC, "out", PatternType.LITERAL, AclOperation.WRITE))).all().get(30, TimeUnit.SECONDS);
+                        allow(ResourceType.TOPIC, "out", PatternType.LITERAL, AclOperation.WRITE)))
+                        .all().get(30, TimeUnit.SECONDS);
             }
             Map<String, Object> client = kafka.clientProperties("connect", "connect-Secret-1");
             try (EmbeddedConnect connect = EmbeddedConnect.start(kafka, client, Map.of())) {

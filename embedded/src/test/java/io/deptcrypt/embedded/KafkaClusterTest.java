@@ -113,7 +113,8 @@ class KafkaClusterTest {
             assertReplicatedThreeTimesWithMinIsrTwo(again, "events");
             again.awaitFullyReplicated("events", Duration.ofSeconds(60));
             // The reader's own credential and ACLs still work: it reads every record through its consumer group.
-            List<String> values = readAsGroup(again.clientProperties("reader", "reader-Secret-1"), "readers", "events", RECORDS);
+            Map<String, Object> reader = again.clientProperties("reader", "reader-Secret-1");
+            List<String> values = readAsGroup(reader, "readers", "events", RECORDS);
             assertThat(values).hasSize(RECORDS).doesNotHaveDuplicates();
         }
     }

@@ -49,9 +49,14 @@ class SecuredKafkaTest {
             kafka.createTopic("other", 1);
             kafka.putScramUser("app", "app-Secret-1");
             assertThat(kafka.scramUsers()).containsExactly("app", "stack-admin");
+            assertThatThrownBy(() -> kafka.putScramUser("stack-admin", "admin-Other-2"))
+                    .hasMessageContaining("super user").hasMessageNotContaining("admin-Other-2");
+            assertThatThrownBy(() -> kafka.putScramUser(NodeProperties.NODE_USER, "node-Guess-1"))
+                    .hasMessageContaining("nodes' own");
 
             // No SASL at all on the SASL port: the broker drops the connection, the client never gets an answer.
-            assertThatThrownBy(() -> describeCluster(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers())))
+            Map<String, Object> unauthenticated = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+            assertThatThrownBy(() -> describeCluster(unauthenticated))
                     .hasCauseInstanceOf(TimeoutException.class);
             assertThatThrownBy(() -> describeCluster(kafka.clientProperties("app", "app-Wrong-1")))
                     .hasCauseInstanceOf(SaslAuthenticationException.class)
@@ -65,18 +70,25 @@ class SecuredKafkaTest {
                 assertThat(asApp.listTopics().names().get(30, TimeUnit.SECONDS)).isEmpty();
                 assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).contains("granted", "other");
             }
-            assertThatThrownBy(() -> produce(kafka, "granted", "refused")).hasCauseInstanceOf(TopicAuthorizationException.class);
+            assertThatThrownBy(() -> produce(kafka, "granted", "refused"))
+                    .hasCauseInstanceOf(TopicAuthorizationException.class);
             assertThat(TopicContents.read(kafka.adminClientProperties(), "granted")).isEmpty();
 
             try (Admin admin = kafka.admin()) {
-                admin.createAcls(List.of(new AclBinding(new ResourcePattern(ResourceType.TOPIC, "granted", PatternType.LITERAL),
+                admin.createAcls(List.of(new AclBinding(
+                        new ResourcePattern(ResourceType.TOPIC, "granted", PatternType.LITERAL),
                         new AccessControlEntry("User:app", "*", AclOperation.WRITE, AclPermissionType.ALLOW)))).all().get();
             }
             // The ACL reaches the broker's authorizer through the metadata log, moments after the controller took it.
             awaitProduced(kafka, "granted", "allowed");
-            assertThatThrownBy(() -> produce(kafka, "other", "still refused")).hasCauseInstanceOf(TopicAuthorizationException.class);
+            assertThatThrownBy(() -> produce(kafka, "other", "still refused"))
+                    .hasCauseInstanceOf(TopicAuthorizationException.class);
             assertThat(TopicContents.read(kafka.adminClientProperties(), "granted")).containsExactly("allowed");
             assertThat(TopicContents.read(kafka.adminClientProperties(), "other")).isEmpty();
+
+            kafka.deleteScramUser("app");
+            assertThat(kafka.scramUsers()).containsExactly("stack-admin");
+            awaitRefused(kafka.clientProperties("app", "app-Secret-1"));
         }
     }
 
@@ -84,7 +96,8 @@ class SecuredKafkaTest {
     void controllerPortCannotBeUsedWithoutTheNodesCredential() throws Exception {
         try (EmbeddedKafka kafka = EmbeddedKafka.builder(dir).security(SECURITY).start()) {
             assertThat(kafka.bootstrapControllers()).isNotEqualTo(kafka.bootstrapServers());
-            Map<String, Object> plaintext = Map.of(AdminClientConfig.BOOTSTRAP_CONTROLLERS_CONFIG, kafka.bootstrapControllers());
+            Map<String, Object> plaintext =
+                    Map.of(AdminClientConfig.BOOTSTRAP_CONTROLLERS_CONFIG, kafka.bootstrapControllers());
             assertThatThrownBy(() -> describeCluster(plaintext)).hasCauseInstanceOf(TimeoutException.class);
 
             // The stack's own super user is no key to it either: the controller listener offers PLAIN only.
@@ -124,7 +137,8 @@ class SecuredKafkaTest {
             assertThat(again.port()).isEqualTo(port);
             assertThat(again.scramUsers()).containsExactly("app", "stack-admin");
             try (Admin admin = again.admin()) {
-                assertThat(admin.describeAcls(AclBindingFilter.ANY).values().get(30, TimeUnit.SECONDS)).containsExactly(write);
+                assertThat(admin.describeAcls(AclBindingFilter.ANY).values().get(30, TimeUnit.SECONDS))
+                        .containsExactly(write);
             }
             // A restarted broker serves clients only after it has loaded users and ACLs: no waiting needed.
             produce(again, "kept", "after");
@@ -173,6 +187,24 @@ class SecuredKafkaTest {
         p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
         try (var producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
             producer.send(new ProducerRecord<>(topic, value)).get();
+        }
+    }
+
+    /** New connections with the credential are refused once the broker has applied the deletion. */
+    static void awaitRefused(Map<String, Object> client) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            try {
+                describeCluster(client);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof SaslAuthenticationException) {
+                    return;
+                }
+                throw e;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("credential still accepted 30 s after its deletion");
+            }
         }
     }
 

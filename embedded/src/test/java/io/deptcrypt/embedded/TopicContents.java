@@ -36,7 +36,8 @@ final class TopicContents {
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (!reachedEnd(consumer, end)) {
                 if (System.nanoTime() > deadline) {
-                    throw new AssertionError("topic " + topic + " not read to " + end + " within 60 s; got " + values.size());
+                    throw new AssertionError("topic " + topic + " not read to " + end + " within 60 s; got "
+                            + values.size());
                 }
                 for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
                     if (r.offset() < end.get(new TopicPartition(r.topic(), r.partition()))) {
