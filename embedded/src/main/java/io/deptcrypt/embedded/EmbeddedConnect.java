@@ -26,8 +26,10 @@ import java.util.Map;
  * A real Kafka Connect worker in distributed mode running in this JVM, driven through its REST API as
  * in production. Connector plugins on the classpath are available to it.
  *
- * <p>Its config, offset and status topics live on the given broker (replication factor 1); a worker
- * started again with the same {@code group.id} picks up the connectors it had.
+ * <p>Its config, offset and status topics live on the given cluster (replication factor 1 when only its bootstrap
+ * servers are given, the cluster's when it is an {@link EmbeddedKafka}); a worker started again with the same
+ * {@code group.id} picks up the connectors it had. On a secured cluster the worker authenticates as the principal
+ * whose client settings it is given, and its connectors' clients do too.
  */
 public final class EmbeddedConnect implements AutoCloseable {
 
@@ -35,6 +37,7 @@ public final class EmbeddedConnect implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
+    private static final List<String> CONNECTOR_CLIENT_PREFIXES = List.of("producer.", "consumer.", "admin.");
 
     private final Connect<DistributedHerder> connect;
     private final URI restUrl;
@@ -58,7 +61,40 @@ public final class EmbeddedConnect implements AutoCloseable {
     public static EmbeddedConnect start(String bootstrapServers, Map<String, String> overrides) {
         Map<String, String> props = defaultWorkerProperties(bootstrapServers, overrides.getOrDefault("group.id", DEFAULT_GROUP_ID));
         props.putAll(overrides);
+        return launch(props);
+    }
 
+    /**
+     * Starts a worker on the cluster: its internal topics get the cluster's replication factor, and
+     * {@code clientProperties} (typically {@link EmbeddedKafka#clientProperties}, the worker's own principal) are
+     * given to the worker and to the producers, consumers and admin clients it creates for connectors.
+     * {@code overrides} are worker properties applied last.
+     */
+    public static EmbeddedConnect start(EmbeddedKafka kafka, Map<String, ?> clientProperties, Map<String, String> overrides) {
+        return launch(workerProperties(kafka, clientProperties, overrides));
+    }
+
+    /**
+     * What {@link #start(EmbeddedKafka, Map, Map)} gives the worker: the defaults for the cluster's replication
+     * factor, the client settings for the worker and, since Connect does not pass its own on to them, again with
+     * the {@code producer.}, {@code consumer.} and {@code admin.} prefixes for the clients of connectors' tasks.
+     */
+    static Map<String, String> workerProperties(EmbeddedKafka kafka, Map<String, ?> clientProperties,
+                                                Map<String, String> overrides) {
+        String groupId = overrides.getOrDefault("group.id", DEFAULT_GROUP_ID);
+        Map<String, String> p = defaultWorkerProperties(kafka.bootstrapServers(), groupId, kafka.replicationFactor());
+        clientProperties.forEach((key, value) -> {
+            String v = String.valueOf(value);
+            p.put(key, v);
+            for (String prefix : CONNECTOR_CLIENT_PREFIXES) {
+                p.put(prefix + key, v);
+            }
+        });
+        p.putAll(overrides);
+        return p;
+    }
+
+    private static EmbeddedConnect launch(Map<String, String> props) {
         Connect<DistributedHerder> connect;
         // The CLI exits the JVM when the worker fails to start; in-process we want an exception instead.
         Exit.setExitProcedure((status, message) -> {
@@ -80,8 +116,14 @@ public final class EmbeddedConnect implements AutoCloseable {
         return worker;
     }
 
-    /** The properties a worker gets unless overridden. */
+    /** The properties a worker gets unless overridden, for a single broker (replication factor 1). */
     public static Map<String, String> defaultWorkerProperties(String bootstrapServers, String groupId) {
+        return defaultWorkerProperties(bootstrapServers, groupId, (short) 1);
+    }
+
+    /** The properties a worker gets unless overridden; its config, offset and status topics get {@code replicationFactor}. */
+    public static Map<String, String> defaultWorkerProperties(String bootstrapServers, String groupId, short replicationFactor) {
+        String rf = String.valueOf(replicationFactor);
         Map<String, String> p = new HashMap<>();
         p.put("bootstrap.servers", bootstrapServers);
         p.put("group.id", groupId);
@@ -89,9 +131,9 @@ public final class EmbeddedConnect implements AutoCloseable {
         p.put("config.storage.topic", groupId + "-configs");
         p.put("offset.storage.topic", groupId + "-offsets");
         p.put("status.storage.topic", groupId + "-status");
-        p.put("config.storage.replication.factor", "1");
-        p.put("offset.storage.replication.factor", "1");
-        p.put("status.storage.replication.factor", "1");
+        p.put("config.storage.replication.factor", rf);
+        p.put("offset.storage.replication.factor", rf);
+        p.put("status.storage.replication.factor", rf);
         p.put("offset.storage.partitions", "1");
         p.put("status.storage.partitions", "1");
         p.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
