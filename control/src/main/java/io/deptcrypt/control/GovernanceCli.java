@@ -1,7 +1,6 @@
 package io.deptcrypt.control;
 
 import io.deptcrypt.control.live.LiveState;
-import io.deptcrypt.control.live.LocalIam;
 import io.deptcrypt.control.plan.ApplyException;
 import io.deptcrypt.control.plan.ApplyResult;
 import io.deptcrypt.control.plan.Applier;
@@ -10,6 +9,7 @@ import io.deptcrypt.control.plan.Planner;
 import io.deptcrypt.governance.Governance;
 import io.deptcrypt.governance.GovernanceException;
 import io.deptcrypt.governance.GovernanceLoader;
+import io.deptcrypt.policy.KafkaNames;
 import io.deptcrypt.policy.KeyPolicyRenderer;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -67,6 +67,32 @@ public final class GovernanceCli implements Runnable {
         return cli.execute(args);
     }
 
+    /** The endpoints-file variables of the credentials an apply issued (KMS access keys, Kafka passwords). */
+    public static Map<String, String> credentialVariables(ApplyResult result) {
+        Map<String, String> vars = new LinkedHashMap<>();
+        result.principals().ifPresent(ps -> ps.values().forEach(p -> {
+            String env = Governance.envName(p.name());
+            vars.put(env + "_AWS_ACCESS_KEY_ID", p.accessKeyId());
+            vars.put(env + "_AWS_SECRET_ACCESS_KEY", p.secretAccessKey());
+        }));
+        result.kafkaPasswords().forEach((user, password) -> {
+            vars.put(Governance.envName(user) + "_KAFKA_USERNAME", user);
+            vars.put(Governance.envName(user) + "_KAFKA_PASSWORD", password);
+        });
+        return vars;
+    }
+
+    /** Users whose Kafka password the endpoints file already holds. */
+    static java.util.Set<String> knownKafkaPasswords(EndpointsFile endpoints) {
+        java.util.Set<String> known = new java.util.HashSet<>();
+        endpoints.variables().forEach((k, v) -> {
+            if (k.endsWith("_KAFKA_USERNAME") && endpoints.get(k.replace("_KAFKA_USERNAME", "_KAFKA_PASSWORD")).isPresent()) {
+                known.add(v);
+            }
+        });
+        return known;
+    }
+
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
@@ -81,6 +107,11 @@ public final class GovernanceCli implements Runnable {
         @Option(names = "--endpoints", paramLabel = "FILE", defaultValue = ".deptcrypt/endpoints.env",
                 description = "The running stack's endpoints (default: ${DEFAULT-VALUE}).")
         Path endpoints;
+
+        @Option(names = "--kafka-admin", paramLabel = "FILE", defaultValue = ".deptcrypt/kafka-admin.env",
+                description = "The stack's Kafka administrator (ACLs, SCRAM users), needed when its broker"
+                        + " authenticates (default: ${DEFAULT-VALUE}).")
+        Path kafkaAdmin;
 
         @Option(names = "--as", paramLabel = "APP", description = "The key admin to act as (default: the first in keyAdmins).")
         String as;
@@ -105,9 +136,17 @@ public final class GovernanceCli implements Runnable {
             }
         }
 
-        Planner.Settings settings() {
+        Planner.Settings settings(EndpointsFile endpoints) {
             return new Planner.Settings(KeyPolicyRenderer.Options.GOVERNANCE_ONLY, pendingWindowDays, true,
-                    Files.isDirectory(iacDir) ? Optional.of(iacDir) : Optional.empty());
+                    Files.isDirectory(iacDir) ? Optional.of(iacDir) : Optional.empty(), Optional.of(KafkaNames.local()),
+                    knownKafkaPasswords(endpoints));
+        }
+
+        ControlSession open(Governance g) {
+            EndpointsFile endpoints = EndpointsFile.read(this.endpoints);
+            Optional<EndpointsFile> admin = Files.isRegularFile(kafkaAdmin) ? Optional.of(EndpointsFile.read(kafkaAdmin))
+                    : Optional.empty();
+            return ControlSession.open(endpoints, admin, g, keyAdmin(g));
         }
 
         String keyAdmin(Governance g) {
@@ -128,8 +167,9 @@ public final class GovernanceCli implements Runnable {
         public Integer call() {
             Governance g = options.load();
             String text = options.text();
-            try (ControlSession s = ControlSession.open(EndpointsFile.read(options.endpoints), g, options.keyAdmin(g))) {
-                Plan plan = Planner.plan(g, text, LiveState.read(g, s.topic(), s.kmsLive()), options.settings());
+            try (ControlSession s = options.open(g)) {
+                Plan plan = Planner.plan(g, text, LiveState.read(g, s.topic(), s.kmsLive(), s.kafkaLive()),
+                        options.settings(s.endpoints()));
                 plan.print(spec.commandLine().getOut());
                 return plan.problems().isEmpty() ? 0 : 2;
             }
@@ -150,9 +190,10 @@ public final class GovernanceCli implements Runnable {
             PrintWriter out = spec.commandLine().getOut();
             Governance g = options.load();
             String text = options.text();
-            try (ControlSession s = ControlSession.open(EndpointsFile.read(options.endpoints), g, options.keyAdmin(g))) {
+            try (ControlSession s = options.open(g)) {
                 s.topic().ensureExists((short) 1);
-                Plan plan = Planner.plan(g, text, LiveState.read(g, s.topic(), s.kmsLive()), options.settings());
+                Plan plan = Planner.plan(g, text, LiveState.read(g, s.topic(), s.kmsLive(), s.kafkaLive()),
+                        options.settings(s.endpoints()));
                 plan.print(out);
                 if (plan.upToDate()) {
                     return 0;
@@ -160,27 +201,24 @@ public final class GovernanceCli implements Runnable {
                 out.println();
                 out.println("applying:");
                 ApplyResult result = Applier.apply(plan, s.target(Clock.systemUTC()), out);
-                result.principals().ifPresent(p -> writeCredentials(s.endpoints(), p, out));
+                writeCredentials(s.endpoints(), result, out);
                 result.publishedVersion().ifPresent(v -> out.println("applied: governance version " + v));
                 return 0;
             }
         }
 
-        private static void writeCredentials(EndpointsFile endpoints, Map<String, LocalIam.Principal> principals,
-                                             PrintWriter out) {
-            Map<String, String> vars = new LinkedHashMap<>();
-            principals.values().forEach(p -> {
-                String env = Governance.envName(p.name());
-                vars.put(env + "_AWS_ACCESS_KEY_ID", p.accessKeyId());
-                vars.put(env + "_AWS_SECRET_ACCESS_KEY", p.secretAccessKey());
-            });
+        private static void writeCredentials(EndpointsFile endpoints, ApplyResult result, PrintWriter out) {
+            Map<String, String> vars = credentialVariables(result);
+            if (vars.isEmpty()) {
+                return;
+            }
             try {
                 endpoints.with(vars);
             } catch (IOException e) {
                 throw new IllegalStateException("applied, but cannot update " + endpoints.file() + " with the principals'"
                         + " credentials: " + e.getMessage(), e);
             }
-            out.println("credentials of " + principals.keySet() + " are in " + endpoints.file());
+            out.println("new credentials are in " + endpoints.file());
         }
     }
 }

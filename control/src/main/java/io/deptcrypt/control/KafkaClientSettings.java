@@ -32,6 +32,18 @@ public final class KafkaClientSettings {
         return p;
     }
 
+    /** As the stack's Kafka administrator, from its admin file ({@code KAFKA_ADMIN_USERNAME}, {@code KAFKA_ADMIN_PASSWORD}). */
+    public static Map<String, Object> admin(EndpointsFile endpoints, EndpointsFile admin) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, endpoints.require("KAFKA_BOOTSTRAP_SERVERS"));
+        String mechanism = endpoints.get("KAFKA_SASL_MECHANISM").orElse("SCRAM-SHA-512");
+        p.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, endpoints.require("KAFKA_SECURITY_PROTOCOL"));
+        p.put(SaslConfigs.SASL_MECHANISM, mechanism);
+        p.put(SaslConfigs.SASL_JAAS_CONFIG, jaas(mechanism, admin.require("KAFKA_ADMIN_USERNAME"),
+                admin.require("KAFKA_ADMIN_PASSWORD")));
+        return p;
+    }
+
     /** The JAAS line of a SCRAM or PLAIN login (the password is quoted, so it may hold any character but {@code "}). */
     static String jaas(String mechanism, String user, String password) {
         String module = mechanism.startsWith("SCRAM-") ? "org.apache.kafka.common.security.scram.ScramLoginModule"

@@ -116,7 +116,7 @@ class GovernanceApplyTest {
         AccessKey k = kms.credentials("key-admin");
         LocalIam iam = new LocalIam(kms.endpoint(), kms.region(), k.accessKeyId(), k.secretAccessKey());
         try (KmsClient admin = client("key-admin")) {
-            return Applier.apply(plan, new Target(admin, Optional.of(iam), topic, "key-admin", Clock.systemUTC()),
+            return Applier.apply(plan, new Target(admin, Optional.of(iam), Optional.empty(), topic, "key-admin", Clock.systemUTC()),
                     new PrintWriter(new StringWriter()));
         }
     }
@@ -279,7 +279,7 @@ class GovernanceApplyTest {
         String granted = text + MARKETING.replace("readers: [security-auditor]", "readers: [security-auditor, sales-consumer]");
         Plan plan = plan(granted);
         try (KmsClient notAdmin = client("sales-consumer")) {
-            Target wrong = new Target(notAdmin, Optional.empty(), topic, "sales-consumer", Clock.systemUTC());
+            Target wrong = new Target(notAdmin, Optional.empty(), Optional.empty(), topic, "sales-consumer", Clock.systemUTC());
             assertThatThrownBy(() -> Applier.apply(plan, wrong, new PrintWriter(new StringWriter())))
                     .isInstanceOfSatisfying(ApplyException.class, e -> {
                         assertThat(e.applied()).isEmpty();

@@ -91,7 +91,10 @@ public final class AuditCli implements Callable<Integer> {
         if (!java.nio.file.Files.isRegularFile(endpoints)) {
             return out;
         }
-        try (ControlSession s = ControlSession.open(EndpointsFile.read(endpoints), g, g.keyAdmins().get(0))) {
+        Path adminFile = endpoints.resolveSibling("kafka-admin.env");
+        Optional<EndpointsFile> admin = java.nio.file.Files.isRegularFile(adminFile)
+                ? Optional.of(EndpointsFile.read(adminFile)) : Optional.empty();
+        try (ControlSession s = ControlSession.open(EndpointsFile.read(endpoints), admin, g, g.keyAdmins().get(0))) {
             for (GovernedKey k : GovernedKey.of(g)) {
                 s.kmsLive().read(k.arn()).ifPresent(live -> out.put(live.keyArn(), k.label()));
             }

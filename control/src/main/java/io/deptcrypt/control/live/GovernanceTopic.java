@@ -1,6 +1,7 @@
 package io.deptcrypt.control.live;
 
 import io.deptcrypt.governance.AppliedGovernance;
+import io.deptcrypt.governance.GovernanceException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -25,6 +26,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The governance topic: one partition, compacted, one record key; each value an {@link AppliedGovernance}. Apply
@@ -33,6 +36,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public final class GovernanceTopic {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static final Logger LOG = LoggerFactory.getLogger(GovernanceTopic.class);
 
     private final String topic;
     private final Map<String, Object> clientProperties;
@@ -93,7 +97,14 @@ public final class GovernanceTopic {
                     if (r.value() == null) {
                         continue;
                     }
-                    AppliedGovernance a = AppliedGovernance.fromJson(r.value(), topic + "@" + r.offset());
+                    AppliedGovernance a;
+                    try {
+                        a = AppliedGovernance.fromJson(r.value(), topic + "@" + r.offset());
+                    } catch (GovernanceException e) {
+                        // Not written by apply (only key admins may write here): it must not stop the next apply.
+                        LOG.warn("skipped a record that is not an applied governance version: {}", e.getMessage());
+                        continue;
+                    }
                     if (latest == null || a.version() > latest.version()) {
                         latest = a;
                     }

@@ -14,6 +14,7 @@ public final class ApplyResult {
     private final List<String> notes = new ArrayList<>();
     private Map<String, LocalIam.Principal> principals;
     private OptionalLong published = OptionalLong.empty();
+    private final Map<String, String> kafkaPasswords = new java.util.LinkedHashMap<>();
 
     void applied(Change c) {
         applied.add(c);
@@ -25,6 +26,15 @@ public final class ApplyResult {
 
     void principals(Map<String, LocalIam.Principal> p) {
         principals = Map.copyOf(p);
+    }
+
+    void kafkaPasswords(Map<String, String> passwords) {
+        kafkaPasswords.putAll(passwords);
+    }
+
+    /** New Kafka passwords this apply set, by user (= application). */
+    public Map<String, String> kafkaPasswords() {
+        return Map.copyOf(kafkaPasswords);
     }
 
     void published(long version) {

@@ -1,5 +1,6 @@
 package io.deptcrypt.control.plan;
 
+import io.deptcrypt.control.live.AdminCalls;
 import io.deptcrypt.control.live.LocalIam;
 import io.deptcrypt.governance.AppliedGovernance;
 import io.deptcrypt.governance.KmsArn;
@@ -8,7 +9,16 @@ import io.deptcrypt.policy.KmsAccess;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import io.deptcrypt.policy.KafkaAcls;
+import io.deptcrypt.policy.KafkaPermission;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialAlteration;
+import org.apache.kafka.clients.admin.UserScramCredentialDeletion;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import software.amazon.awssdk.services.kms.model.KeyMetadata;
 import software.amazon.awssdk.services.kms.model.Tag;
 
@@ -111,6 +121,79 @@ public sealed interface Change {
                     .deletionDate();
             result.note("key of " + label + " will be deleted at " + when);
         }
+    }
+
+    /**
+     * Creates the SCRAM users of new applications (and of those whose password is not known here, with a new one),
+     * or deletes those of removed applications. Each application's Kafka user is named after it.
+     */
+    record SyncKafkaUsers(List<String> create, List<String> rotate, List<String> delete) implements Change {
+        @Override
+        public List<String> lines() {
+            List<String> l = new ArrayList<>();
+            l.add("Kafka users: " + (create.size() + rotate.size()) + " to create or reset, " + delete.size() + " to delete");
+            create.forEach(u -> l.add("  + " + u));
+            rotate.forEach(u -> l.add("  ~ " + u + " (its password is not known here: a new one)"));
+            delete.forEach(u -> l.add("  - " + u + " (its connections are refused from now on)"));
+            return l;
+        }
+
+        @Override
+        public void apply(Target target, ApplyResult result) {
+            Admin admin = target.kafkaAdmin().orElseThrow(() -> new IllegalStateException("no Kafka admin"));
+            List<UserScramCredentialAlteration> changes = new ArrayList<>();
+            Map<String, String> passwords = new LinkedHashMap<>();
+            for (String u : concat(create, rotate)) {
+                String password = KafkaPasswords.generate();
+                passwords.put(u, password);
+                changes.add(new UserScramCredentialUpsertion(u, new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512,
+                        KafkaPasswords.ITERATIONS), password));
+            }
+            delete.forEach(u -> changes.add(new UserScramCredentialDeletion(u, ScramMechanism.SCRAM_SHA_512)));
+            AdminCalls.await(admin.alterUserScramCredentials(changes).all(), "change SCRAM users");
+            result.kafkaPasswords(passwords);
+        }
+    }
+
+    /** Adds the ACLs the desired governance gives (before anything relies on them). */
+    record GrantKafka(List<KafkaPermission> permissions) implements Change {
+        @Override
+        public List<String> lines() {
+            List<String> l = new ArrayList<>();
+            l.add("Kafka ACLs: add " + permissions.size());
+            permissions.forEach(p -> l.add("  + " + p.describe()));
+            return l;
+        }
+
+        @Override
+        public void apply(Target target, ApplyResult result) {
+            Admin admin = target.kafkaAdmin().orElseThrow(() -> new IllegalStateException("no Kafka admin"));
+            AdminCalls.await(admin.createAcls(permissions.stream().map(KafkaAcls::binding).toList()).all(), "add ACLs");
+        }
+    }
+
+    /** Removes the ACLs the desired governance no longer gives (after the running apps heard of it). */
+    record RevokeKafka(List<KafkaPermission> permissions) implements Change {
+        @Override
+        public List<String> lines() {
+            List<String> l = new ArrayList<>();
+            l.add("Kafka ACLs: remove " + permissions.size());
+            permissions.forEach(p -> l.add("  - " + p.describe()));
+            return l;
+        }
+
+        @Override
+        public void apply(Target target, ApplyResult result) {
+            Admin admin = target.kafkaAdmin().orElseThrow(() -> new IllegalStateException("no Kafka admin"));
+            AdminCalls.await(admin.deleteAcls(permissions.stream().map(p -> KafkaAcls.binding(p).toFilter()).toList())
+                    .all(), "remove ACLs");
+        }
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
     }
 
     /** Publishes the applied version for the running apps (last of the changes that grant, first to revoke). */

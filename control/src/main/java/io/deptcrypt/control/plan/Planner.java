@@ -2,6 +2,7 @@ package io.deptcrypt.control.plan;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.deptcrypt.control.live.KafkaLive;
 import io.deptcrypt.control.live.LiveKey;
 import io.deptcrypt.control.live.LiveState;
 import io.deptcrypt.control.live.LocalIam;
@@ -13,12 +14,16 @@ import io.deptcrypt.iac.IacRenderer;
 import io.deptcrypt.iac.RenderSettings;
 import io.deptcrypt.policy.GovernedKey;
 import io.deptcrypt.policy.KeyPolicyRenderer;
+import io.deptcrypt.policy.KafkaAccess;
+import io.deptcrypt.policy.KafkaNames;
+import io.deptcrypt.policy.KafkaPermission;
 import io.deptcrypt.policy.KmsAccess;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /** Compares the desired governance with what is live and lists what apply must change. Pure: reads nothing itself. */
 public final class Planner {
@@ -28,10 +33,21 @@ public final class Planner {
      * @param pendingWindowDays the deletion window of a retired department's key (KMS allows 7-30)
      * @param localIam          whether the target has localkms's stand-in for IAM (the local stack)
      * @param iacDir            the checked-in AWS rendering to compare with, if any
+     * @param kafka             the names the Kafka ACLs use, when apply administers the broker's ACLs and SCRAM users
+     *                          (the local stack); empty where Kafka access comes from MSK IAM policies
+     * @param knownKafkaPasswords users whose current password the caller holds (the others get a new one)
      */
     public record Settings(KeyPolicyRenderer.Options policyOptions, int pendingWindowDays, boolean localIam,
-                           Optional<Path> iacDir) {
+                           Optional<Path> iacDir, Optional<KafkaNames> kafka, Set<String> knownKafkaPasswords) {
+
+        /** Without Kafka administration. */
+        public Settings(KeyPolicyRenderer.Options policyOptions, int pendingWindowDays, boolean localIam,
+                        Optional<Path> iacDir) {
+            this(policyOptions, pendingWindowDays, localIam, iacDir, Optional.empty(), Set.of());
+        }
+
         public Settings {
+            knownKafkaPasswords = Set.copyOf(knownKafkaPasswords);
             if (pendingWindowDays < 7 || pendingWindowDays > 30) {
                 throw new IllegalArgumentException("the pending window must be 7 to 30 days (KMS's range), was "
                         + pendingWindowDays);
@@ -51,6 +67,15 @@ public final class Planner {
 
         if (s.localIam()) {
             principals(desired, previous).ifPresent(changes::add);
+        }
+        KafkaPlan kafka = s.kafka().isPresent() && live.kafka().isPresent()
+                ? kafkaPlan(desired, previous, live.kafka().get(), s.kafka().get(), s.knownKafkaPasswords())
+                : KafkaPlan.NONE;
+        if (!kafka.create.isEmpty() || !kafka.rotate.isEmpty()) {
+            changes.add(new Change.SyncKafkaUsers(kafka.create, kafka.rotate, List.of()));
+        }
+        if (!kafka.grant.isEmpty()) {
+            changes.add(new Change.GrantKafka(kafka.grant));
         }
         for (GovernedKey key : GovernedKey.of(desired)) {
             String policy = KeyPolicyRenderer.json(desired, key, s.policyOptions());
@@ -82,6 +107,9 @@ public final class Planner {
         if (live.applied().map(a -> !a.sha256().equals(sha)).orElse(true)) {
             changes.add(new Change.PublishGovernance(fromVersion + 1, desiredText));
         }
+        if (!kafka.revoke.isEmpty()) {
+            changes.add(new Change.RevokeKafka(kafka.revoke));
+        }
         previous.ifPresent(p -> {
             for (String gone : removed(p.departmentNames(), desired.departmentNames())) {
                 live.key(gone).filter(k -> !k.pendingDeletion())
@@ -93,11 +121,37 @@ public final class Planner {
             changes.add(new Change.SyncPrincipals(wanted(desired), List.of(), removed(names(previous.get()), names(desired))));
         }
 
+        if (!kafka.delete.isEmpty()) {
+            changes.add(new Change.SyncKafkaUsers(List.of(), List.of(), kafka.delete));
+        }
+
         List<KmsAccess.Change> access = previous.map(p -> KmsAccess.of(p).changesTo(KmsAccess.of(desired)))
                 .orElse(List.of());
         List<String> effects = effects(desired, previous, fromVersion + 1, live, s);
         List<String> iac = s.iacDir().map(dir -> iacChanges(desired, desiredText, dir)).orElse(List.of());
         return new Plan(desired.source(), fromVersion, changes, access, effects, iac, problems);
+    }
+
+    private record KafkaPlan(List<String> create, List<String> rotate, List<String> delete,
+                             List<KafkaPermission> grant, List<KafkaPermission> revoke) {
+        static final KafkaPlan NONE = new KafkaPlan(List.of(), List.of(), List.of(), List.of(), List.of());
+    }
+
+    /**
+     * The users and ACLs of governance applications (desired or last applied) made to match the Kafka access matrix;
+     * other principals' ACLs and users (the stack's administrator, anything else) are left alone.
+     */
+    private static KafkaPlan kafkaPlan(Governance desired, Optional<Governance> previous, KafkaLive.State live,
+                                       KafkaNames names, Set<String> known) {
+        List<String> wanted = names(desired);
+        List<String> create = wanted.stream().filter(a -> !live.users().contains(a)).toList();
+        List<String> rotate = wanted.stream().filter(a -> live.users().contains(a) && !known.contains(a)).toList();
+        List<String> delete = previous.map(p -> names(p).stream()
+                .filter(a -> !wanted.contains(a) && live.users().contains(a)).toList()).orElse(List.of());
+        List<KafkaPermission> desiredAcls = KafkaAccess.of(desired, names).permissions();
+        List<KafkaPermission> grant = desiredAcls.stream().filter(p -> !live.permissions().contains(p)).toList();
+        List<KafkaPermission> revoke = live.permissions().stream().filter(p -> !desiredAcls.contains(p)).toList();
+        return new KafkaPlan(create, rotate, delete, grant, revoke);
     }
 
     /** Sync to the union first, so new principals exist before any policy names them. */
