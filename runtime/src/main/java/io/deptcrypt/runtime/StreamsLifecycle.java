@@ -38,8 +38,8 @@ public final class StreamsLifecycle implements AutoCloseable {
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final List<AutoCloseable> resources = new ArrayList<>();
+    /** Notified on every state change; waiters re-read {@link KafkaStreams#state()}. */
     private final Object stateLock = new Object();
-    private KafkaStreams.State state = KafkaStreams.State.CREATED;
 
     /**
      * @param name            for log and error messages, e.g. "encryptor"
@@ -53,7 +53,6 @@ public final class StreamsLifecycle implements AutoCloseable {
         this.streams = new KafkaStreams(topology, props);
         streams.setStateListener((newState, oldState) -> {
             synchronized (stateLock) {
-                state = newState;
                 stateLock.notifyAll();
             }
         });

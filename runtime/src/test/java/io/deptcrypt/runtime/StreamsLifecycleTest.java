@@ -1,10 +1,9 @@
-package io.deptcrypt.topology;
+package io.deptcrypt.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.deptcrypt.crypto.EnvelopeException;
 import io.deptcrypt.crypto.KmsAccessDeniedException;
-import io.deptcrypt.runtime.StreamsLifecycle;
 import java.util.Properties;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsException;
@@ -19,9 +18,7 @@ class StreamsLifecycleTest {
         assertThat(StreamsLifecycle.explain(wrapped)).isEqualTo("KmsAccessDeniedException: " + denied.getMessage());
         assertThat(StreamsLifecycle.findCause(wrapped, KmsAccessDeniedException.class)).containsSame(denied);
         assertThat(StreamsLifecycle.findCause(wrapped, EnvelopeException.class)).isEmpty();
-        assertThat(EncryptorApp.isConfigurationError(wrapped)).isTrue();
-        assertThat(EncryptorApp.isConfigurationError(new StreamsException(new EnvelopeException("tampered")))).isFalse();
-        assertThat(EncryptorApp.describeFailure(new StreamsException(new EnvelopeException("tampered"))))
+        assertThat(StreamsLifecycle.explain(new StreamsException(new EnvelopeException("tampered"))))
                 .isEqualTo("EnvelopeException: tampered");
     }
 
