@@ -134,11 +134,11 @@ class DepartmentConsumerConfigTest {
     void cliExitsWithCode2OnBadConfiguration() throws Exception {
         Path f = write("application.name=sales-consumer\ndepartment=finance\n");
         StringWriter err = new StringWriter();
-        int code = ConsumerCli.run(new PrintWriter(new StringWriter()), new PrintWriter(err), "--config", f.toString());
+        int code = new ConsumerCli().run(new PrintWriter(new StringWriter()), new PrintWriter(err), "--config", f.toString());
         assertThat(code).isEqualTo(StreamsAppLauncher.EXIT_CONFIG);
         assertThat(err.toString()).startsWith("deptcrypt-consumer: " + f + ": department: ");
         StringWriter missing = new StringWriter();
-        assertThat(ConsumerCli.run(new PrintWriter(new StringWriter()), new PrintWriter(missing), "--config", "nope.properties"))
+        assertThat(new ConsumerCli().run(new PrintWriter(new StringWriter()), new PrintWriter(missing), "--config", "nope.properties"))
                 .isEqualTo(StreamsAppLauncher.EXIT_CONFIG);
         assertThat(missing.toString()).contains("nope.properties: file not found");
     }

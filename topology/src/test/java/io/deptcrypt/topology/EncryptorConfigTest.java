@@ -214,12 +214,12 @@ class EncryptorConfigTest {
     void cliExitsWithCode2AndAClearMessageOnBadConfiguration() throws Exception {
         Path f = write("colour=blue\n");
         StringWriter err = new StringWriter();
-        int code = EncryptorCli.run(new PrintWriter(new StringWriter()), new PrintWriter(err), "--config", f.toString());
+        int code = new EncryptorCli().run(new PrintWriter(new StringWriter()), new PrintWriter(err), "--config", f.toString());
         assertThat(code).isEqualTo(StreamsAppLauncher.EXIT_CONFIG);
         assertThat(err.toString()).contains("deptcrypt-topology: " + f + ": colour: unknown key");
 
         StringWriter usage = new StringWriter();
-        assertThat(EncryptorCli.run(new PrintWriter(new StringWriter()), new PrintWriter(usage))).isEqualTo(2);
+        assertThat(new EncryptorCli().run(new PrintWriter(new StringWriter()), new PrintWriter(usage))).isEqualTo(2);
         assertThat(usage.toString()).contains("--config");
     }
 
