@@ -54,7 +54,7 @@ public record DepartmentConsumerConfig(String source, Governance governance, Str
     public static final String BOOTSTRAP_SERVERS = AppSettings.BOOTSTRAP_SERVERS;
 
     public static final String APPLICATION_ID_DOC = "Kafka Streams application.id (the consumer group). Not set:"
-            + " deptcrypt-<application.name>-<department>.";
+            + " `deptcrypt-<application.name>-<department>`.";
 
     public static final String APPLICATION_NAME = "application.name";
     public static final String APPLICATION_NAME_DOC = "The governance application this consumer runs as; governance"

@@ -90,7 +90,8 @@ public record KafkaOverrides(Map<String, String> streams, Map<String, String> pr
                 return known.contains(name) ? Optional.empty() : Optional.of("'" + name + "' is not a " + what + " setting");
             }
         }
-        return Optional.of("not a passthrough key (" + STREAMS_PREFIX + "*, " + PRODUCER_PREFIX + "*, " + CONSUMER_PREFIX + "*)");
+        return Optional.of("not a passthrough key (" + STREAMS_PREFIX + "*, " + PRODUCER_PREFIX + "*, " + CONSUMER_PREFIX
+                + "*)");
     }
 
     /** Applies the overrides on top of {@code props} (which already holds the app's defaults). */

@@ -37,7 +37,8 @@ public record KmsSettings(Optional<URI> endpoint, String region, Optional<Static
     public static final String REGION_DOC = "AWS region of the KMS keys. Not set: the governance region; if set, it"
             + " must be the governance region.";
     public static final String REGION_DEFAULT = null;
-    public static final TextPattern REGION_VALUES = new TextPattern("[a-z]{2}(-[a-z]+)+-\\d", "an AWS region such as us-east-1");
+    public static final TextPattern REGION_VALUES = new TextPattern("[a-z]{2}(-[a-z]+)+-\\d",
+            "an AWS region such as us-east-1");
 
     public static final String ACCESS_KEY_ID = "aws.access.key.id";
     public static final String ACCESS_KEY_ID_DOC = "This application's own AWS access key id; KMS decides by it what the"

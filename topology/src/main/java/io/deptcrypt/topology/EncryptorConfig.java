@@ -54,7 +54,7 @@ public record EncryptorConfig(String source, Governance governance, String appli
     public static final String BOOTSTRAP_SERVERS = AppSettings.BOOTSTRAP_SERVERS;
 
     public static final String APPLICATION_ID_DOC = "Kafka Streams application.id: the consumer group and the"
-            + " transactional id prefix. Not set: deptcrypt-<governance owner>.";
+            + " transactional id prefix. Not set: `deptcrypt-<governance owner>`.";
 
     public static final String MAX_EVENT_BYTES = "max.event.bytes";
     public static final String MAX_EVENT_BYTES_DOC = "Ingest values larger than this many bytes go to the dead-letter"
