@@ -1,58 +1,44 @@
 package io.deptcrypt.consumers;
 
 import io.deptcrypt.crypto.KmsKeyringProvider;
-import io.deptcrypt.runtime.CliLogging;
-import io.deptcrypt.runtime.StreamsAppLauncher;
-import java.io.PrintWriter;
+import io.deptcrypt.runtime.KmsSettings;
+import io.deptcrypt.runtime.StreamsApp;
+import io.deptcrypt.runtime.StreamsAppCommand;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import software.amazon.awssdk.services.kms.KmsClient;
 
 /**
- * {@code java -jar consumers/target/deptcrypt-consumer.jar --config config/finance-consumer.properties}.
- * Exit codes: 0 after a clean stop (SIGTERM/Ctrl-C), 1 when the consumer stopped on an error (a record it cannot
- * open under failure.action=FAIL, KMS access denied), 2 for a bad command line or configuration.
+ * {@code java -jar consumers/target/deptcrypt-consumer.jar --config config/finance-consumer.properties}. Exit codes
+ * as {@link StreamsAppCommand}'s: 1 when the consumer stopped on an error (a record it cannot open under
+ * failure.action=FAIL, KMS access denied).
  */
 @Command(name = "deptcrypt-consumer", mixinStandardHelpOptions = true, version = "deptcrypt-consumer 0.1.0",
-        description = "A deptcrypt department consumer: reads its department's events from the shared topic and opens them.")
-public final class ConsumerCli implements Callable<Integer> {
-
-    public static final int EXIT_FAILED = StreamsAppLauncher.EXIT_FAILED;
-    public static final int EXIT_CONFIG = StreamsAppLauncher.EXIT_CONFIG;
-
-    @Option(names = "--config", required = true, paramLabel = "FILE",
-            description = "consumer properties file, e.g. config/finance-consumer.properties")
-    Path config;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+        description = "A deptcrypt department consumer: reads its department's events from the shared topic and opens"
+                + " them (e.g. --config config/finance-consumer.properties).")
+public final class ConsumerCli extends StreamsAppCommand<DepartmentConsumerConfig> {
 
     public static void main(String[] args) {
-        CliLogging.applyDefaults();
-        int code = run(args);
-        // After a SIGTERM the JVM is already exiting (System.exit would block); exit explicitly only on failure.
-        if (code != 0) {
-            System.exit(code);
-        }
-    }
-
-    /** Runs the CLI without exiting the JVM; returns the exit code. */
-    public static int run(String... args) {
-        return new CommandLine(new ConsumerCli()).execute(args);
-    }
-
-    /** As {@link #run(String...)}, writing messages to {@code out} and {@code err}. */
-    public static int run(PrintWriter out, PrintWriter err, String... args) {
-        return new CommandLine(new ConsumerCli()).setOut(out).setErr(err).execute(args);
+        main(new ConsumerCli(), args);
     }
 
     @Override
-    public Integer call() throws Exception {
-        return StreamsAppLauncher.run(spec.name(), config, spec.commandLine().getErr(), DepartmentConsumerConfig::load,
-                DepartmentConsumerConfig::kms,
-                (cfg, kms) -> DepartmentConsumerApp.start(cfg, new KmsKeyringProvider(kms, cfg.governance()), null),
-                DepartmentConsumerApp::describeFailure);
+    protected DepartmentConsumerConfig load(Path file) {
+        return DepartmentConsumerConfig.load(file);
+    }
+
+    @Override
+    protected KmsSettings kms(DepartmentConsumerConfig config) {
+        return config.kms();
+    }
+
+    @Override
+    protected StreamsApp start(DepartmentConsumerConfig config, KmsClient kms) {
+        return DepartmentConsumerApp.start(config, new KmsKeyringProvider(kms, config.governance()), null);
+    }
+
+    @Override
+    protected String describeFailure(Throwable e) {
+        return DepartmentConsumerApp.describeFailure(e);
     }
 }

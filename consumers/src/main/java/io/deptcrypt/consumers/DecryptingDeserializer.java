@@ -3,20 +3,26 @@ package io.deptcrypt.consumers;
 import io.deptcrypt.crypto.DeptcryptCryptoException;
 import io.deptcrypt.crypto.EnvelopeHeaders;
 import io.deptcrypt.crypto.EnvelopeSerde;
+import io.deptcrypt.crypto.KmsAccessDeniedException;
 import io.deptcrypt.crypto.KmsKeyringProvider;
 import io.deptcrypt.crypto.KmsUnavailableException;
 import io.deptcrypt.crypto.Opener;
-import io.deptcrypt.crypto.OpenerConfig;
 import io.deptcrypt.crypto.avro.Envelope;
 import io.deptcrypt.governance.Governance;
+import io.deptcrypt.runtime.AppSettings;
+import io.deptcrypt.runtime.ConfigCheck;
 import io.deptcrypt.runtime.ConfigProperties;
+import io.deptcrypt.runtime.EnumChoice;
 import io.deptcrypt.runtime.KmsRetry;
 import io.deptcrypt.runtime.KmsSettings;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.LongAdder;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.types.Password;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -29,29 +35,33 @@ import software.amazon.awssdk.services.kms.KmsClient;
  * {@code isolation.level=read_committed} so aborted encryptor output is never read.
  *
  * <p>Either construct it with an {@link Opener}, or configure it through consumer properties
- * ({@code value.deserializer=io.deptcrypt.consumers.DecryptingDeserializer}) with these keys:
- * <ul>
- *   <li>{@code deptcrypt.department} (required) — the department to open</li>
- *   <li>{@code deptcrypt.governance.file} (required) — path to governance.yaml</li>
- *   <li>{@code deptcrypt.application.name} (optional) — if set, governance must list it as a reader of the department</li>
- *   <li>{@code deptcrypt.kms.endpoint}, {@code deptcrypt.aws.region}, {@code deptcrypt.aws.access.key.id},
- *       {@code deptcrypt.aws.secret.access.key}, {@code deptcrypt.aws.session.token},
- *       {@code deptcrypt.kms.call.timeout.ms} (optional) — as in the consumer properties file; no static
- *       credentials means the default AWS credentials chain</li>
- *   <li>{@code deptcrypt.opener.max.cached.data.keys}, {@code deptcrypt.opener.data.key.ttl.ms} (optional)</li>
- *   <li>{@code deptcrypt.kms.retry.initial.ms}, {@code deptcrypt.kms.retry.max.ms} (optional) — backoff while
- *       KMS is unavailable (the poll blocks meanwhile)</li>
- *   <li>{@code deptcrypt.failure.action} (optional) — FAIL (default: throw, so {@code poll} raises a
- *       {@code RecordDeserializationException} naming partition and offset) or SKIP (return null)</li>
- * </ul>
+ * ({@code value.deserializer=io.deptcrypt.consumers.DecryptingDeserializer}) with the keys of {@link #configDef()},
+ * each prefixed {@value #PREFIX} (docs/configuration.md lists them): the department and governance file (required),
+ * the application name (checked against governance when given), the KMS, retry and data-key cache keys of a
+ * department consumer, and {@code failure.action} FAIL (the default: throw, so {@code poll} raises a
+ * {@code RecordDeserializationException} naming partition and offset) or SKIP (return null). While KMS is
+ * unavailable the poll blocks and retries.
  */
 public final class DecryptingDeserializer implements Deserializer<byte[]> {
 
+    /** Before each of this deserializer's keys among the consumer's properties. */
     public static final String PREFIX = "deptcrypt.";
-    public static final String DEPARTMENT = PREFIX + "department";
-    public static final String GOVERNANCE_FILE = PREFIX + "governance.file";
-    public static final String APPLICATION_NAME = PREFIX + "application.name";
-    public static final String FAILURE_ACTION = PREFIX + "failure.action";
+    public static final String DEPARTMENT = PREFIX + DepartmentConsumerConfig.DEPARTMENT;
+    public static final String GOVERNANCE_FILE = PREFIX + AppSettings.GOVERNANCE_FILE;
+
+    public static final String APPLICATION_NAME = PREFIX + DepartmentConsumerConfig.APPLICATION_NAME;
+    public static final String APPLICATION_NAME_DOC = "The governance application this consumer runs as; if set,"
+            + " governance must list it among the department's readers.";
+    public static final String APPLICATION_NAME_DEFAULT = null;
+
+    public static final String FAILURE_ACTION = PREFIX + DepartmentConsumerConfig.FAILURE_ACTION;
+    public static final String FAILURE_ACTION_DOC = "A record of the department that cannot be opened: FAIL (throw,"
+            + " so poll raises a RecordDeserializationException naming partition and offset) or SKIP (return null)."
+            + " A deserializer cannot DEAD_LETTER.";
+    public static final String FAILURE_ACTION_DEFAULT = FailureAction.FAIL.name();
+
+    /** The keys without {@link #PREFIX}, as the definition names them. */
+    private static final ConfigDef CONFIG_DEF = define();
 
     private final Deserializer<Envelope> envelopes = EnvelopeSerde.instance().deserializer();
     private final LongAdder kmsRetries = new LongAdder();
@@ -88,36 +98,41 @@ public final class DecryptingDeserializer implements Deserializer<byte[]> {
         Map<String, String> mine = new TreeMap<>();
         configs.forEach((k, v) -> {
             if (k.startsWith(PREFIX) && v != null) {
-                mine.put(k.substring(PREFIX.length()), String.valueOf(v));
+                mine.put(k.substring(PREFIX.length()), v instanceof Password p ? p.value() : String.valueOf(v));
             }
         });
-        ConfigProperties p = ConfigProperties.of(mine, "DecryptingDeserializer settings (keys prefixed '" + PREFIX + "')", null, null);
-        Governance g = p.governance("governance.file");
-        String dept = p.required("department");
-        if (g.findDepartment(dept).isEmpty()) {
-            throw p.error("department", "'" + dept + "' is not a department in " + g.source() + " (declared: " + g.departmentNames() + ")");
-        }
-        Optional<String> app = p.optional("application.name");
-        if (app.isPresent() && !g.department(dept).readers().contains(app.get())) {
-            throw p.error("department", "governance " + g.source() + " does not let application '" + app.get()
-                    + "' read department '" + dept + "' (its readers: " + g.department(dept).readers() + ")");
-        }
-        KmsSettings kms = KmsSettings.from(p, g);
-        OpenerConfig d = OpenerConfig.defaults();
-        OpenerConfig openerConfig = new OpenerConfig(
-                p.intValue("opener.max.cached.data.keys", d.maxCachedDataKeys(), 1, 1_000_000),
-                Duration.ofMillis(p.longValue("opener.data.key.ttl.ms", d.dataKeyTtl().toMillis(), 1_000, 24L * 3600 * 1000)));
-        KmsRetry kmsRetry = KmsRetry.from(p);
-        FailureAction action = p.enumValue("failure.action", FailureAction.class, FailureAction.FAIL);
-        if (action == FailureAction.DEAD_LETTER) {
-            throw p.error("failure.action", "a deserializer can FAIL or SKIP, not DEAD_LETTER");
-        }
-        p.rejectUnknown();
-        this.ownedClient = kms.newClient();
-        this.opener = Opener.create(new KmsKeyringProvider(ownedClient, g), openerConfig);
-        this.department = dept;
-        this.retry = kmsRetry;
-        this.failureAction = action;
+        ConfigCheck c = ConfigCheck.of(CONFIG_DEF, ConfigProperties.of(mine,
+                "DecryptingDeserializer settings (keys prefixed '" + PREFIX + "')", null, null));
+        Optional<Governance> governance = c.governance(AppSettings.GOVERNANCE_FILE);
+        governance.ifPresent(g -> DepartmentConsumerConfig.checkReader(c, g, false));
+        Optional<KmsSettings> kms = KmsSettings.from(c, governance);
+        Optional<KmsRetry> kmsRetry = KmsRetry.from(c);
+        c.throwIfInvalid();
+        this.ownedClient = kms.orElseThrow().newClient();
+        this.opener = Opener.create(new KmsKeyringProvider(ownedClient, governance.orElseThrow()),
+                DepartmentConsumerConfig.opener(c));
+        this.department = c.getString(DepartmentConsumerConfig.DEPARTMENT);
+        this.retry = kmsRetry.orElseThrow();
+        this.failureAction = c.getEnum(DepartmentConsumerConfig.FAILURE_ACTION, FailureAction.class);
+    }
+
+    private static ConfigDef define() {
+        ConfigDef d = new ConfigDef()
+                .define(DepartmentConsumerConfig.DEPARTMENT, Type.STRING, DepartmentConsumerConfig.DEPARTMENT_DEFAULT,
+                        new ConfigDef.NonEmptyString(), Importance.HIGH, DepartmentConsumerConfig.DEPARTMENT_DOC);
+        AppSettings.defineGovernanceFile(d)
+                .define(DepartmentConsumerConfig.APPLICATION_NAME, Type.STRING, APPLICATION_NAME_DEFAULT,
+                        Importance.MEDIUM, APPLICATION_NAME_DOC);
+        KmsSettings.define(d);
+        KmsRetry.define(d);
+        DepartmentConsumerConfig.defineOpener(d);
+        return d.define(DepartmentConsumerConfig.FAILURE_ACTION, Type.STRING, FAILURE_ACTION_DEFAULT,
+                EnumChoice.of(FailureAction.FAIL, FailureAction.SKIP), Importance.MEDIUM, FAILURE_ACTION_DOC);
+    }
+
+    /** This deserializer's keys as {@link #configure} reads them, without {@link #PREFIX} (a copy). */
+    public static ConfigDef configDef() {
+        return new ConfigDef(CONFIG_DEF);
     }
 
     /** Without headers the envelope is decoded to learn its department (no KMS call for other departments). */
@@ -164,7 +179,7 @@ public final class DecryptingDeserializer implements Deserializer<byte[]> {
                     () -> closed, kmsRetries);
         } catch (KmsUnavailableException e) {
             throw e;
-        } catch (io.deptcrypt.crypto.KmsAccessDeniedException e) {
+        } catch (KmsAccessDeniedException e) {
             return failed(topic, id, OpenFailureReason.ACCESS_DENIED, e.getMessage(), e);
         } catch (DeptcryptCryptoException e) {
             return failed(topic, id, OpenFailureReason.INVALID_ENVELOPE, e.getMessage(), e);

@@ -4,17 +4,13 @@ import io.deptcrypt.crypto.KeyringProvider;
 import io.deptcrypt.crypto.KmsAccessDeniedException;
 import io.deptcrypt.crypto.KmsCallCounts;
 import io.deptcrypt.crypto.Opener;
-import io.deptcrypt.runtime.StreamsApp;
+import io.deptcrypt.runtime.AbstractStreamsApp;
 import io.deptcrypt.runtime.StreamsLifecycle;
-import java.time.Duration;
-import java.util.Optional;
 import java.util.Properties;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 
 /**
@@ -22,35 +18,33 @@ import org.apache.kafka.streams.Topology;
  * decoded) → open with this application's own KMS credentials → {@link DepartmentSink} (and optionally a
  * department-owned plaintext topic). Embeddable: {@link #start} returns the running app, which is its own handle.
  */
-public final class DepartmentConsumerApp implements StreamsApp {
+public final class DepartmentConsumerApp extends AbstractStreamsApp {
 
     /** Header on plaintext-topic records: the media type of the value. */
     public static final String CONTENT_TYPE_HEADER = "deptcrypt.content-type";
 
-    private final StreamsLifecycle lifecycle;
     private final Opener opener;
     private final ConsumerCounters counters;
 
     private DepartmentConsumerApp(StreamsLifecycle lifecycle, Opener opener, ConsumerCounters counters) {
-        this.lifecycle = lifecycle;
+        super(lifecycle);
         this.opener = opener;
         this.counters = counters;
     }
 
     /**
      * Builds and starts the consumer. {@code sink} receives every opened event ({@code null}: print to stdout if
-     * {@code sink.stdout}, else nothing); it is closed with the app. The caller keeps ownership of {@code keyrings}.
+     * {@code sink.stdout}, else nothing); it is closed with the app, or at once if starting fails. The caller keeps
+     * ownership of {@code keyrings}.
      */
     public static DepartmentConsumerApp start(DepartmentConsumerConfig cfg, KeyringProvider keyrings, DepartmentSink sink) {
-        DepartmentSink effective = sink != null ? sink : cfg.printToStdout() ? new PrintingSink(System.out) : DepartmentSink.NONE;
+        Properties props = streamsProperties(cfg);
         Opener opener = Opener.create(keyrings, cfg.opener());
         ConsumerCounters counters = new ConsumerCounters();
-        AtomicBoolean closing = new AtomicBoolean();
-        StreamsLifecycle lifecycle = new StreamsLifecycle(cfg.applicationName() + " (" + cfg.department() + ")",
-                topology(cfg, opener, effective, counters, closing::get), streamsProperties(cfg), closing,
-                DepartmentConsumerApp::isConfigurationError);
-        lifecycle.closeAfterwards(effective);
-        lifecycle.start();
+        DepartmentSink effective = sink != null ? sink : cfg.printToStdout() ? new PrintingSink(System.out) : DepartmentSink.NONE;
+        StreamsLifecycle lifecycle = StreamsLifecycle.start(cfg.applicationName() + " (" + cfg.department() + ")",
+                closing -> topology(cfg, opener, effective, counters, closing), props,
+                DepartmentConsumerApp::isConfigurationError, effective);
         return new DepartmentConsumerApp(lifecycle, opener, counters);
     }
 
@@ -93,14 +87,6 @@ public final class DepartmentConsumerApp implements StreamsApp {
                 .orElseGet(() -> StreamsLifecycle.explain(e));
     }
 
-    public KafkaStreams streams() {
-        return lifecycle.streams();
-    }
-
-    public KafkaStreams.State state() {
-        return lifecycle.state();
-    }
-
     public ConsumerCounters counters() {
         return counters;
     }
@@ -108,28 +94,5 @@ public final class DepartmentConsumerApp implements StreamsApp {
     /** KMS calls made by this app's Opener (one Decrypt per data key, thanks to its cache). */
     public KmsCallCounts kmsCalls() {
         return opener.kmsCalls();
-    }
-
-    public Optional<Throwable> failure() {
-        return lifecycle.failure();
-    }
-
-    public boolean awaitRunning(Duration timeout) throws InterruptedException {
-        return lifecycle.awaitRunning(timeout);
-    }
-
-    public KafkaStreams.State awaitTermination() throws InterruptedException {
-        return lifecycle.awaitTermination();
-    }
-
-    /** As {@link #awaitTermination()}, giving up after {@code timeout}; returns the state reached. */
-    public KafkaStreams.State awaitTermination(Duration timeout) throws InterruptedException {
-        return lifecycle.awaitTermination(timeout);
-    }
-
-    /** Stops the streams (waits up to 30 s) and closes the sink. Idempotent. */
-    @Override
-    public void close() {
-        lifecycle.close();
     }
 }

@@ -2,18 +2,30 @@ package io.deptcrypt.consumers;
 
 import io.deptcrypt.crypto.OpenerConfig;
 import io.deptcrypt.governance.Governance;
+import io.deptcrypt.runtime.AppSettings;
+import io.deptcrypt.runtime.ConfigCheck;
 import io.deptcrypt.runtime.ConfigProperties;
+import io.deptcrypt.runtime.EnumChoice;
 import io.deptcrypt.runtime.KafkaOverrides;
 import io.deptcrypt.runtime.KmsRetry;
 import io.deptcrypt.runtime.KmsSettings;
+import io.deptcrypt.runtime.TextPattern;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
 
 /**
  * A department consumer's configuration, parsed and validated once from e.g. {@code config/finance-consumer.properties}.
+ * The keys are declared in {@link #configDef()} (with the shared governance, Kafka, KMS and retry keys); their docs
+ * are the {@code *_DOC} constants, shown in docs/configuration.md.
  *
  * @param source             where it was read from
  * @param governance         the loaded governance file ({@code governance.file})
@@ -36,19 +48,102 @@ public record DepartmentConsumerConfig(String source, Governance governance, Str
                                        Optional<String> sinkTopic, FailureAction failureAction,
                                        Optional<String> deadLetterTopic, KafkaOverrides kafka) {
 
-    public static final String GOVERNANCE_FILE = "governance.file";
-    public static final String APPLICATION_NAME = "application.name";
-    public static final String DEPARTMENT = "department";
-    public static final String APPLICATION_ID = "application.id";
-    public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
-    public static final String OPENER_MAX_CACHED_DATA_KEYS = "opener.max.cached.data.keys";
-    public static final String OPENER_DATA_KEY_TTL_MS = "opener.data.key.ttl.ms";
-    public static final String SINK_STDOUT = "sink.stdout";
-    public static final String SINK_TOPIC = "sink.topic";
-    public static final String FAILURE_ACTION = "failure.action";
-    public static final String FAILURE_DEAD_LETTER_TOPIC = "failure.dead.letter.topic";
+    /** The shared keys ({@link AppSettings}), named here too so that all of the consumer's keys read from one class. */
+    public static final String GOVERNANCE_FILE = AppSettings.GOVERNANCE_FILE;
+    public static final String APPLICATION_ID = AppSettings.APPLICATION_ID;
+    public static final String BOOTSTRAP_SERVERS = AppSettings.BOOTSTRAP_SERVERS;
 
-    private static final String TOPIC = "[a-zA-Z0-9._-]{1,249}";
+    public static final String APPLICATION_ID_DOC = "Kafka Streams application.id (the consumer group). Not set:"
+            + " `deptcrypt-<application.name>-<department>`.";
+
+    public static final String APPLICATION_NAME = "application.name";
+    public static final String APPLICATION_NAME_DOC = "The governance application this consumer runs as; governance"
+            + " must list it among the department's readers.";
+    public static final Object APPLICATION_NAME_DEFAULT = ConfigDef.NO_DEFAULT_VALUE;
+
+    public static final String DEPARTMENT = "department";
+    public static final String DEPARTMENT_DOC = "The department whose records this consumer opens; the others'"
+            + " records are passed over without being decoded.";
+    public static final Object DEPARTMENT_DEFAULT = ConfigDef.NO_DEFAULT_VALUE;
+
+    public static final String OPENER_MAX_CACHED_DATA_KEYS = "opener.max.cached.data.keys";
+    public static final String OPENER_MAX_CACHED_DATA_KEYS_DOC = "Unwrapped data keys kept in memory (least recently"
+            + " used goes first); one KMS Decrypt per data key while it is cached.";
+    public static final int OPENER_MAX_CACHED_DATA_KEYS_DEFAULT = OpenerConfig.DEFAULT_MAX_CACHED_DATA_KEYS;
+
+    public static final String OPENER_DATA_KEY_TTL_MS = "opener.data.key.ttl.ms";
+    public static final String OPENER_DATA_KEY_TTL_MS_DOC = "An unwrapped data key is forgotten this many milliseconds"
+            + " after KMS returned it: the bound on how long a revoked reader keeps opening records.";
+    public static final long OPENER_DATA_KEY_TTL_MS_DEFAULT = OpenerConfig.DEFAULT_DATA_KEY_TTL.toMillis();
+
+    public static final String SINK_STDOUT = "sink.stdout";
+    public static final String SINK_STDOUT_DOC = "Print ORIGINAL MESSAGE / DECRYPTED MESSAGE / PARTITION for each"
+            + " opened event (when the app is run without a sink of its own).";
+    public static final boolean SINK_STDOUT_DEFAULT = true;
+
+    public static final String SINK_TOPIC = "sink.topic";
+    public static final String SINK_TOPIC_DOC = "Also write the plaintext to this topic, which the department owns"
+            + " (key = event id; headers deptcrypt.department, deptcrypt.event-id, deptcrypt.content-type). Not one of"
+            + " the governance topics.";
+    public static final String SINK_TOPIC_DEFAULT = null;
+
+    public static final String FAILURE_ACTION = "failure.action";
+    public static final String FAILURE_ACTION_DOC = "A record of this department that cannot be opened (access"
+            + " denied, tampered, wrong context): FAIL (stop with a clear error), SKIP (count and log, no plaintext) or"
+            + " DEAD_LETTER (forward it still sealed to failure.dead.letter.topic).";
+    public static final String FAILURE_ACTION_DEFAULT = FailureAction.FAIL.name();
+
+    public static final String FAILURE_DEAD_LETTER_TOPIC = "failure.dead.letter.topic";
+    public static final String FAILURE_DEAD_LETTER_TOPIC_DOC = "Where failure.action=DEAD_LETTER forwards unreadable"
+            + " records, still sealed, with reason headers. Needed by DEAD_LETTER and only used by it; not a"
+            + " governance topic and not sink.topic.";
+    public static final String FAILURE_DEAD_LETTER_TOPIC_DEFAULT = null;
+
+    /** Kafka settings the consumer sets itself, so the passthrough must not (name: why). */
+    public static final Map<String, String> OWN_KAFKA_SETTINGS = ownKafkaSettings();
+
+    private static final ConfigDef CONFIG_DEF = define();
+
+    private static Map<String, String> ownKafkaSettings() {
+        Map<String, String> own = new HashMap<>(AppSettings.OWN_KAFKA_SETTINGS);
+        own.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "always read_committed: aborted encryptor output is never read");
+        return Map.copyOf(own);
+    }
+
+    private static ConfigDef define() {
+        ConfigDef d = AppSettings.defineGovernanceFile(new ConfigDef())
+                .define(APPLICATION_NAME, Type.STRING, APPLICATION_NAME_DEFAULT, new ConfigDef.NonEmptyString(),
+                        Importance.HIGH, APPLICATION_NAME_DOC)
+                .define(DEPARTMENT, Type.STRING, DEPARTMENT_DEFAULT, new ConfigDef.NonEmptyString(), Importance.HIGH,
+                        DEPARTMENT_DOC);
+        AppSettings.defineStreamsApp(d, APPLICATION_ID_DOC);
+        KmsSettings.define(d);
+        KmsRetry.define(d);
+        defineOpener(d);
+        return d.define(SINK_STDOUT, Type.BOOLEAN, SINK_STDOUT_DEFAULT, Importance.MEDIUM, SINK_STDOUT_DOC)
+                .define(SINK_TOPIC, Type.STRING, SINK_TOPIC_DEFAULT, TextPattern.TOPIC_NAME, Importance.MEDIUM, SINK_TOPIC_DOC)
+                .define(FAILURE_ACTION, Type.STRING, FAILURE_ACTION_DEFAULT, EnumChoice.of(FailureAction.class),
+                        Importance.HIGH, FAILURE_ACTION_DOC)
+                .define(FAILURE_DEAD_LETTER_TOPIC, Type.STRING, FAILURE_DEAD_LETTER_TOPIC_DEFAULT, TextPattern.TOPIC_NAME,
+                        Importance.MEDIUM, FAILURE_DEAD_LETTER_TOPIC_DOC);
+    }
+
+    /** The data-key cache keys, which the {@link DecryptingDeserializer} shares. */
+    static ConfigDef defineOpener(ConfigDef d) {
+        return d.define(OPENER_MAX_CACHED_DATA_KEYS, Type.INT, OPENER_MAX_CACHED_DATA_KEYS_DEFAULT,
+                        Range.between(1, 1_000_000), Importance.LOW, OPENER_MAX_CACHED_DATA_KEYS_DOC)
+                .define(OPENER_DATA_KEY_TTL_MS, Type.LONG, OPENER_DATA_KEY_TTL_MS_DEFAULT,
+                        Range.between(1_000, Duration.ofDays(1).toMillis()), Importance.MEDIUM, OPENER_DATA_KEY_TTL_MS_DOC);
+    }
+
+    static OpenerConfig opener(ConfigCheck c) {
+        return new OpenerConfig(c.getInt(OPENER_MAX_CACHED_DATA_KEYS), Duration.ofMillis(c.getLong(OPENER_DATA_KEY_TTL_MS)));
+    }
+
+    /** Every key of a department consumer's properties, with its type, default, validator and doc (a copy). */
+    public static ConfigDef configDef() {
+        return new ConfigDef(CONFIG_DEF);
+    }
 
     public static DepartmentConsumerConfig load(Path file) {
         return load(file, System::getenv);
@@ -64,68 +159,84 @@ public record DepartmentConsumerConfig(String source, Governance governance, Str
         return parse(ConfigProperties.of(props, source, baseDir, env));
     }
 
+    /** Checks every key and reports every problem at once ({@link io.deptcrypt.runtime.InvalidConfigException}). */
     public static DepartmentConsumerConfig parse(ConfigProperties p) {
-        Governance g = p.governance(GOVERNANCE_FILE);
-        String app = p.required(APPLICATION_NAME);
-        if (g.findApplication(app).isEmpty()) {
-            throw p.error(APPLICATION_NAME, "'" + app + "' is not an application in " + g.source() + " (declared: "
-                    + g.applications().stream().map(Governance.Application::name).toList() + ")");
+        ConfigCheck c = ConfigCheck.of(CONFIG_DEF, p);
+        Optional<Governance> governance = c.governance(GOVERNANCE_FILE);
+        governance.ifPresent(g -> checkReader(c, g, true));
+        checkTopics(c, governance);
+        Optional<KmsSettings> kms = KmsSettings.from(c, governance);
+        Optional<KmsRetry> retry = KmsRetry.from(c);
+        KafkaOverrides kafka = KafkaOverrides.from(c, OWN_KAFKA_SETTINGS);
+        c.throwIfInvalid();
+
+        String app = c.getString(APPLICATION_NAME);
+        String department = c.getString(DEPARTMENT);
+        return new DepartmentConsumerConfig(c.source(), governance.orElseThrow(), app, department,
+                AppSettings.applicationId(c, "deptcrypt-" + app + "-" + department), c.getString(BOOTSTRAP_SERVERS),
+                kms.orElseThrow(), opener(c), retry.orElseThrow(), c.getBoolean(SINK_STDOUT), c.getOptional(SINK_TOPIC),
+                c.getEnum(FAILURE_ACTION, FailureAction.class), c.getOptional(FAILURE_DEAD_LETTER_TOPIC), kafka);
+    }
+
+    /**
+     * The department exists and governance lets the application read it. {@code applicationRequired}: the
+     * application must be set (the Streams app) rather than only checked when given (the deserializer).
+     */
+    static void checkReader(ConfigCheck c, Governance g, boolean applicationRequired) {
+        Optional<String> app = Optional.empty();
+        if (c.usable(APPLICATION_NAME)) {
+            app = applicationRequired ? Optional.of(c.getString(APPLICATION_NAME)) : c.getOptional(APPLICATION_NAME);
+            if (app.isPresent() && g.findApplication(app.get()).isEmpty()) {
+                c.problem(APPLICATION_NAME, "'" + app.get() + "' is not an application in " + g.source() + " (declared: "
+                        + g.applications().stream().map(Governance.Application::name).toList() + ")");
+                app = Optional.empty();
+            }
         }
-        String department = p.required(DEPARTMENT);
+        if (!c.usable(DEPARTMENT)) {
+            return;
+        }
+        String department = c.getString(DEPARTMENT);
         if (g.findDepartment(department).isEmpty()) {
-            throw p.error(DEPARTMENT, "'" + department + "' is not a department in " + g.source() + " (declared: "
+            c.problem(DEPARTMENT, "'" + department + "' is not a department in " + g.source() + " (declared: "
                     + g.departmentNames() + ")");
-        }
-        if (!g.department(department).readers().contains(app)) {
-            throw p.error(DEPARTMENT, "governance " + g.source() + " does not let application '" + app + "' read"
+        } else if (app.isPresent() && !g.department(department).readers().contains(app.get())) {
+            c.problem(DEPARTMENT, "governance " + g.source() + " does not let application '" + app.get() + "' read"
                     + " department '" + department + "' (its readers: " + g.department(department).readers()
-                    + "; '" + app + "' reads " + g.departmentsReadBy(app).stream().map(Governance.Department::name).toList() + ")");
+                    + "; '" + app.get() + "' reads "
+                    + g.departmentsReadBy(app.get()).stream().map(Governance.Department::name).toList() + ")");
         }
-        String applicationId = p.string(APPLICATION_ID, "deptcrypt-" + app + "-" + department);
-        if (!applicationId.matches("[a-zA-Z0-9._-]{1,200}")) {
-            throw p.error(APPLICATION_ID, "'" + applicationId + "' must be 1-200 of [a-zA-Z0-9._-]");
+    }
+
+    /** The sink and dead-letter topics: department-owned, distinct, and the dead-letter one exactly with DEAD_LETTER. */
+    private static void checkTopics(ConfigCheck c, Optional<Governance> governance) {
+        for (String key : new String[] {SINK_TOPIC, FAILURE_DEAD_LETTER_TOPIC}) {
+            if (governance.isPresent() && c.usable(key)
+                    && c.getOptional(key).filter(t -> isGovernanceTopic(governance.get(), t)).isPresent()) {
+                c.problem(key, "'" + c.getOptional(key).get() + "' is one of the governance topics; use a topic the"
+                        + " department owns");
+            }
         }
-        String bootstrap = p.required(BOOTSTRAP_SERVERS);
-        KmsSettings kms = KmsSettings.from(p, g);
-        OpenerConfig defaults = OpenerConfig.defaults();
-        OpenerConfig opener = new OpenerConfig(
-                p.intValue(OPENER_MAX_CACHED_DATA_KEYS, defaults.maxCachedDataKeys(), 1, 1_000_000),
-                Duration.ofMillis(p.longValue(OPENER_DATA_KEY_TTL_MS, defaults.dataKeyTtl().toMillis(), 1_000, 24L * 3600 * 1000)));
-        KmsRetry retry = KmsRetry.from(p);
-        boolean stdout = p.boolValue(SINK_STDOUT, true);
-        Optional<String> sinkTopic = topic(p, SINK_TOPIC, g);
-        FailureAction action = p.enumValue(FAILURE_ACTION, FailureAction.class, FailureAction.FAIL);
-        Optional<String> dlq = topic(p, FAILURE_DEAD_LETTER_TOPIC, g);
+        if (!c.usable(FAILURE_ACTION, FAILURE_DEAD_LETTER_TOPIC, SINK_TOPIC)) {
+            return;
+        }
+        FailureAction action = c.getEnum(FAILURE_ACTION, FailureAction.class);
+        Optional<String> dlq = c.getOptional(FAILURE_DEAD_LETTER_TOPIC);
         if (action == FailureAction.DEAD_LETTER && dlq.isEmpty()) {
-            throw p.error(FAILURE_DEAD_LETTER_TOPIC, "is missing; " + FAILURE_ACTION + "=DEAD_LETTER needs the topic to"
+            c.problem(FAILURE_DEAD_LETTER_TOPIC, "is missing; " + FAILURE_ACTION + "=DEAD_LETTER needs the topic to"
                     + " forward unreadable records to");
         }
         if (action != FailureAction.DEAD_LETTER && dlq.isPresent()) {
-            throw p.error(FAILURE_DEAD_LETTER_TOPIC, "is only used with " + FAILURE_ACTION + "=DEAD_LETTER (it is " + action + ")");
+            c.problem(FAILURE_DEAD_LETTER_TOPIC, "is only used with " + FAILURE_ACTION + "=DEAD_LETTER (it is " + action + ")");
         }
-        if (sinkTopic.isPresent() && sinkTopic.equals(dlq)) {
-            throw p.error(FAILURE_DEAD_LETTER_TOPIC, "must differ from " + SINK_TOPIC + " (plaintext and sealed records must not mix)");
+        if (dlq.isPresent() && dlq.equals(c.getOptional(SINK_TOPIC))) {
+            c.problem(FAILURE_DEAD_LETTER_TOPIC, "must differ from " + SINK_TOPIC
+                    + " (plaintext and sealed records must not mix)");
         }
-        KafkaOverrides kafka = KafkaOverrides.from(p, Map.of(
-                "application.id", APPLICATION_ID, "bootstrap.servers", BOOTSTRAP_SERVERS));
-        p.rejectUnknown();
-        return new DepartmentConsumerConfig(p.source(), g, app, department, applicationId, bootstrap, kms, opener,
-                retry, stdout, sinkTopic, action, dlq, kafka);
     }
 
-    private static Optional<String> topic(ConfigProperties p, String key, Governance g) {
-        Optional<String> t = p.optional(key);
-        if (t.isEmpty()) {
-            return t;
-        }
-        if (!t.get().matches(TOPIC)) {
-            throw p.error(key, "'" + t.get() + "' is not a Kafka topic name ([a-zA-Z0-9._-], 1-249 chars)");
-        }
+    private static boolean isGovernanceTopic(Governance g, String topic) {
         Governance.Topics topics = g.topics();
-        if (t.get().equals(topics.ingest()) || t.get().equals(topics.shared()) || t.get().equals(topics.deadLetter())) {
-            throw p.error(key, "'" + t.get() + "' is one of the governance topics; use a topic the department owns");
-        }
-        return t;
+        return topic.equals(topics.ingest()) || topic.equals(topics.shared()) || topic.equals(topics.deadLetter());
     }
 
     /** The topic this consumer reads: the governance shared topic. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.deptcrypt.runtime.InvalidConfigException;
+import io.deptcrypt.runtime.StreamsAppLauncher;
 import io.deptcrypt.testkit.TestGovernance;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -85,9 +86,13 @@ class DepartmentConsumerConfigTest {
             "missing department  | application.name=finance-consumer                   | department: is missing",
             "dlq without topic   | application.name=finance-consumer\\ndepartment=finance\\nfailure.action=DEAD_LETTER | failure.dead.letter.topic: is missing",
             "topic without dlq   | application.name=finance-consumer\\ndepartment=finance\\nfailure.dead.letter.topic=x | failure.dead.letter.topic: is only used with",
-            "bad action          | application.name=finance-consumer\\ndepartment=finance\\nfailure.action=IGNORE | failure.action: 'IGNORE' must be one of",
+            "bad action          | application.name=finance-consumer\\ndepartment=finance\\nfailure.action=IGNORE | failure.action: invalid value 'IGNORE': must be one of FAIL, SKIP, DEAD_LETTER",
             "shared as sink      | application.name=finance-consumer\\ndepartment=finance\\nsink.topic=deptcrypt.shared | sink.topic: 'deptcrypt.shared' is one of the governance topics",
-            "bad boolean         | application.name=finance-consumer\\ndepartment=finance\\nsink.stdout=yes | sink.stdout: 'yes' must be true or false",
+            "bad boolean         | application.name=finance-consumer\\ndepartment=finance\\nsink.stdout=yes | sink.stdout: invalid value 'yes': Expected value to be either true or false",
+            "bad topic name      | application.name=finance-consumer\\ndepartment=finance\\nsink.topic=a/b | sink.topic: invalid value 'a/b': must be a Kafka topic name",
+            "dlq equals sink     | application.name=finance-consumer\\ndepartment=finance\\nsink.topic=t\\nfailure.action=DEAD_LETTER\\nfailure.dead.letter.topic=t | failure.dead.letter.topic: must differ from sink.topic",
+            "isolation level     | application.name=finance-consumer\\ndepartment=finance\\nconsumer.isolation.level=read_uncommitted | consumer.isolation.level: always read_committed",
+            "isolation, streams  | application.name=finance-consumer\\ndepartment=finance\\nstreams.isolation.level=read_uncommitted | streams.isolation.level: always read_committed",
             "unknown key         | application.name=finance-consumer\\ndepartment=finance\\nsink=stdout | sink: unknown key"})
     void badValuesAreErrorsNamingTheFileAndTheKey(String name, String lines, String expected) throws Exception {
         Path f = write(lines.replace("\\n", "\n") + "\n");
@@ -95,6 +100,27 @@ class DepartmentConsumerConfigTest {
                 .isInstanceOf(InvalidConfigException.class)
                 .hasMessageStartingWith(f + ": ")
                 .hasMessageContaining(expected);
+    }
+
+    @Test
+    void everyProblemIsReportedAtOnceCrossKeyRulesIncluded() throws Exception {
+        Path f = write("""
+                application.name=finance-consumer
+                department=hr
+                sink.stdout=yes
+                failure.action=DEAD_LETTER
+                opener.data.key.ttl.ms=5
+                consumer.isolation.level=read_uncommitted
+                """);
+        assertThatThrownBy(() -> DepartmentConsumerConfig.load(f, NO_ENV))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageStartingWith(f + ": 5 problems:\n")
+                .satisfies(e -> assertThat(((InvalidConfigException) e).problems()).containsExactly(
+                        "opener.data.key.ttl.ms: invalid value '5': Value must be at least 1000",
+                        "sink.stdout: invalid value 'yes': Expected value to be either true or false",
+                        "department: 'hr' is not a department in " + dir.resolve("governance.yaml") + " (declared: [finance, sales])",
+                        "failure.dead.letter.topic: is missing; failure.action=DEAD_LETTER needs the topic to forward unreadable records to",
+                        "consumer.isolation.level: always read_committed: aborted encryptor output is never read"));
     }
 
     @Test
@@ -109,12 +135,12 @@ class DepartmentConsumerConfigTest {
     void cliExitsWithCode2OnBadConfiguration() throws Exception {
         Path f = write("application.name=sales-consumer\ndepartment=finance\n");
         StringWriter err = new StringWriter();
-        int code = ConsumerCli.run(new PrintWriter(new StringWriter()), new PrintWriter(err), "--config", f.toString());
-        assertThat(code).isEqualTo(ConsumerCli.EXIT_CONFIG);
+        int code = new ConsumerCli().run(new PrintWriter(new StringWriter()), new PrintWriter(err), "--config", f.toString());
+        assertThat(code).isEqualTo(StreamsAppLauncher.EXIT_CONFIG);
         assertThat(err.toString()).startsWith("deptcrypt-consumer: " + f + ": department: ");
         StringWriter missing = new StringWriter();
-        assertThat(ConsumerCli.run(new PrintWriter(new StringWriter()), new PrintWriter(missing), "--config", "nope.properties"))
-                .isEqualTo(ConsumerCli.EXIT_CONFIG);
+        assertThat(new ConsumerCli().run(new PrintWriter(new StringWriter()), new PrintWriter(missing), "--config", "nope.properties"))
+                .isEqualTo(StreamsAppLauncher.EXIT_CONFIG);
         assertThat(missing.toString()).contains("nope.properties: file not found");
     }
 }

@@ -24,6 +24,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -99,6 +101,27 @@ class DepartmentConsumerTopologyTest {
 
     void startFinance(Map<String, String> extra) throws Exception {
         start(config(extra), keys.readerFor(governance, "finance-consumer"));
+    }
+
+    @Test
+    void aConsumerThatCannotStartClosesItsSink() throws Exception {
+        AtomicBoolean sinkClosed = new AtomicBoolean();
+        DepartmentSink sink = new DepartmentSink() {
+            @Override
+            public void accept(OpenedEvent event) {
+                throw new AssertionError("nothing is opened");
+            }
+
+            @Override
+            public void close() {
+                sinkClosed.set(true);
+            }
+        };
+        // A value only Kafka checks: KafkaStreams refuses it while the app is being built.
+        DepartmentConsumerConfig cfg = config(Map.of("streams.processing.guarantee", "sometimes", "streams.state.dir", stateDir.toString()));
+        assertThatThrownBy(() -> DepartmentConsumerApp.start(cfg, keys.readerFor(governance, "finance-consumer"), sink))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("processing.guarantee");
+        assertThat(sinkClosed).isTrue();
     }
 
     /** A record as the encryptor writes it. */

@@ -2,9 +2,14 @@ package io.deptcrypt.runtime;
 
 import io.deptcrypt.crypto.KmsUnavailableException;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,7 +25,15 @@ import org.slf4j.LoggerFactory;
 public record KmsRetry(Duration initialBackoff, Duration maxBackoff) {
 
     public static final String INITIAL_MS = "kms.retry.initial.ms";
+    public static final String INITIAL_MS_DOC = "While KMS is unavailable (throttling, timeouts, 5xx, connection refused)"
+            + " the record is retried, never skipped or dead-lettered: the first wait, in milliseconds; each next"
+            + " wait doubles up to " + KmsRetry.MAX_MS + ".";
+    public static final long INITIAL_MS_DEFAULT = 100;
+
     public static final String MAX_MS = "kms.retry.max.ms";
+    public static final String MAX_MS_DOC = "The longest wait between two attempts while KMS is unavailable, in"
+            + " milliseconds; at least " + INITIAL_MS + " (when not set and " + INITIAL_MS + " is larger, that).";
+    public static final long MAX_MS_DEFAULT = 5_000;
 
     private static final Logger LOG = LoggerFactory.getLogger(KmsRetry.class);
 
@@ -31,16 +44,27 @@ public record KmsRetry(Duration initialBackoff, Duration maxBackoff) {
     }
 
     public static KmsRetry defaults() {
-        return new KmsRetry(Duration.ofMillis(100), Duration.ofSeconds(5));
+        return new KmsRetry(Duration.ofMillis(INITIAL_MS_DEFAULT), Duration.ofMillis(MAX_MS_DEFAULT));
     }
 
-    public static KmsRetry from(ConfigProperties p) {
-        long initial = p.longValue(INITIAL_MS, 100, 1, 60_000);
-        long max = p.longValue(MAX_MS, Math.max(5_000, initial), 1, 600_000);
-        if (max < initial) {
-            throw p.error(MAX_MS, max + " is below " + INITIAL_MS + " (" + initial + ")");
+    /** Adds the retry keys to an app's definition. */
+    public static ConfigDef define(ConfigDef d) {
+        return d.define(INITIAL_MS, Type.LONG, INITIAL_MS_DEFAULT, Range.between(1, 60_000), Importance.LOW, INITIAL_MS_DOC)
+                .define(MAX_MS, Type.LONG, MAX_MS_DEFAULT, Range.between(1, 600_000), Importance.LOW, MAX_MS_DOC);
+    }
+
+    /** Reads the retry keys; empty when a problem was recorded in {@code c}. */
+    public static Optional<KmsRetry> from(ConfigCheck c) {
+        if (!c.usable(INITIAL_MS, MAX_MS)) {
+            return Optional.empty();
         }
-        return new KmsRetry(Duration.ofMillis(initial), Duration.ofMillis(max));
+        long initial = c.getLong(INITIAL_MS);
+        long max = c.isSet(MAX_MS) ? c.getLong(MAX_MS) : Math.max(MAX_MS_DEFAULT, initial);
+        if (max < initial) {
+            c.problem(MAX_MS, max + " is below " + INITIAL_MS + " (" + initial + ")");
+            return Optional.empty();
+        }
+        return Optional.of(new KmsRetry(Duration.ofMillis(initial), Duration.ofMillis(max)));
     }
 
     /**

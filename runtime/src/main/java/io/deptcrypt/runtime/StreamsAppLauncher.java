@@ -41,6 +41,13 @@ public final class StreamsAppLauncher {
     public static <C> int run(String program, Path file, PrintWriter err, ConfigLoader<C> loader,
                               Function<C, KmsSettings> kms, BiFunction<C, KmsClient, StreamsApp> starter,
                               Function<Throwable, String> describe) throws InterruptedException {
+        return run(program, file, err, loader, kms, starter, describe, ShutdownHooks.JVM);
+    }
+
+    /** As above, registering the stop-on-SIGTERM hook with {@code hooks}. */
+    static <C> int run(String program, Path file, PrintWriter err, ConfigLoader<C> loader,
+                       Function<C, KmsSettings> kms, BiFunction<C, KmsClient, StreamsApp> starter,
+                       Function<Throwable, String> describe, ShutdownHooks hooks) throws InterruptedException {
         C cfg;
         try {
             cfg = loader.load(file);
@@ -56,16 +63,43 @@ public final class StreamsAppLauncher {
             } catch (RuntimeException e) {
                 return report(err, program, "cannot start: " + describe.apply(e), EXIT_FAILED);
             }
+            Thread hook = new Thread(app::close, program + "-shutdown");
+            hooks.add(hook);
             try (app) {
-                Runtime.getRuntime().addShutdownHook(new Thread(app::close, program + "-shutdown"));
                 KafkaStreams.State end = app.awaitTermination();
                 if (app.failure().isPresent() || end == KafkaStreams.State.ERROR) {
                     return report(err, program, "stopped: " + app.failure().map(describe)
                             .orElse("Kafka Streams entered state " + end), EXIT_FAILED);
                 }
                 return EXIT_OK;
+            } finally {
+                // A run in a JVM that goes on (tests, an embedding process) must not leave a hook per run behind.
+                hooks.remove(hook);
             }
         }
+    }
+
+    /** The JVM's shutdown hooks; a seam so that tests can see each run remove the hook it added. */
+    interface ShutdownHooks {
+        void add(Thread hook);
+
+        void remove(Thread hook);
+
+        ShutdownHooks JVM = new ShutdownHooks() {
+            @Override
+            public void add(Thread hook) {
+                Runtime.getRuntime().addShutdownHook(hook);
+            }
+
+            @Override
+            public void remove(Thread hook) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException e) {
+                    // The JVM is shutting down (SIGTERM): the hook is running or has run, nothing to remove.
+                }
+            }
+        };
     }
 
     private static int report(PrintWriter err, String program, String message, int code) {

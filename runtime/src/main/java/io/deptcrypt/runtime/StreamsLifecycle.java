@@ -7,6 +7,8 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -38,8 +40,8 @@ public final class StreamsLifecycle implements AutoCloseable {
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final List<AutoCloseable> resources = new ArrayList<>();
+    /** Notified on every state change; waiters re-read {@link KafkaStreams#state()}. */
     private final Object stateLock = new Object();
-    private KafkaStreams.State state = KafkaStreams.State.CREATED;
 
     /**
      * @param name            for log and error messages, e.g. "encryptor"
@@ -53,11 +55,48 @@ public final class StreamsLifecycle implements AutoCloseable {
         this.streams = new KafkaStreams(topology, props);
         streams.setStateListener((newState, oldState) -> {
             synchronized (stateLock) {
-                state = newState;
                 stateLock.notifyAll();
             }
         });
         streams.setUncaughtExceptionHandler(e -> respond(e, appWideFailure));
+    }
+
+    /**
+     * Builds the streams of an app and starts them. {@code topology} gets the closing flag its processors check while
+     * they wait for KMS; {@code resources} are closed after the streams by {@link #close()}, in reverse order. If
+     * building or starting fails, everything built and every resource is closed before the failure is rethrown.
+     */
+    public static StreamsLifecycle start(String name, Function<BooleanSupplier, Topology> topology, Properties props,
+                                         Predicate<Throwable> appWideFailure, AutoCloseable... resources) {
+        AtomicBoolean closing = new AtomicBoolean();
+        StreamsLifecycle lifecycle;
+        try {
+            lifecycle = new StreamsLifecycle(name, topology.apply(closing::get), props, closing, appWideFailure);
+        } catch (RuntimeException e) {
+            for (int i = resources.length - 1; i >= 0; i--) {
+                closeQuietly(name, resources[i], e);
+            }
+            throw e;
+        }
+        for (AutoCloseable r : resources) {
+            lifecycle.closeAfterwards(r);
+        }
+        try {
+            lifecycle.start();
+        } catch (RuntimeException e) {
+            lifecycle.close();
+            throw e;
+        }
+        return lifecycle;
+    }
+
+    private static void closeQuietly(String name, AutoCloseable resource, RuntimeException failure) {
+        try {
+            resource.close();
+        } catch (Exception e) {
+            failure.addSuppressed(e);
+            LOG.warn("deptcrypt {}: closing {} failed: {}", name, resource.getClass().getSimpleName(), e.toString());
+        }
     }
 
     /** Answers an uncaught stream-thread exception: every instance stops on an app-wide (configuration) error, this one otherwise. */

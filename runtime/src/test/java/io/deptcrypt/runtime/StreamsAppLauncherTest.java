@@ -7,6 +7,8 @@ import java.io.StringWriter;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiFunction;
@@ -23,11 +25,28 @@ class StreamsAppLauncherTest {
             Optional.of(new KmsSettings.StaticCredentials("AKIDEXAMPLE", "secret", Optional.empty())), Duration.ofSeconds(1));
 
     private final StringWriter err = new StringWriter();
+    private final RecordingHooks hooks = new RecordingHooks();
+
+    /** Records what a run adds and removes instead of touching the JVM's hooks. */
+    static final class RecordingHooks implements StreamsAppLauncher.ShutdownHooks {
+        final List<Thread> added = new ArrayList<>();
+        final List<Thread> removed = new ArrayList<>();
+
+        @Override
+        public void add(Thread hook) {
+            added.add(hook);
+        }
+
+        @Override
+        public void remove(Thread hook) {
+            removed.add(hook);
+        }
+    }
 
     private int run(StreamsAppLauncher.ConfigLoader<String> loader, BiFunction<String, KmsClient, StreamsApp> starter)
             throws InterruptedException {
         return StreamsAppLauncher.run("deptcrypt-test", FILE, new PrintWriter(err), loader, cfg -> KMS, starter,
-                e -> "because " + e.getMessage());
+                e -> "because " + e.getMessage(), hooks);
     }
 
     /** An app that has already stopped, with or without a failure. */
@@ -104,5 +123,33 @@ class StreamsAppLauncherTest {
         assertThat(code).isEqualTo(StreamsAppLauncher.EXIT_OK);
         assertThat(err.toString()).isEmpty();
         assertThat(closed).isTrue();
+    }
+
+    @Test
+    void everyRunRemovesTheShutdownHookItAddedAndTheHookClosesTheApp() throws Exception {
+        AtomicBoolean closedByHook = new AtomicBoolean();
+        run(f -> "cfg", (c, k) -> stopped(KafkaStreams.State.NOT_RUNNING, null, closedByHook));
+        run(f -> "cfg", (c, k) -> stopped(KafkaStreams.State.ERROR, new RuntimeException("x"), new AtomicBoolean()));
+        assertThat(hooks.added).hasSize(2);
+        assertThat(hooks.removed).containsExactlyElementsOf(hooks.added);
+        assertThat(hooks.added.get(0).getName()).isEqualTo("deptcrypt-test-shutdown");
+
+        closedByHook.set(false);
+        hooks.added.get(0).run(); // what the JVM does on SIGTERM
+        assertThat(closedByHook).isTrue();
+    }
+
+    @Test
+    void aRunThatNeverStartedAnAppAddsNoHook() throws Exception {
+        run(f -> {
+            throw new InvalidConfigException("bad");
+        }, (c, k) -> {
+            throw new AssertionError("must not start");
+        });
+        run(f -> "cfg", (c, k) -> {
+            throw new IllegalStateException("broker unreachable");
+        });
+        assertThat(hooks.added).isEmpty();
+        assertThat(hooks.removed).isEmpty();
     }
 }

@@ -7,17 +7,14 @@ import io.deptcrypt.crypto.KmsCallCounts;
 import io.deptcrypt.crypto.Sealer;
 import io.deptcrypt.crypto.avro.Envelope;
 import io.deptcrypt.governance.Governance;
-import io.deptcrypt.runtime.StreamsApp;
+import io.deptcrypt.runtime.AbstractStreamsApp;
 import io.deptcrypt.runtime.StreamsLifecycle;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 
 /**
@@ -31,36 +28,27 @@ import org.apache.kafka.streams.Topology;
  * }
  * }</pre>
  */
-public final class EncryptorApp implements StreamsApp {
+public final class EncryptorApp extends AbstractStreamsApp {
 
-    private final StreamsLifecycle lifecycle;
     private final Sealer sealer;
     private final EncryptorCounters counters;
 
     private EncryptorApp(StreamsLifecycle lifecycle, Sealer sealer, EncryptorCounters counters) {
-        this.lifecycle = lifecycle;
+        super(lifecycle);
         this.sealer = sealer;
         this.counters = counters;
     }
 
     /**
      * Builds and starts the encryptor. The caller keeps ownership of {@code keyrings} (and of the KMS client behind
-     * it); the app's Sealer is closed by {@link #close()}.
+     * it); the app's Sealer is closed by {@link #close()}, or at once if starting fails.
      */
     public static EncryptorApp start(EncryptorConfig cfg, KeyringProvider keyrings) {
+        Properties props = streamsProperties(cfg);
         Sealer sealer = Sealer.create(cfg.governance(), keyrings, cfg.sealer());
         EncryptorCounters counters = new EncryptorCounters();
-        AtomicBoolean closing = new AtomicBoolean();
-        StreamsLifecycle lifecycle;
-        try {
-            lifecycle = new StreamsLifecycle("encryptor", topology(cfg, sealer, counters, closing::get),
-                    streamsProperties(cfg), closing, EncryptorApp::isConfigurationError);
-        } catch (RuntimeException e) {
-            sealer.close();
-            throw e;
-        }
-        lifecycle.closeAfterwards(sealer::close);
-        lifecycle.start();
+        StreamsLifecycle lifecycle = StreamsLifecycle.start("encryptor",
+                closing -> topology(cfg, sealer, counters, closing), props, EncryptorApp::isConfigurationError, sealer);
         return new EncryptorApp(lifecycle, sealer, counters);
     }
 
@@ -103,45 +91,11 @@ public final class EncryptorApp implements StreamsApp {
         return StreamsLifecycle.explain(e);
     }
 
-    public KafkaStreams streams() {
-        return lifecycle.streams();
-    }
-
-    public KafkaStreams.State state() {
-        return lifecycle.state();
-    }
-
     public EncryptorCounters counters() {
         return counters;
     }
 
     public KmsCallCounts kmsCalls() {
         return sealer.kmsCalls();
-    }
-
-    /** The failure that stopped the app, if it stopped on its own. */
-    public Optional<Throwable> failure() {
-        return lifecycle.failure();
-    }
-
-    /** True once RUNNING; false on timeout; throws IllegalStateException if the app stopped instead. */
-    public boolean awaitRunning(Duration timeout) throws InterruptedException {
-        return lifecycle.awaitRunning(timeout);
-    }
-
-    /** Blocks until the app is stopped (NOT_RUNNING after close, or ERROR after a failure). */
-    public KafkaStreams.State awaitTermination() throws InterruptedException {
-        return lifecycle.awaitTermination();
-    }
-
-    /** As {@link #awaitTermination()}, giving up after {@code timeout}; returns the state reached. */
-    public KafkaStreams.State awaitTermination(Duration timeout) throws InterruptedException {
-        return lifecycle.awaitTermination(timeout);
-    }
-
-    /** Stops the streams (waits up to 30 s) and closes the Sealer. Idempotent. */
-    @Override
-    public void close() {
-        lifecycle.close();
     }
 }

@@ -3,18 +3,27 @@ package io.deptcrypt.topology;
 import io.deptcrypt.crypto.SealerConfig;
 import io.deptcrypt.crypto.avro.EnvelopeFormatId;
 import io.deptcrypt.governance.Governance;
+import io.deptcrypt.runtime.AppSettings;
+import io.deptcrypt.runtime.ConfigCheck;
 import io.deptcrypt.runtime.ConfigProperties;
+import io.deptcrypt.runtime.EnumChoice;
 import io.deptcrypt.runtime.KafkaOverrides;
 import io.deptcrypt.runtime.KmsRetry;
 import io.deptcrypt.runtime.KmsSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
 
 /**
- * The encryptor's configuration, parsed and validated once from {@code config/topology.properties}.
- * Keys are documented on the constants below and in that file.
+ * The encryptor's configuration, parsed and validated once from {@code config/topology.properties}. The keys are
+ * declared in {@link #configDef()} (with the shared governance, Kafka, KMS and retry keys); their docs are the
+ * {@code *_DOC} constants, shown in docs/configuration.md.
  *
  * @param source           where it was read from
  * @param governance       the loaded governance file ({@code governance.file})
@@ -29,28 +38,78 @@ import java.util.function.Function;
  */
 public record EncryptorConfig(String source, Governance governance, String applicationId, String bootstrapServers,
                               KmsSettings kms, int maxEventBytes, SealerConfig sealer, KmsRetry kmsRetry,
-                              KafkaOverrides kafka, SharedTopicPartitioner.Partitioning partitioning) {
+                              KafkaOverrides kafka, Partitioning partitioning) {
 
     /** Without {@code partitioning}: events are spread by event id. */
     public EncryptorConfig(String source, Governance governance, String applicationId, String bootstrapServers,
                            KmsSettings kms, int maxEventBytes, SealerConfig sealer, KmsRetry kmsRetry,
                            KafkaOverrides kafka) {
         this(source, governance, applicationId, bootstrapServers, kms, maxEventBytes, sealer, kmsRetry, kafka,
-                SharedTopicPartitioner.Partitioning.EVENT_ID);
+                Partitioning.EVENT_ID);
     }
 
-    public static final String GOVERNANCE_FILE = "governance.file";
-    public static final String APPLICATION_ID = "application.id";
-    public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
-    public static final String MAX_EVENT_BYTES = "max.event.bytes";
-    public static final String ENVELOPE_FORMAT = "envelope.format";
-    public static final String DATA_KEY_MAX_RECORDS = "data.key.max.records";
-    public static final String DATA_KEY_MAX_AGE_MS = "data.key.max.age.ms";
-    public static final String SHARED_PARTITIONING = "shared.partitioning";
+    /** The shared keys ({@link AppSettings}), named here too so that all of the encryptor's keys read from one class. */
+    public static final String GOVERNANCE_FILE = AppSettings.GOVERNANCE_FILE;
+    public static final String APPLICATION_ID = AppSettings.APPLICATION_ID;
+    public static final String BOOTSTRAP_SERVERS = AppSettings.BOOTSTRAP_SERVERS;
 
-    public static final int DEFAULT_MAX_EVENT_BYTES = 256 * 1024;
+    public static final String APPLICATION_ID_DOC = "Kafka Streams application.id: the consumer group and the"
+            + " transactional id prefix. Not set: `deptcrypt-<governance owner>`.";
+
+    public static final String MAX_EVENT_BYTES = "max.event.bytes";
+    public static final String MAX_EVENT_BYTES_DOC = "Ingest values larger than this many bytes go to the dead-letter"
+            + " topic (reason TOO_LARGE). The bound keeps an envelope below Kafka's default 1 MiB record limit.";
+    public static final int MAX_EVENT_BYTES_DEFAULT = 256 * 1024;
     /** Envelope overhead stays well below Kafka's default 1 MiB record limit. */
-    public static final int MAX_MAX_EVENT_BYTES = 900 * 1024;
+    public static final int MAX_EVENT_BYTES_LIMIT = 900 * 1024;
+
+    public static final String ENVELOPE_FORMAT = "envelope.format";
+    public static final String ENVELOPE_FORMAT_DOC = "AES_GCM_V1 (fast: AES-256-GCM per record under a KMS-wrapped"
+            + " data key) or ESDK_MESSAGE_V1 (a standard AWS Encryption SDK message per record, for readers in other"
+            + " ESDK languages).";
+    public static final String ENVELOPE_FORMAT_DEFAULT = SealerConfig.defaults().format().name();
+
+    public static final String DATA_KEY_MAX_RECORDS = "data.key.max.records";
+    public static final String DATA_KEY_MAX_RECORDS_DOC = "A data key is retired after sealing this many records (or"
+            + " after data.key.max.age.ms, whichever comes first).";
+    public static final long DATA_KEY_MAX_RECORDS_DEFAULT = SealerConfig.DEFAULT_MAX_RECORDS_PER_DATA_KEY;
+
+    public static final String DATA_KEY_MAX_AGE_MS = "data.key.max.age.ms";
+    public static final String DATA_KEY_MAX_AGE_MS_DOC = "A data key is retired this many milliseconds after KMS"
+            + " generated it; part of the bound on how long a revoked reader can open new records.";
+    public static final long DATA_KEY_MAX_AGE_MS_DEFAULT = SealerConfig.DEFAULT_MAX_DATA_KEY_AGE.toMillis();
+
+    public static final String SHARED_PARTITIONING = "shared.partitioning";
+    public static final String SHARED_PARTITIONING_DOC = "How sealed events are spread over the shared topic's"
+            + " partitions (the record key is always the department): EVENT_ID (every partition used, by a hash of"
+            + " the event id) or DEPARTMENT (one partition per department, total order per department).";
+    public static final String SHARED_PARTITIONING_DEFAULT = Partitioning.EVENT_ID.name();
+
+    private static final ConfigDef CONFIG_DEF = define();
+
+    private static ConfigDef define() {
+        ConfigDef d = AppSettings.defineGovernanceFile(new ConfigDef());
+        AppSettings.defineStreamsApp(d, APPLICATION_ID_DOC);
+        KmsSettings.define(d);
+        KmsRetry.define(d);
+        return d.define(MAX_EVENT_BYTES, Type.INT, MAX_EVENT_BYTES_DEFAULT, Range.between(1, MAX_EVENT_BYTES_LIMIT),
+                        Importance.MEDIUM, MAX_EVENT_BYTES_DOC)
+                .define(ENVELOPE_FORMAT, Type.STRING, ENVELOPE_FORMAT_DEFAULT, EnumChoice.of(EnvelopeFormatId.class),
+                        Importance.MEDIUM, ENVELOPE_FORMAT_DOC)
+                .define(DATA_KEY_MAX_RECORDS, Type.LONG, DATA_KEY_MAX_RECORDS_DEFAULT,
+                        Range.between(1, SealerConfig.DEFAULT_MAX_RECORDS_PER_DATA_KEY), Importance.LOW,
+                        DATA_KEY_MAX_RECORDS_DOC)
+                .define(DATA_KEY_MAX_AGE_MS, Type.LONG, DATA_KEY_MAX_AGE_MS_DEFAULT,
+                        Range.between(1_000, SealerConfig.DEFAULT_MAX_DATA_KEY_AGE.toMillis()), Importance.LOW,
+                        DATA_KEY_MAX_AGE_MS_DOC)
+                .define(SHARED_PARTITIONING, Type.STRING, SHARED_PARTITIONING_DEFAULT, EnumChoice.of(Partitioning.class),
+                        Importance.MEDIUM, SHARED_PARTITIONING_DOC);
+    }
+
+    /** Every key of the encryptor's properties, with its type, default, validator and doc (a copy). */
+    public static ConfigDef configDef() {
+        return new ConfigDef(CONFIG_DEF);
+    }
 
     /** Reads a properties file, expanding {@code ${NAME}} from the process environment. */
     public static EncryptorConfig load(Path file) {
@@ -66,28 +125,21 @@ public record EncryptorConfig(String source, Governance governance, String appli
         return parse(ConfigProperties.of(props, source, baseDir, env));
     }
 
+    /** Checks every key and reports every problem at once ({@link io.deptcrypt.runtime.InvalidConfigException}). */
     public static EncryptorConfig parse(ConfigProperties p) {
-        Governance governance = p.governance(GOVERNANCE_FILE);
-        String applicationId = p.string(APPLICATION_ID, "deptcrypt-" + governance.owner());
-        if (!applicationId.matches("[a-zA-Z0-9._-]{1,200}")) {
-            throw p.error(APPLICATION_ID, "'" + applicationId + "' must be 1-200 of [a-zA-Z0-9._-]");
-        }
-        String bootstrap = p.required(BOOTSTRAP_SERVERS);
-        KmsSettings kms = KmsSettings.from(p, governance);
-        int maxEventBytes = p.intValue(MAX_EVENT_BYTES, DEFAULT_MAX_EVENT_BYTES, 1, MAX_MAX_EVENT_BYTES);
-        SealerConfig defaults = SealerConfig.defaults();
-        EnvelopeFormatId format = p.enumValue(ENVELOPE_FORMAT, EnvelopeFormatId.class, defaults.format());
-        long maxRecords = p.longValue(DATA_KEY_MAX_RECORDS, defaults.maxRecordsPerDataKey(), 1, defaults.maxRecordsPerDataKey());
-        long maxAgeMs = p.longValue(DATA_KEY_MAX_AGE_MS, defaults.maxDataKeyAge().toMillis(), 1_000, defaults.maxDataKeyAge().toMillis());
-        SealerConfig sealer = new SealerConfig(format, maxRecords, Duration.ofMillis(maxAgeMs));
-        KmsRetry retry = KmsRetry.from(p);
-        SharedTopicPartitioner.Partitioning partitioning = p.enumValue(SHARED_PARTITIONING,
-                SharedTopicPartitioner.Partitioning.class, SharedTopicPartitioner.Partitioning.EVENT_ID);
-        KafkaOverrides kafka = KafkaOverrides.from(p, Map.of(
-                "application.id", APPLICATION_ID, "bootstrap.servers", BOOTSTRAP_SERVERS));
-        p.rejectUnknown();
-        return new EncryptorConfig(p.source(), governance, applicationId, bootstrap, kms, maxEventBytes, sealer, retry, kafka,
-                partitioning);
+        ConfigCheck c = ConfigCheck.of(CONFIG_DEF, p);
+        Optional<Governance> governance = c.governance(GOVERNANCE_FILE);
+        Optional<KmsSettings> kms = KmsSettings.from(c, governance);
+        Optional<KmsRetry> retry = KmsRetry.from(c);
+        KafkaOverrides kafka = KafkaOverrides.from(c, AppSettings.OWN_KAFKA_SETTINGS);
+        c.throwIfInvalid();
+
+        Governance g = governance.orElseThrow();
+        SealerConfig sealer = new SealerConfig(c.getEnum(ENVELOPE_FORMAT, EnvelopeFormatId.class),
+                c.getLong(DATA_KEY_MAX_RECORDS), Duration.ofMillis(c.getLong(DATA_KEY_MAX_AGE_MS)));
+        return new EncryptorConfig(c.source(), g, AppSettings.applicationId(c, "deptcrypt-" + g.owner()),
+                c.getString(BOOTSTRAP_SERVERS), kms.orElseThrow(), c.getInt(MAX_EVENT_BYTES), sealer, retry.orElseThrow(),
+                kafka, c.getEnum(SHARED_PARTITIONING, Partitioning.class));
     }
 
     /** A copy pointing at other Kafka brokers (for embedding). */

@@ -15,9 +15,6 @@ import org.apache.kafka.streams.processor.StreamPartitioner;
  */
 final class SharedTopicPartitioner implements StreamPartitioner<String, Envelope> {
 
-    /** How events are spread over the shared topic's partitions. */
-    public enum Partitioning { EVENT_ID, DEPARTMENT }
-
     private final Partitioning partitioning;
 
     SharedTopicPartitioner(Partitioning partitioning) {

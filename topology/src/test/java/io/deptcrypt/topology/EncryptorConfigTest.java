@@ -3,10 +3,11 @@ package io.deptcrypt.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.deptcrypt.crypto.SealerConfig;
 import io.deptcrypt.crypto.avro.EnvelopeFormatId;
-import io.deptcrypt.runtime.ConfigProperties;
 import io.deptcrypt.runtime.InvalidConfigException;
 import io.deptcrypt.runtime.KmsRetry;
+import io.deptcrypt.runtime.StreamsAppLauncher;
 import io.deptcrypt.testkit.TestGovernance;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -39,7 +40,10 @@ class EncryptorConfigTest {
     void minimalFileGetsDocumentedDefaults() throws Exception {
         EncryptorConfig c = EncryptorConfig.load(write(""), NO_ENV);
         assertThat(c.applicationId()).isEqualTo("deptcrypt-encryptor");
-        assertThat(c.maxEventBytes()).isEqualTo(EncryptorConfig.DEFAULT_MAX_EVENT_BYTES);
+        assertThat(c.maxEventBytes()).isEqualTo(EncryptorConfig.MAX_EVENT_BYTES_DEFAULT);
+        assertThat(c.partitioning()).isEqualTo(Partitioning.EVENT_ID);
+        assertThat(c.sealer()).isEqualTo(SealerConfig.defaults());
+        assertThat(c.kms().callTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(c.sealer().format()).isEqualTo(EnvelopeFormatId.AES_GCM_V1);
         assertThat(c.kms().endpoint()).isEmpty();
         assertThat(c.kms().credentials()).isEmpty();
@@ -121,18 +125,22 @@ class EncryptorConfigTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
             "unknown key            | max.events.bytes=5                     | max.events.bytes: unknown key",
-            "bad number             | max.event.bytes=lots                   | max.event.bytes: 'lots' is not a whole number",
-            "number out of range    | max.event.bytes=0                      | max.event.bytes: 0 is out of range",
-            "bad format             | envelope.format=ROT13                  | envelope.format: 'ROT13' must be one of",
-            "bad endpoint           | kms.endpoint=localhost:4599            | kms.endpoint: 'localhost:4599' must be an http",
+            "bad number             | max.event.bytes=lots                   | max.event.bytes: invalid value 'lots': Not a number of type INT",
+            "number out of range    | max.event.bytes=0                      | max.event.bytes: invalid value '0': Value must be at least 1",
+            "bad format             | envelope.format=ROT13                  | envelope.format: invalid value 'ROT13': must be one of AES_GCM_V1, ESDK_MESSAGE_V1",
+            "bad partitioning       | shared.partitioning=RANDOM             | shared.partitioning: invalid value 'RANDOM': must be one of EVENT_ID, DEPARTMENT",
+            "bad endpoint           | kms.endpoint=localhost:4599            | kms.endpoint: invalid value 'localhost:4599': must be an http",
+            "bad region             | aws.region=mars                        | aws.region: invalid value 'mars': must be an AWS region",
+            "timeout out of range   | kms.call.timeout.ms=5                  | kms.call.timeout.ms: invalid value '5': Value must be at least 100",
             "other region           | aws.region=eu-west-1                   | aws.region: 'eu-west-1' differs from the governance region",
             "id without secret      | aws.access.key.id=AKID                 | aws.secret.access.key: is missing",
             "unknown kafka setting  | streams.num.stream.thread=2            | streams.num.stream.thread: 'num.stream.thread' is not a Kafka Streams setting",
             "unknown producer key   | producer.max.poll.records=5            | producer.max.poll.records: 'max.poll.records' is not a Kafka producer setting",
-            "managed kafka setting  | streams.bootstrap.servers=x:1          | streams.bootstrap.servers: set this with 'bootstrap.servers' instead",
+            "managed kafka setting  | streams.bootstrap.servers=x:1          | streams.bootstrap.servers: set it with 'bootstrap.servers' instead",
+            "managed consumer key   | consumer.application.id=x              | consumer.application.id: set it with 'application.id' instead",
             "bad reference          | application.id=${not valid}            | application.id: '${not valid}' is not a valid environment reference",
             "unterminated reference | application.id=${OOPS                  | application.id: unterminated",
-            "bad application id     | application.id=a b                     | application.id: 'a b' must be",
+            "bad application id     | application.id=a b                     | application.id: invalid value 'a b': must be 1-200 of",
             "retry max below initial| kms.retry.initial.ms=100\\nkms.retry.max.ms=10 | kms.retry.max.ms: 10 is below"})
     void badValuesAreErrorsNamingTheFileAndTheKey(String name, String line, String expected) throws Exception {
         Path f = write(line.replace("\\n", "\n") + "\n");
@@ -144,8 +152,43 @@ class EncryptorConfigTest {
 
     @Test
     void secretValuesAreNotRepeatedInErrors() throws Exception {
-        ConfigProperties p = ConfigProperties.of(Map.of("aws.secret.access.key", "hunter2"), "src", null, null);
-        assertThatThrownBy(() -> p.longValue("aws.secret.access.key", 0, 0, 1)).hasMessageNotContaining("hunter2");
+        Path f = write("aws.secret.access.key=hunter2\naws.session.token=s3ss10n${en\nstreams.sasl.jaas.config=${jaas secret}\n");
+        assertThatThrownBy(() -> EncryptorConfig.load(f, NO_ENV))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("aws.access.key.id: is missing")
+                .hasMessageContaining("aws.session.token: unterminated")
+                .hasMessageContaining("streams.sasl.jaas.config: the value is not a valid environment reference")
+                .hasMessageNotContaining("hunter2").hasMessageNotContaining("s3ss10n").hasMessageNotContaining("jaas secret");
+    }
+
+    @Test
+    void everyProblemOfAFileIsReportedAtOnceCrossKeyRulesIncluded() throws Exception {
+        Path f = write("""
+                max.event.bytes=lots
+                envelope.format=ROT13
+                colour=blue
+                aws.region=eu-west-1
+                kms.retry.initial.ms=100
+                kms.retry.max.ms=10
+                producer.max.poll.records=5
+                """);
+        assertThatThrownBy(() -> EncryptorConfig.load(f, NO_ENV))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageStartingWith(f + ": 6 problems:\n")
+                .satisfies(e -> assertThat(((InvalidConfigException) e).problems()).containsExactly(
+                        "max.event.bytes: invalid value 'lots': Not a number of type INT",
+                        "envelope.format: invalid value 'ROT13': must be one of AES_GCM_V1, ESDK_MESSAGE_V1 (any case)",
+                        "aws.region: 'eu-west-1' differs from the governance region us-east-1 (" + dir.resolve("governance.yaml") + ")",
+                        "kms.retry.max.ms: 10 is below kms.retry.initial.ms (100)",
+                        "producer.max.poll.records: 'max.poll.records' is not a Kafka producer setting",
+                        "colour: unknown key").hasSize(6))
+                .hasMessageContaining("(misspelt? known keys: ");
+    }
+
+    @Test
+    void aRetryCeilingBelowTheFirstWaitIsRaisedWhenNotSet() throws Exception {
+        EncryptorConfig c = EncryptorConfig.load(write("kms.retry.initial.ms=8000\n"), NO_ENV);
+        assertThat(c.kmsRetry()).isEqualTo(new KmsRetry(Duration.ofSeconds(8), Duration.ofSeconds(8)));
     }
 
     @Test
@@ -153,10 +196,14 @@ class EncryptorConfigTest {
         Path f = dir.resolve("t.properties");
         Files.writeString(f, "governance.file=governance.yaml\n");
         assertThatThrownBy(() -> EncryptorConfig.load(f, NO_ENV))
-                .hasMessageContaining(f + ": governance.file: ").hasMessageContaining("file not found");
+                .hasMessageStartingWith(f + ": 2 problems:")
+                .satisfies(e -> assertThat(((InvalidConfigException) e).problems())
+                        .anySatisfy(p -> assertThat(p).startsWith("governance.file: ").contains("file not found"))
+                        .contains("bootstrap.servers: is missing"));
         Files.writeString(dir.resolve("governance.yaml"), "account: 1\n");
         assertThatThrownBy(() -> EncryptorConfig.load(f, NO_ENV))
-                .hasMessageContaining(f + ": governance.file: ").hasMessageContaining("account");
+                .satisfies(e -> assertThat(((InvalidConfigException) e).problems())
+                        .anySatisfy(p -> assertThat(p).startsWith("governance.file: ").contains("account")));
         TestGovernance.copyTo(dir);
         assertThatThrownBy(() -> EncryptorConfig.load(f, NO_ENV))
                 .hasMessage(f + ": bootstrap.servers: is missing");
@@ -168,12 +215,12 @@ class EncryptorConfigTest {
     void cliExitsWithCode2AndAClearMessageOnBadConfiguration() throws Exception {
         Path f = write("colour=blue\n");
         StringWriter err = new StringWriter();
-        int code = EncryptorCli.run(new PrintWriter(new StringWriter()), new PrintWriter(err), "--config", f.toString());
-        assertThat(code).isEqualTo(EncryptorCli.EXIT_CONFIG);
+        int code = new EncryptorCli().run(new PrintWriter(new StringWriter()), new PrintWriter(err), "--config", f.toString());
+        assertThat(code).isEqualTo(StreamsAppLauncher.EXIT_CONFIG);
         assertThat(err.toString()).contains("deptcrypt-topology: " + f + ": colour: unknown key");
 
         StringWriter usage = new StringWriter();
-        assertThat(EncryptorCli.run(new PrintWriter(new StringWriter()), new PrintWriter(usage))).isEqualTo(2);
+        assertThat(new EncryptorCli().run(new PrintWriter(new StringWriter()), new PrintWriter(usage))).isEqualTo(2);
         assertThat(usage.toString()).contains("--config");
     }
 

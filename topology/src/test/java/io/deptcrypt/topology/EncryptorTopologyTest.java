@@ -346,6 +346,15 @@ class EncryptorTopologyTest {
     }
 
     @Test
+    void onlyKmsAccessDeniedIsAConfigurationErrorAndOtherFailuresAreExplainedPlainly() {
+        var denied = new KmsAccessDeniedException("arn:aws:kms:us-east-1:111122223333:key/k", "not authorized", new RuntimeException("sdk"));
+        assertThat(EncryptorApp.isConfigurationError(new StreamsException(new StreamsException(denied)))).isTrue();
+        assertThat(EncryptorApp.isConfigurationError(new StreamsException(new EnvelopeException("tampered")))).isFalse();
+        assertThat(EncryptorApp.describeFailure(new StreamsException(new EnvelopeException("tampered"))))
+                .isEqualTo("EnvelopeException: tampered");
+    }
+
+    @Test
     void accessDeniedMakesTheStreamsHandlerShutDownTheWholeApplication() throws Exception {
         Properties props = EncryptorApp.streamsProperties(cfg.withBootstrapServers("127.0.0.1:1")); // never connects
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());

@@ -3,7 +3,6 @@ package io.deptcrypt.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.deptcrypt.crypto.avro.Envelope;
-import io.deptcrypt.topology.SharedTopicPartitioner.Partitioning;
 import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;

@@ -39,7 +39,7 @@ final class BenchApps {
         KmsClient kms = stack.kmsClient(g.owner());
         KmsKeyringProvider keyrings = new KmsKeyringProvider(kms, g);
         EncryptorConfig cfg = new EncryptorConfig("bench", g, applicationId, stack.bootstrap(), stack.kmsSettings(g.owner()),
-                EncryptorConfig.DEFAULT_MAX_EVENT_BYTES, SealerConfig.defaults(), KmsRetry.defaults(), overrides());
+                EncryptorConfig.MAX_EVENT_BYTES_DEFAULT, SealerConfig.defaults(), KmsRetry.defaults(), overrides());
         EncryptorApp app = EncryptorApp.start(cfg, keyrings);
         return new Measured(RunningApp.of(() -> app.counters().sealed(), app::failure, app::awaitRunning, () -> {
             app.close();

@@ -16,7 +16,7 @@ final class RouteTopology {
 
     static Topology build(Governance g, RouteProcessor.Protect protect, LongAdder processed) {
         Governance.Topics topics = g.topics();
-        IngestParser parser = new IngestParser(g.departmentNames(), EncryptorConfig.DEFAULT_MAX_EVENT_BYTES);
+        IngestParser parser = new IngestParser(g.departmentNames(), EncryptorConfig.MAX_EVENT_BYTES_DEFAULT);
         Topology t = new Topology();
         t.addSource("ingest-topic", new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.ingest());
         t.addProcessor("route", () -> new RouteProcessor(parser, protect, processed), "ingest-topic");

@@ -1,0 +1,10 @@
+/**
+ * A department's reader: a Kafka Streams app that keeps its own department's records from the shared topic, opens
+ * them with its own KMS credentials ({@link io.deptcrypt.consumers.OpenProcessor}) and hands the plaintext to a
+ * {@link io.deptcrypt.consumers.DepartmentSink}; what it does with a record it cannot open is its
+ * {@link io.deptcrypt.consumers.FailureAction}. {@link io.deptcrypt.consumers.DepartmentConsumerConfig} declares and
+ * parses its keys, {@link io.deptcrypt.consumers.DepartmentConsumerApp} runs it embedded,
+ * {@link io.deptcrypt.consumers.ConsumerCli} from the command line. {@link io.deptcrypt.consumers.DecryptingDeserializer}
+ * does the same opening for a plain KafkaConsumer.
+ */
+package io.deptcrypt.consumers;

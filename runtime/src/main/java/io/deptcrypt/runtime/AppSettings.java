@@ -1,0 +1,54 @@
+package io.deptcrypt.runtime;
+
+import java.util.Map;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * The keys every deptcrypt app's properties share: the governance file, and for a Kafka Streams app its
+ * {@code application.id} and {@code bootstrap.servers}. Each app adds them to its {@link ConfigDef} and names its
+ * own default application id in {@code APPLICATION_ID_DOC}.
+ */
+public final class AppSettings {
+
+    public static final String GOVERNANCE_FILE = "governance.file";
+    public static final String GOVERNANCE_FILE_DOC = "The governance file (departments, their keys and readers, topics):"
+            + " the single source of truth. A relative path resolves against the directory of this properties file.";
+    public static final Object GOVERNANCE_FILE_DEFAULT = ConfigDef.NO_DEFAULT_VALUE;
+
+    public static final String APPLICATION_ID = "application.id";
+    /** Not set: each app derives one (its {@code APPLICATION_ID_DOC} says how). */
+    public static final String APPLICATION_ID_DEFAULT = null;
+    public static final TextPattern APPLICATION_ID_VALUES = new TextPattern("[a-zA-Z0-9._-]{1,200}", "1-200 of [a-zA-Z0-9._-]");
+
+    public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
+    public static final String BOOTSTRAP_SERVERS_DOC = "Kafka bootstrap.servers: host:port pairs, comma separated.";
+    public static final Object BOOTSTRAP_SERVERS_DEFAULT = ConfigDef.NO_DEFAULT_VALUE;
+
+    /** Kafka settings with a key of their own here: the passthrough must not set them (name: why). */
+    public static final Map<String, String> OWN_KAFKA_SETTINGS = Map.of(
+            StreamsConfig.APPLICATION_ID_CONFIG, "set it with '" + APPLICATION_ID + "' instead",
+            StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "set it with '" + BOOTSTRAP_SERVERS + "' instead");
+
+    private AppSettings() {}
+
+    public static ConfigDef defineGovernanceFile(ConfigDef d) {
+        return d.define(GOVERNANCE_FILE, Type.STRING, GOVERNANCE_FILE_DEFAULT, new ConfigDef.NonEmptyString(),
+                Importance.HIGH, GOVERNANCE_FILE_DOC);
+    }
+
+    /** {@code application.id} (documented by the app: its default is the app's own) and {@code bootstrap.servers}. */
+    public static ConfigDef defineStreamsApp(ConfigDef d, String applicationIdDoc) {
+        return d.define(APPLICATION_ID, Type.STRING, APPLICATION_ID_DEFAULT, APPLICATION_ID_VALUES, Importance.MEDIUM,
+                        applicationIdDoc)
+                .define(BOOTSTRAP_SERVERS, Type.STRING, BOOTSTRAP_SERVERS_DEFAULT, new ConfigDef.NonEmptyString(),
+                        Importance.HIGH, BOOTSTRAP_SERVERS_DOC);
+    }
+
+    /** The configured application id, or {@code derived} when none is set. */
+    public static String applicationId(ConfigCheck c, String derived) {
+        return c.getOptional(APPLICATION_ID).orElse(derived);
+    }
+}

@@ -1,0 +1,21 @@
+/**
+ * What every deptcrypt Kafka Streams app shares, the encryptor and the department consumers alike.
+ *
+ * <ul>
+ *   <li>The config edge: {@link io.deptcrypt.runtime.ConfigProperties} reads a file or map (environment references,
+ *       empty = not set, relative paths); {@link io.deptcrypt.runtime.ConfigCheck} checks it against the app's Kafka
+ *       {@code ConfigDef} and reports every problem at once ({@link io.deptcrypt.runtime.InvalidConfigException}).
+ *       Keys are declared once, as {@code NAME}, {@code NAME_DOC}, {@code NAME_DEFAULT} and a validator
+ *       ({@link io.deptcrypt.runtime.EnumChoice}, {@link io.deptcrypt.runtime.TextPattern},
+ *       {@link io.deptcrypt.runtime.HttpUrl} or one of Kafka's); the shared keys live in
+ *       {@link io.deptcrypt.runtime.AppSettings}, {@link io.deptcrypt.runtime.KmsSettings} and
+ *       {@link io.deptcrypt.runtime.KmsRetry}, the passthrough in {@link io.deptcrypt.runtime.KafkaOverrides}, the
+ *       docs tables in {@link io.deptcrypt.runtime.ConfigTable}.</li>
+ *   <li>Running: {@link io.deptcrypt.runtime.StreamsLifecycle} (one KafkaStreams, its failures and resources),
+ *       {@link io.deptcrypt.runtime.AbstractStreamsApp} (what a started app offers),
+ *       {@link io.deptcrypt.runtime.StreamsAppCommand} and {@link io.deptcrypt.runtime.StreamsAppLauncher} (the
+ *       command line and its exit codes), {@link io.deptcrypt.runtime.CliLogging}.</li>
+ *   <li>Records: {@link io.deptcrypt.runtime.DeadLetterHeaders}.</li>
+ * </ul>
+ */
+package io.deptcrypt.runtime;
