@@ -54,7 +54,7 @@ public final class DepartmentConsumerApp extends AbstractStreamsApp {
         Topology t = new Topology();
         t.addSource("shared-topic", new ByteArrayDeserializer(), new ByteArrayDeserializer(), cfg.sharedTopic());
         t.addProcessor("open", () -> new OpenProcessor(cfg.department(), opener, cfg.kmsRetry(), closing, counters,
-                sink, cfg.sinkTopic().isPresent(), cfg.failureAction()), "shared-topic");
+                sink, cfg.sinkTopic().isPresent(), cfg.failureActions()), "shared-topic");
         cfg.sinkTopic().ifPresent(topic ->
                 t.addSink(OpenProcessor.PLAINTEXT_SINK, topic, new ByteArraySerializer(), new ByteArraySerializer(), "open"));
         cfg.deadLetterTopic().ifPresent(topic ->
@@ -69,6 +69,7 @@ public final class DepartmentConsumerApp extends AbstractStreamsApp {
      */
     public static Properties streamsProperties(DepartmentConsumerConfig cfg) {
         Properties p = StreamsLifecycle.defaultProperties(cfg.applicationId(), cfg.bootstrapServers());
+        p.putAll(cfg.kafkaLogin().clientProperties());
         // Even if processing.guarantee is overridden to at_least_once, never read aborted encryptor output.
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         cfg.kafka().applyTo(p);

@@ -6,6 +6,7 @@ import io.deptcrypt.runtime.AppSettings;
 import io.deptcrypt.runtime.ConfigCheck;
 import io.deptcrypt.runtime.ConfigProperties;
 import io.deptcrypt.runtime.EnumChoice;
+import io.deptcrypt.runtime.KafkaLogin;
 import io.deptcrypt.runtime.KafkaOverrides;
 import io.deptcrypt.runtime.KmsRetry;
 import io.deptcrypt.runtime.KmsSettings;
@@ -38,15 +39,24 @@ import org.apache.kafka.common.config.ConfigDef.Type;
  * @param kmsRetry           backoff while KMS is unavailable
  * @param printToStdout      print each event's three blocks ({@code sink.stdout})
  * @param sinkTopic          also write plaintext to this department-owned topic ({@code sink.topic})
- * @param failureAction      what to do with a record of the department that cannot be opened
+ * @param failureActions     what to do with a record of the department that cannot be opened, per reason
  * @param deadLetterTopic    where DEAD_LETTER forwards such records ({@code failure.dead.letter.topic})
  * @param kafka              {@code streams.*}, {@code producer.*}, {@code consumer.*} passthrough
  */
 public record DepartmentConsumerConfig(String source, Governance governance, String applicationName, String department,
                                        String applicationId, String bootstrapServers, KmsSettings kms,
                                        OpenerConfig opener, KmsRetry kmsRetry, boolean printToStdout,
-                                       Optional<String> sinkTopic, FailureAction failureAction,
-                                       Optional<String> deadLetterTopic, KafkaOverrides kafka) {
+                                       Optional<String> sinkTopic, FailureActions failureActions,
+                                       Optional<String> deadLetterTopic, KafkaOverrides kafka, KafkaLogin kafkaLogin) {
+
+    /** Connecting without authentication (PLAINTEXT). */
+    public DepartmentConsumerConfig(String source, Governance governance, String applicationName, String department,
+                                    String applicationId, String bootstrapServers, KmsSettings kms, OpenerConfig opener,
+                                    KmsRetry kmsRetry, boolean printToStdout, Optional<String> sinkTopic,
+                                    FailureAction failureAction, Optional<String> deadLetterTopic, KafkaOverrides kafka) {
+        this(source, governance, applicationName, department, applicationId, bootstrapServers, kms, opener, kmsRetry,
+                printToStdout, sinkTopic, FailureActions.all(failureAction), deadLetterTopic, kafka, KafkaLogin.plaintext());
+    }
 
     /** The shared keys ({@link AppSettings}), named here too so that all of the consumer's keys read from one class. */
     public static final String GOVERNANCE_FILE = AppSettings.GOVERNANCE_FILE;
@@ -88,15 +98,27 @@ public record DepartmentConsumerConfig(String source, Governance governance, Str
     public static final String SINK_TOPIC_DEFAULT = null;
 
     public static final String FAILURE_ACTION = "failure.action";
-    public static final String FAILURE_ACTION_DOC = "A record of this department that cannot be opened (access"
-            + " denied, tampered, wrong context): FAIL (stop with a clear error), SKIP (count and log, no plaintext) or"
-            + " DEAD_LETTER (forward it still sealed to failure.dead.letter.topic).";
-    public static final String FAILURE_ACTION_DEFAULT = FailureAction.FAIL.name();
+    public static final String FAILURE_ACTION_DOC = "Shorthand for both failure.action.* keys below: the same action"
+            + " for every reason a record of this department cannot be opened. FAIL (stop with a clear error), SKIP"
+            + " (count and log, no plaintext) or DEAD_LETTER (forward it still sealed to failure.dead.letter.topic).";
+    public static final String FAILURE_ACTION_DEFAULT = null;
+
+    public static final String FAILURE_ACTION_ACCESS_DENIED = "failure.action.access.denied";
+    public static final String FAILURE_ACTION_ACCESS_DENIED_DOC = "When KMS refuses this application a record's data"
+            + " key (a revoked reader, a wrong key policy or credentials): FAIL, SKIP or DEAD_LETTER. Not set:"
+            + " failure.action, else FAIL (fail closed: an operator must look, and nothing is passed over meanwhile).";
+    public static final String FAILURE_ACTION_ACCESS_DENIED_DEFAULT = null;
+
+    public static final String FAILURE_ACTION_UNREADABLE = "failure.action.unreadable";
+    public static final String FAILURE_ACTION_UNREADABLE_DOC = "When a record is not an envelope, fails authentication"
+            + " (tampered, moved) or is sealed for another department than it says: FAIL, SKIP or DEAD_LETTER. Not set:"
+            + " failure.action, else DEAD_LETTER (quarantined, so one bad record cannot stop the department for good).";
+    public static final String FAILURE_ACTION_UNREADABLE_DEFAULT = null;
 
     public static final String FAILURE_DEAD_LETTER_TOPIC = "failure.dead.letter.topic";
-    public static final String FAILURE_DEAD_LETTER_TOPIC_DOC = "Where failure.action=DEAD_LETTER forwards unreadable"
-            + " records, still sealed, with reason headers. Needed by DEAD_LETTER and only used by it; not a"
-            + " governance topic and not sink.topic.";
+    public static final String FAILURE_DEAD_LETTER_TOPIC_DOC = "Where a DEAD_LETTER failure action forwards records"
+            + " it cannot open, still sealed, with reason headers. Only used with DEAD_LETTER; not set: <department>.unreadable"
+            + " (the department's readers own the topics named <department>.*). Not a governance topic and not sink.topic.";
     public static final String FAILURE_DEAD_LETTER_TOPIC_DEFAULT = null;
 
     /** Kafka settings the consumer sets itself, so the passthrough must not (name: why). */
@@ -123,7 +145,11 @@ public record DepartmentConsumerConfig(String source, Governance governance, Str
         return d.define(SINK_STDOUT, Type.BOOLEAN, SINK_STDOUT_DEFAULT, Importance.MEDIUM, SINK_STDOUT_DOC)
                 .define(SINK_TOPIC, Type.STRING, SINK_TOPIC_DEFAULT, TextPattern.TOPIC_NAME, Importance.MEDIUM, SINK_TOPIC_DOC)
                 .define(FAILURE_ACTION, Type.STRING, FAILURE_ACTION_DEFAULT, EnumChoice.of(FailureAction.class),
-                        Importance.HIGH, FAILURE_ACTION_DOC)
+                        Importance.MEDIUM, FAILURE_ACTION_DOC)
+                .define(FAILURE_ACTION_ACCESS_DENIED, Type.STRING, FAILURE_ACTION_ACCESS_DENIED_DEFAULT,
+                        EnumChoice.of(FailureAction.class), Importance.HIGH, FAILURE_ACTION_ACCESS_DENIED_DOC)
+                .define(FAILURE_ACTION_UNREADABLE, Type.STRING, FAILURE_ACTION_UNREADABLE_DEFAULT,
+                        EnumChoice.of(FailureAction.class), Importance.HIGH, FAILURE_ACTION_UNREADABLE_DOC)
                 .define(FAILURE_DEAD_LETTER_TOPIC, Type.STRING, FAILURE_DEAD_LETTER_TOPIC_DEFAULT, TextPattern.TOPIC_NAME,
                         Importance.MEDIUM, FAILURE_DEAD_LETTER_TOPIC_DOC);
     }
@@ -168,14 +194,25 @@ public record DepartmentConsumerConfig(String source, Governance governance, Str
         Optional<KmsSettings> kms = KmsSettings.from(c, governance);
         Optional<KmsRetry> retry = KmsRetry.from(c);
         KafkaOverrides kafka = KafkaOverrides.from(c, OWN_KAFKA_SETTINGS);
+        Optional<KafkaLogin> login = KafkaLogin.from(c);
         c.throwIfInvalid();
 
         String app = c.getString(APPLICATION_NAME);
         String department = c.getString(DEPARTMENT);
+        FailureActions actions = failureActions(c);
+        Optional<String> dlq = c.getOptional(FAILURE_DEAD_LETTER_TOPIC)
+                .or(() -> actions.anyDeadLetter() ? Optional.of(defaultDeadLetterTopic(department)) : Optional.empty());
         return new DepartmentConsumerConfig(c.source(), governance.orElseThrow(), app, department,
                 AppSettings.applicationId(c, "deptcrypt-" + app + "-" + department), c.getString(BOOTSTRAP_SERVERS),
                 kms.orElseThrow(), opener(c), retry.orElseThrow(), c.getBoolean(SINK_STDOUT), c.getOptional(SINK_TOPIC),
-                c.getEnum(FAILURE_ACTION, FailureAction.class), c.getOptional(FAILURE_DEAD_LETTER_TOPIC), kafka);
+                actions, dlq, kafka, login.orElseThrow());
+    }
+
+    /** Bootstrap servers and login, for a plain Kafka client of the consumer (not Streams). */
+    public Map<String, Object> clientProperties() {
+        Map<String, Object> p = new java.util.LinkedHashMap<>(kafkaLogin.clientProperties());
+        p.put(org.apache.kafka.clients.CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        return p;
     }
 
     /**
@@ -216,22 +253,40 @@ public record DepartmentConsumerConfig(String source, Governance governance, Str
                         + " department owns");
             }
         }
-        if (!c.usable(FAILURE_ACTION, FAILURE_DEAD_LETTER_TOPIC, SINK_TOPIC)) {
+        if (!c.usable(FAILURE_ACTION, FAILURE_ACTION_ACCESS_DENIED, FAILURE_ACTION_UNREADABLE, FAILURE_DEAD_LETTER_TOPIC,
+                SINK_TOPIC, DEPARTMENT)) {
             return;
         }
-        FailureAction action = c.getEnum(FAILURE_ACTION, FailureAction.class);
+        FailureActions actions = failureActions(c);
         Optional<String> dlq = c.getOptional(FAILURE_DEAD_LETTER_TOPIC);
-        if (action == FailureAction.DEAD_LETTER && dlq.isEmpty()) {
-            c.problem(FAILURE_DEAD_LETTER_TOPIC, "is missing; " + FAILURE_ACTION + "=DEAD_LETTER needs the topic to"
-                    + " forward unreadable records to");
+        if (!actions.anyDeadLetter() && dlq.isPresent()) {
+            c.problem(FAILURE_DEAD_LETTER_TOPIC, "is only used with a DEAD_LETTER failure action (they are "
+                    + actions.accessDenied() + " for access denied, " + actions.unreadable() + " for unreadable)");
         }
-        if (action != FailureAction.DEAD_LETTER && dlq.isPresent()) {
-            c.problem(FAILURE_DEAD_LETTER_TOPIC, "is only used with " + FAILURE_ACTION + "=DEAD_LETTER (it is " + action + ")");
+        if (dlq.isEmpty() && actions.anyDeadLetter()) {
+            dlq = Optional.of(defaultDeadLetterTopic(c.getString(DEPARTMENT)));
         }
         if (dlq.isPresent() && dlq.equals(c.getOptional(SINK_TOPIC))) {
             c.problem(FAILURE_DEAD_LETTER_TOPIC, "must differ from " + SINK_TOPIC
                     + " (plaintext and sealed records must not mix)");
         }
+    }
+
+    /** Per reason: its own key, else failure.action, else the default ({@link FailureActions#DEFAULTS}). */
+    static FailureActions failureActions(ConfigCheck c) {
+        Optional<FailureAction> all = c.getOptional(FAILURE_ACTION).map(v -> c.getEnum(FAILURE_ACTION, FailureAction.class));
+        FailureAction denied = c.getOptional(FAILURE_ACTION_ACCESS_DENIED)
+                .map(v -> c.getEnum(FAILURE_ACTION_ACCESS_DENIED, FailureAction.class))
+                .orElse(all.orElse(FailureActions.DEFAULTS.accessDenied()));
+        FailureAction unreadable = c.getOptional(FAILURE_ACTION_UNREADABLE)
+                .map(v -> c.getEnum(FAILURE_ACTION_UNREADABLE, FailureAction.class))
+                .orElse(all.orElse(FailureActions.DEFAULTS.unreadable()));
+        return new FailureActions(denied, unreadable);
+    }
+
+    /** {@code <department>.unreadable}: a topic the department's readers own. */
+    public static String defaultDeadLetterTopic(String department) {
+        return department + ".unreadable";
     }
 
     private static boolean isGovernanceTopic(Governance g, String topic) {
@@ -247,6 +302,6 @@ public record DepartmentConsumerConfig(String source, Governance governance, Str
     /** A copy pointing at other Kafka brokers (for embedding). */
     public DepartmentConsumerConfig withBootstrapServers(String servers) {
         return new DepartmentConsumerConfig(source, governance, applicationName, department, applicationId, servers,
-                kms, opener, kmsRetry, printToStdout, sinkTopic, failureAction, deadLetterTopic, kafka);
+                kms, opener, kmsRetry, printToStdout, sinkTopic, failureActions, deadLetterTopic, kafka, kafkaLogin);
     }
 }

@@ -43,12 +43,12 @@ final class OpenProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     private final ConsumerCounters counters;
     private final DepartmentSink sink;
     private final boolean toPlaintextTopic;
-    private final FailureAction failureAction;
+    private final FailureActions failureActions;
     private final Deserializer<Envelope> envelopes = EnvelopeSerde.instance().deserializer();
     private ProcessorContext<byte[], byte[]> context;
 
     OpenProcessor(String department, Opener opener, KmsRetry retry, BooleanSupplier closing, ConsumerCounters counters,
-                  DepartmentSink sink, boolean toPlaintextTopic, FailureAction failureAction) {
+                  DepartmentSink sink, boolean toPlaintextTopic, FailureActions failureActions) {
         this.department = department;
         this.departmentBytes = department.getBytes(StandardCharsets.UTF_8);
         this.opener = opener;
@@ -57,7 +57,7 @@ final class OpenProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         this.counters = counters;
         this.sink = sink;
         this.toPlaintextTopic = toPlaintextTopic;
-        this.failureAction = failureAction;
+        this.failureActions = failureActions;
     }
 
     @Override
@@ -132,22 +132,25 @@ final class OpenProcessor implements Processor<byte[], byte[], byte[], byte[]> {
                       String detail, Throwable cause) {
         String message = "cannot open " + position(at) + " (eventId " + eventId + ", department " + department + "): "
                 + reason + ": " + detail;
-        switch (failureAction) {
-            case FAIL -> throw new RecordOpenFailedException(reason, message + ". failure.action=FAIL stops the"
-                    + " consumer; fix the cause (key policy, credentials) or set failure.action=SKIP or DEAD_LETTER"
+        FailureAction action = failureActions.of(reason);
+        String key = reason == OpenFailureReason.ACCESS_DENIED ? DepartmentConsumerConfig.FAILURE_ACTION_ACCESS_DENIED
+                : DepartmentConsumerConfig.FAILURE_ACTION_UNREADABLE;
+        switch (action) {
+            case FAIL -> throw new RecordOpenFailedException(reason, message + ". " + key + "=FAIL stops the"
+                    + " consumer; fix the cause (key policy, credentials) or set " + key + "=SKIP or DEAD_LETTER"
                     + " to go past such records.", cause);
             case SKIP -> {
                 counters.countSkipped();
-                LOG.warn("{}; skipped (failure.action=SKIP)", message);
+                LOG.warn("{}; skipped ({}=SKIP)", message, key);
             }
             case DEAD_LETTER -> {
                 Headers headers = new RecordHeaders(record.headers().toArray());
                 DeadLetterHeaders.write(headers, reason.name(), message, at.topic(), at.partition(), at.offset());
                 context.forward(new Record<>(record.key(), record.value(), record.timestamp(), headers), DEAD_LETTER_SINK);
                 counters.countDeadLettered();
-                LOG.warn("{}; forwarded sealed to the failure topic (failure.action=DEAD_LETTER)", message);
+                LOG.warn("{}; forwarded sealed to the failure topic ({}=DEAD_LETTER)", message, key);
             }
-            default -> throw new IllegalStateException("unknown failure action " + failureAction);
+            default -> throw new IllegalStateException("unknown failure action " + action);
         }
     }
 

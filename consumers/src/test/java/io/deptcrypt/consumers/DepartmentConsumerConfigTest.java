@@ -43,7 +43,8 @@ class DepartmentConsumerConfigTest {
                     env + "_AWS_ACCESS_KEY_ID", "AKID-" + dept, env + "_AWS_SECRET_ACCESS_KEY", "secret")::get);
             assertThat(c.department()).isEqualTo(dept);
             assertThat(c.applicationName()).isEqualTo(dept + "-consumer");
-            assertThat(c.failureAction()).isEqualTo(FailureAction.FAIL);
+            assertThat(c.failureActions()).isEqualTo(FailureActions.DEFAULTS);
+            assertThat(c.deadLetterTopic()).contains(dept + ".unreadable");
             assertThat(c.printToStdout()).isTrue();
             assertThat(c.sinkTopic()).isEmpty();
             assertThat(c.kms().credentials()).hasValueSatisfying(cr -> assertThat(cr.accessKeyId()).isEqualTo("AKID-" + dept));
@@ -69,7 +70,7 @@ class DepartmentConsumerConfigTest {
         assertThat(c.opener().dataKeyTtl()).isEqualTo(Duration.ofMinutes(1));
         assertThat(c.printToStdout()).isFalse();
         assertThat(c.sinkTopic()).contains("sales.events");
-        assertThat(c.failureAction()).isEqualTo(FailureAction.DEAD_LETTER);
+        assertThat(c.failureActions()).isEqualTo(FailureActions.all(FailureAction.DEAD_LETTER));
         assertThat(c.deadLetterTopic()).contains("sales.unreadable");
         Properties p = DepartmentConsumerApp.streamsProperties(c);
         assertThat(p.getProperty(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)).isEqualTo(StreamsConfig.EXACTLY_ONCE_V2);
@@ -84,8 +85,9 @@ class DepartmentConsumerConfigTest {
             "unknown department  | application.name=finance-consumer\\ndepartment=hr    | department: 'hr' is not a department",
             "unknown application | application.name=hr-consumer\\ndepartment=finance    | application.name: 'hr-consumer' is not an application",
             "missing department  | application.name=finance-consumer                   | department: is missing",
-            "dlq without topic   | application.name=finance-consumer\\ndepartment=finance\\nfailure.action=DEAD_LETTER | failure.dead.letter.topic: is missing",
-            "topic without dlq   | application.name=finance-consumer\\ndepartment=finance\\nfailure.dead.letter.topic=x | failure.dead.letter.topic: is only used with",
+            "topic without dlq   | application.name=finance-consumer\\ndepartment=finance\\nfailure.action=SKIP\\nfailure.dead.letter.topic=x | failure.dead.letter.topic: is only used with a DEAD_LETTER failure action (they are SKIP for access denied, SKIP for unreadable)",
+            "bad reason action   | application.name=finance-consumer\\ndepartment=finance\\nfailure.action.access.denied=later | failure.action.access.denied: invalid value 'later'",
+            "default dlq is sink | application.name=finance-consumer\\ndepartment=finance\\nsink.topic=finance.unreadable | failure.dead.letter.topic: must differ from sink.topic",
             "bad action          | application.name=finance-consumer\\ndepartment=finance\\nfailure.action=IGNORE | failure.action: invalid value 'IGNORE': must be one of FAIL, SKIP, DEAD_LETTER",
             "shared as sink      | application.name=finance-consumer\\ndepartment=finance\\nsink.topic=deptcrypt.shared | sink.topic: 'deptcrypt.shared' is one of the governance topics",
             "bad boolean         | application.name=finance-consumer\\ndepartment=finance\\nsink.stdout=yes | sink.stdout: invalid value 'yes': Expected value to be either true or false",
@@ -108,7 +110,7 @@ class DepartmentConsumerConfigTest {
                 application.name=finance-consumer
                 department=hr
                 sink.stdout=yes
-                failure.action=DEAD_LETTER
+                failure.action.unreadable=IGNORE
                 opener.data.key.ttl.ms=5
                 consumer.isolation.level=read_uncommitted
                 """);
@@ -118,8 +120,8 @@ class DepartmentConsumerConfigTest {
                 .satisfies(e -> assertThat(((InvalidConfigException) e).problems()).containsExactly(
                         "opener.data.key.ttl.ms: invalid value '5': Value must be at least 1000",
                         "sink.stdout: invalid value 'yes': Expected value to be either true or false",
+                        "failure.action.unreadable: invalid value 'IGNORE': must be one of FAIL, SKIP, DEAD_LETTER (any case)",
                         "department: 'hr' is not a department in " + dir.resolve("governance.yaml") + " (declared: [finance, sales])",
-                        "failure.dead.letter.topic: is missing; failure.action=DEAD_LETTER needs the topic to forward unreadable records to",
                         "consumer.isolation.level: always read_committed: aborted encryptor output is never read"));
     }
 

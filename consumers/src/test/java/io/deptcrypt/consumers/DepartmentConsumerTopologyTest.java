@@ -179,7 +179,7 @@ class DepartmentConsumerTopologyTest {
                     assertThat(DepartmentConsumerApp.isConfigurationError(e)).isTrue();
                     String message = DepartmentConsumerApp.describeFailure(e);
                     assertThat(message).contains(sharedTopic + "-0@0").contains("eventId f-9").contains("ACCESS_DENIED")
-                            .contains(governance.department("finance").key().toString()).contains("failure.action=FAIL")
+                            .contains(governance.department("finance").key().toString()).contains("failure.action.access.denied=FAIL")
                             .doesNotContain(MARKER);
                 });
         assertThat(received).isEmpty();
@@ -187,7 +187,7 @@ class DepartmentConsumerTopologyTest {
 
     @Test
     void failOnTamperedRecordAndOnDepartmentMismatch() throws Exception {
-        startFinance(Map.of());
+        startFinance(Map.of("failure.action.unreadable", "FAIL"));
         TestRecord<byte[], byte[]> r = sealed("finance", "f-1", MARKER);
         byte[] tampered = r.value().clone();
         tampered[tampered.length - 1] ^= 1;
@@ -219,6 +219,19 @@ class DepartmentConsumerTopologyTest {
         shared.pipeInput(sealed("finance", "f-1", MARKER));
         assertThat(counters.skipped()).isEqualTo(1);
         assertThat(received).isEmpty();
+    }
+
+    @Test
+    void byDefaultAnUnreadableRecordIsQuarantinedAndTheDepartmentGoesOnButAccessDeniedStops() throws Exception {
+        start(config(Map.of()), keys.readerFor(governance, "finance-consumer"));
+        TestOutputTopic<byte[], byte[]> dlq = driver.createOutputTopic("finance.unreadable", new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
+        shared.pipeInput(raw("finance", garbage(), "finance"));
+        shared.pipeInput(sealed("finance", "f-1", "fine"));
+        assertThat(dlq.readRecordsToList()).hasSize(1)
+                .allSatisfy(r -> assertThat(header(r.headers(), DeadLetterHeaders.REASON)).isEqualTo("INVALID_ENVELOPE"));
+        assertThat(received).extracting(OpenedEvent::eventId).containsExactly("f-1");
+        assertThat(counters.deadLettered()).isEqualTo(1);
     }
 
     @Test

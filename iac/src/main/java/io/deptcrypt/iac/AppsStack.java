@@ -298,12 +298,10 @@ final class AppsStack {
         text.append("aws.region=").append(g.region()).append('\n');
         text.append("streams.state.dir=").append(WORK_DIR).append("/state\n");
         // KMS and MSK both use the task role through the default credential chain (no aws.access.key.id here).
-        // MSK IAM: the aws-msk-iam-auth library on the app's classpath signs the SASL handshake; the apps pass
-        // streams.* to every Kafka client they create.
-        text.append("streams.security.protocol=SASL_SSL\n");
-        text.append("streams.sasl.mechanism=AWS_MSK_IAM\n");
-        text.append("streams.sasl.jaas.config=software.amazon.msk.auth.iam.IAMLoginModule required;\n");
-        text.append("streams.sasl.client.callback.handler.class=software.amazon.msk.auth.iam.IAMClientCallbackHandler\n");
+        // MSK IAM: the aws-msk-iam-auth library on the app's classpath signs the SASL handshake with the task role;
+        // the apps' kafka.* login keys reach every Kafka client they create.
+        text.append("kafka.security.protocol=SASL_SSL\n");
+        text.append("kafka.sasl.mechanism=AWS_MSK_IAM\n");
         ObjectNode sub = Documents.object();
         ArrayNode args = sub.putArray("Fn::Sub");
         args.add(text.toString());

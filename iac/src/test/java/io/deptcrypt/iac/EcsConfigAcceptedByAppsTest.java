@@ -51,10 +51,11 @@ class EcsConfigAcceptedByAppsTest {
         EncryptorConfig encryptor = EncryptorConfig.load(writeConfig(resources, "EncryptorTaskDefinition", governanceText), name -> null);
         assertThat(encryptor.applicationId()).isEqualTo("deptcrypt-encryptor");
         assertThat(encryptor.bootstrapServers()).isEqualTo(BROKERS);
-        assertThat(encryptor.kafka().streams()).containsEntry("security.protocol", "SASL_SSL")
+        assertThat(encryptor.kafka().streams()).containsEntry("state.dir", AppsStack.WORK_DIR + "/state");
+        assertThat(encryptor.kafkaLogin().clientProperties()).containsEntry("security.protocol", "SASL_SSL")
                 .containsEntry("sasl.mechanism", "AWS_MSK_IAM")
-                .containsKey("sasl.jaas.config")
-                .containsEntry("state.dir", AppsStack.WORK_DIR + "/state");
+                .containsEntry("sasl.client.callback.handler.class", "software.amazon.msk.auth.iam.IAMClientCallbackHandler")
+                .containsKey("sasl.jaas.config");
 
         for (String[] c : new String[][] {{"FinanceConsumer", "finance-consumer", "finance"},
                 {"SalesConsumer", "sales-consumer", "sales"}, {"HrConsumer", "hr-consumer", "hr"}}) {
@@ -62,7 +63,7 @@ class EcsConfigAcceptedByAppsTest {
                     writeConfig(resources, c[0] + "TaskDefinition", governanceText), name -> null);
             assertThat(consumer.applicationId()).isEqualTo("deptcrypt-" + c[1]);
             assertThat(consumer.department()).isEqualTo(c[2]);
-            assertThat(consumer.kafka().streams()).containsEntry("sasl.mechanism", "AWS_MSK_IAM");
+            assertThat(consumer.kafkaLogin().clientProperties()).containsEntry("sasl.mechanism", "AWS_MSK_IAM");
         }
     }
 }

@@ -27,10 +27,15 @@ public final class AppSettings {
     public static final String BOOTSTRAP_SERVERS_DOC = "Kafka bootstrap.servers: host:port pairs, comma separated.";
     public static final Object BOOTSTRAP_SERVERS_DEFAULT = ConfigDef.NO_DEFAULT_VALUE;
 
-    /** Kafka settings with a key of their own here: the passthrough must not set them (name: why). */
-    public static final Map<String, String> OWN_KAFKA_SETTINGS = Map.of(
-            StreamsConfig.APPLICATION_ID_CONFIG, "set it with '" + APPLICATION_ID + "' instead",
-            StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "set it with '" + BOOTSTRAP_SERVERS + "' instead");
+    /** Kafka settings with a key of their own here or in {@link KafkaLogin}: the passthrough must not set them (name: why). */
+    public static final Map<String, String> OWN_KAFKA_SETTINGS = ownKafkaSettings();
+
+    private static Map<String, String> ownKafkaSettings() {
+        Map<String, String> m = new java.util.LinkedHashMap<>(KafkaLogin.OWN_KAFKA_SETTINGS);
+        m.put(StreamsConfig.APPLICATION_ID_CONFIG, "set it with '" + APPLICATION_ID + "' instead");
+        m.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "set it with '" + BOOTSTRAP_SERVERS + "' instead");
+        return Map.copyOf(m);
+    }
 
     private AppSettings() {}
 
@@ -39,8 +44,12 @@ public final class AppSettings {
                 Importance.HIGH, GOVERNANCE_FILE_DOC);
     }
 
-    /** {@code application.id} (documented by the app: its default is the app's own) and {@code bootstrap.servers}. */
+    /**
+     * {@code application.id} (documented by the app: its default is the app's own), {@code bootstrap.servers} and the
+     * app's Kafka login ({@link KafkaLogin}).
+     */
     public static ConfigDef defineStreamsApp(ConfigDef d, String applicationIdDoc) {
+        KafkaLogin.define(d);
         return d.define(APPLICATION_ID, Type.STRING, APPLICATION_ID_DEFAULT, APPLICATION_ID_VALUES, Importance.MEDIUM,
                         applicationIdDoc)
                 .define(BOOTSTRAP_SERVERS, Type.STRING, BOOTSTRAP_SERVERS_DEFAULT, new ConfigDef.NonEmptyString(),

@@ -54,6 +54,9 @@ public final class EnumChoice<E extends Enum<E>> implements ConfigDef.Validator 
 
     @Override
     public void ensureValid(String name, Object value) {
+        if (value == null) {
+            return; // an optional key left unset (keys with a default never see null)
+        }
         if (!(value instanceof String s) || find(s).isEmpty()) {
             throw new ConfigException(name, value, "must be one of " + this);
         }

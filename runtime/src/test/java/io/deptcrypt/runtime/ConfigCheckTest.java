@@ -125,6 +125,7 @@ class ConfigCheckTest {
         assertThat(red.find("dark_blue")).isEmpty();
         assertThatThrownBy(() -> red.ensureValid("colour", "dark_blue")).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("must be one of RED (any case)");
-        assertThatThrownBy(() -> red.ensureValid("colour", null)).isInstanceOf(ConfigException.class);
+        red.ensureValid("colour", null); // an optional key left unset
+        assertThatThrownBy(() -> red.ensureValid("colour", 3)).isInstanceOf(ConfigException.class);
     }
 }

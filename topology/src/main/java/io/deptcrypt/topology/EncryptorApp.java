@@ -70,6 +70,7 @@ public final class EncryptorApp extends AbstractStreamsApp {
     /** Kafka Streams properties: {@link StreamsLifecycle#defaultProperties}, then the config's passthrough settings. */
     public static Properties streamsProperties(EncryptorConfig cfg) {
         Properties p = StreamsLifecycle.defaultProperties(cfg.applicationId(), cfg.bootstrapServers());
+        p.putAll(cfg.kafkaLogin().clientProperties());
         cfg.kafka().applyTo(p);
         return p;
     }

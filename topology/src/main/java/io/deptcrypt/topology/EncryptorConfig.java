@@ -7,6 +7,7 @@ import io.deptcrypt.runtime.AppSettings;
 import io.deptcrypt.runtime.ConfigCheck;
 import io.deptcrypt.runtime.ConfigProperties;
 import io.deptcrypt.runtime.EnumChoice;
+import io.deptcrypt.runtime.KafkaLogin;
 import io.deptcrypt.runtime.KafkaOverrides;
 import io.deptcrypt.runtime.KmsRetry;
 import io.deptcrypt.runtime.KmsSettings;
@@ -35,10 +36,19 @@ import org.apache.kafka.common.config.ConfigDef.Type;
  * @param kmsRetry         backoff while KMS is unavailable
  * @param kafka            {@code streams.*}, {@code producer.*}, {@code consumer.*} passthrough
  * @param partitioning     how sealed events are spread over the shared topic's partitions ({@code shared.partitioning})
+ * @param kafkaLogin       how the encryptor logs in to Kafka ({@code kafka.security.protocol}, {@code kafka.sasl.*})
  */
 public record EncryptorConfig(String source, Governance governance, String applicationId, String bootstrapServers,
                               KmsSettings kms, int maxEventBytes, SealerConfig sealer, KmsRetry kmsRetry,
-                              KafkaOverrides kafka, Partitioning partitioning) {
+                              KafkaOverrides kafka, Partitioning partitioning, KafkaLogin kafkaLogin) {
+
+    /** Connecting without authentication (PLAINTEXT). */
+    public EncryptorConfig(String source, Governance governance, String applicationId, String bootstrapServers,
+                           KmsSettings kms, int maxEventBytes, SealerConfig sealer, KmsRetry kmsRetry,
+                           KafkaOverrides kafka, Partitioning partitioning) {
+        this(source, governance, applicationId, bootstrapServers, kms, maxEventBytes, sealer, kmsRetry, kafka,
+                partitioning, KafkaLogin.plaintext());
+    }
 
     /** Without {@code partitioning}: events are spread by event id. */
     public EncryptorConfig(String source, Governance governance, String applicationId, String bootstrapServers,
@@ -132,6 +142,7 @@ public record EncryptorConfig(String source, Governance governance, String appli
         Optional<KmsSettings> kms = KmsSettings.from(c, governance);
         Optional<KmsRetry> retry = KmsRetry.from(c);
         KafkaOverrides kafka = KafkaOverrides.from(c, AppSettings.OWN_KAFKA_SETTINGS);
+        Optional<KafkaLogin> login = KafkaLogin.from(c);
         c.throwIfInvalid();
 
         Governance g = governance.orElseThrow();
@@ -139,12 +150,19 @@ public record EncryptorConfig(String source, Governance governance, String appli
                 c.getLong(DATA_KEY_MAX_RECORDS), Duration.ofMillis(c.getLong(DATA_KEY_MAX_AGE_MS)));
         return new EncryptorConfig(c.source(), g, AppSettings.applicationId(c, "deptcrypt-" + g.owner()),
                 c.getString(BOOTSTRAP_SERVERS), kms.orElseThrow(), c.getInt(MAX_EVENT_BYTES), sealer, retry.orElseThrow(),
-                kafka, c.getEnum(SHARED_PARTITIONING, Partitioning.class));
+                kafka, c.getEnum(SHARED_PARTITIONING, Partitioning.class), login.orElseThrow());
+    }
+
+    /** Bootstrap servers and login, for a plain Kafka client of the encryptor (not Streams). */
+    public java.util.Map<String, Object> clientProperties() {
+        java.util.Map<String, Object> p = new java.util.LinkedHashMap<>(kafkaLogin.clientProperties());
+        p.put(org.apache.kafka.clients.CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        return p;
     }
 
     /** A copy pointing at other Kafka brokers (for embedding). */
     public EncryptorConfig withBootstrapServers(String servers) {
         return new EncryptorConfig(source, governance, applicationId, servers, kms, maxEventBytes, sealer, kmsRetry, kafka,
-                partitioning);
+                partitioning, kafkaLogin);
     }
 }
