@@ -102,23 +102,24 @@ public final class KmsAccess {
         return changes;
     }
 
-    /** One markdown table: a row per application, a column per key and action. */
+    /** One markdown table per key: a row per application, a column per action. */
     public String markdownTable() {
-        StringBuilder b = new StringBuilder("| application |");
-        StringBuilder rule = new StringBuilder("|---|");
+        StringBuilder b = new StringBuilder();
         for (GovernedKey k : keys) {
+            b.append("**").append(k.label()).append("** (`").append(k.arn()).append("`, context department=")
+                    .append(k.contextValue()).append(")\n\n| application |");
+            StringBuilder rule = new StringBuilder("|---|");
             for (KmsAction a : KmsAction.values()) {
-                b.append(' ').append(k.label()).append(' ').append(a.operation()).append(" |");
+                b.append(' ').append(a.operation()).append(" |");
                 rule.append(":-:|");
             }
-        }
-        b.append('\n').append(rule).append('\n');
-        for (String app : applications) {
-            b.append("| ").append(app).append(" |");
-            for (GovernedKey k : keys) {
+            b.append('\n').append(rule).append('\n');
+            for (String app : applications) {
+                b.append("| ").append(app).append(" |");
                 for (KmsAction a : KmsAction.values()) {
                     b.append(' ').append(decision(app, k.label(), a).symbol()).append(" |");
                 }
+                b.append('\n');
             }
             b.append('\n');
         }

@@ -65,7 +65,7 @@ class KmsAccessTest {
     @Test
     void theMarkdownTableHasARowPerApplication() {
         String table = KmsAccess.of(governance()).markdownTable();
-        assertThat(table.lines()).hasSize(2 + 6);
+        assertThat(table.lines().filter(l -> l.startsWith("| key-admin |"))).hasSize(3);
         assertThat(table).contains("| key-admin | - | - | - | - | - | yes | yes | yes |");
     }
 }
