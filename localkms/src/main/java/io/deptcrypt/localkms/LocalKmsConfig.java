@@ -17,8 +17,9 @@ import java.util.Objects;
  * @param port                   the port, 0 for any free port
  * @param threads                request-handling threads (the queue behind them is bounded too)
  * @param rootMeansAccount       whether {@code arn:aws:iam::<account>:root} in a key policy (AWS's default policy) lets
- *                               every principal of the account through, standing in for IAM policies localkms does not
- *                               have (default true; governance key policies never name the root)
+ *                               every principal of the account through that has no identity policy ("no identity
+ *                               policy = IAM allows everything"; default true). A principal given an identity policy
+ *                               by SyncPrincipals gets through the root only where that policy allows, as in AWS.
  * @param clock                  the time source of key lifecycle: creation, rotation and deletion dates (tests move it
  *                               to reach them); SigV4 request times are always checked against the real clock
  * @param pendingWindowDayLength how long one day of ScheduleKeyDeletion's {@code PendingWindowInDays} lasts (default

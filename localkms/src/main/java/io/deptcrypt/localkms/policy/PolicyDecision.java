@@ -1,7 +1,7 @@
 package io.deptcrypt.localkms.policy;
 
 /**
- * The outcome of evaluating one key policy for one request.
+ * The outcome of evaluating one policy (a key policy or an identity policy) for one request.
  *
  * @param effect       allowed, explicitly denied, or not allowed by any statement
  * @param statementSid the Sid of the deciding statement ({@code "#<index>"} when it has none); null for

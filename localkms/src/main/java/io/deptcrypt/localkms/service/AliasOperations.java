@@ -48,6 +48,7 @@ final class AliasOperations {
         String target = r.requiredString("TargetKeyId");
         store.update(s -> {
             ResolvedKey k = resolver.resolve(s, target, false, audit);
+            authorizer.authorizeAlias(s, caller, "CreateAlias", resolver.aliasArn(name), audit);
             authorizer.authorize(s, caller, "CreateAlias", k, null, audit);
             KeyResolver.requireNotPendingDeletion(k.key());
             if (s.alias(name).isPresent()) {
@@ -67,6 +68,7 @@ final class AliasOperations {
             AliasRecord alias = resolver.alias(s, name);
             ResolvedKey current = new ResolvedKey(s.key(alias.targetKeyId()).orElseThrow(), name);
             ResolvedKey next = resolver.resolve(s, target, false, audit);
+            authorizer.authorizeAlias(s, caller, "UpdateAlias", resolver.aliasArn(name), audit);
             authorizer.authorize(s, caller, "UpdateAlias", current, null, audit);
             authorizer.authorize(s, caller, "UpdateAlias", next, null, audit);
             KeyResolver.requireNotPendingDeletion(next.key());
@@ -80,6 +82,7 @@ final class AliasOperations {
         store.update(s -> {
             AliasRecord alias = resolver.alias(s, name);
             ResolvedKey target = new ResolvedKey(s.key(alias.targetKeyId()).orElseThrow(), name);
+            authorizer.authorizeAlias(s, caller, "DeleteAlias", resolver.aliasArn(name), audit);
             authorizer.authorize(s, caller, "DeleteAlias", target, null, audit);
             return new Change<>(s.withoutAlias(name), null);
         });

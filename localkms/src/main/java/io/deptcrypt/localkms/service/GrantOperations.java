@@ -181,7 +181,7 @@ final class GrantOperations {
             }
             audit.key(key.arn());
             audit.grant(g.grantId());
-            authorizer.authorizeRetireGrant(caller, key, g, audit);
+            authorizer.authorizeRetireGrant(s, caller, key, g, audit);
             r.stopIfDryRun();
             return new Change<>(s.withoutGrant(g.grantId()), null);
         });

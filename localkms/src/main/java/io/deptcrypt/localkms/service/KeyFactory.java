@@ -65,8 +65,9 @@ public final class KeyFactory {
     }
 
     /**
-     * AWS's default key policy: the account root may do everything (which here means every principal of the account
-     * if {@link ServiceSettings#rootMeansAccount()}, else no one).
+     * AWS's default key policy: the account root may do everything, i.e. every principal of the account whose identity
+     * policy allows it (a principal without one: every principal if {@link ServiceSettings#rootMeansAccount()}, else
+     * no one).
      */
     public static String defaultPolicy(String account) {
         return "{\n  \"Version\" : \"2012-10-17\",\n  \"Id\" : \"key-default-1\",\n  \"Statement\" : [ {\n"

@@ -86,7 +86,7 @@ final class KeyOperations {
         audit.policy(policyText);
         KeyPolicy policy = factory.parsePolicy(policyText);
         if (!r.bool("BypassPolicyLockoutSafetyCheck")) {
-            authorizer.checkLockout(policy, caller, arn);
+            authorizer.checkLockout(store.current(), policy, caller, arn);
         }
         KeyRecord key = factory.newKey(keyId, description, policyText, policy, tags);
         audit.key(arn);

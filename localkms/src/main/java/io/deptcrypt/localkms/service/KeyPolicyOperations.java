@@ -51,7 +51,7 @@ final class KeyPolicyOperations {
             KeyResolver.requireNotPendingDeletion(k);
             KeyPolicy policy = factory.parsePolicy(text);
             if (!bypass) {
-                authorizer.checkLockout(policy, caller, k.arn());
+                authorizer.checkLockout(store.current(), policy, caller, k.arn());
             }
             return k.withPolicy(text, policy);
         }, k -> AwsJson.object());

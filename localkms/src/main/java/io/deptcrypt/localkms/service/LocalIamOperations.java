@@ -2,6 +2,8 @@ package io.deptcrypt.localkms.service;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.deptcrypt.localkms.policy.IdentityPolicy;
+import io.deptcrypt.localkms.policy.MalformedPolicyException;
 import io.deptcrypt.localkms.policy.Principal;
 import io.deptcrypt.localkms.state.CredentialsFile;
 import io.deptcrypt.localkms.state.PrincipalRecord;
@@ -10,13 +12,15 @@ import io.deptcrypt.localkms.state.StateStore.Change;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * localkms-only operations standing in for IAM (target prefix {@code DeptcryptLocalIam.}), signed with SigV4 like
  * every KMS call. {@code SyncPrincipals} makes the known principals exactly the given list (see {@link PrincipalSync}),
  * persists it, rewrites {@code credentials.env} and answers every principal's access key: in AWS, roles come from IAM
- * (CloudFormation) and their credentials from STS; here a control-plane command learns them from this answer. Only a
- * current key admin may call it.
+ * (CloudFormation) and their credentials from STS; here a control-plane command learns them from this answer. Each
+ * entry may carry an {@code IdentityPolicy} (the role's IAM policy, as JSON text), which the {@link Authorizer}
+ * then evaluates with the key policies as AWS does. Only a current key admin may call it.
  */
 final class LocalIamOperations {
 
@@ -68,9 +72,24 @@ final class LocalIamOperations {
         List<PrincipalSync.Spec> wanted = new ArrayList<>();
         for (int i = 0; i < entries.size(); i++) {
             KmsRequest p = entries.get(i);
-            wanted.add(new PrincipalSync.Spec(member(p, i, "Name"), member(p, i, "RoleArn"), p.bool("KeyAdmin")));
+            wanted.add(new PrincipalSync.Spec(member(p, i, "Name"), member(p, i, "RoleArn"), p.bool("KeyAdmin"),
+                    identityPolicy(p, i)));
         }
         return wanted;
+    }
+
+    /** The optional {@code IdentityPolicy}: a policy document as JSON text, like KMS's {@code Policy} parameters. */
+    private static IdentityPolicy identityPolicy(KmsRequest p, int index) {
+        Optional<String> text = p.string("IdentityPolicy");
+        if (text.isEmpty()) {
+            return null;
+        }
+        try {
+            return IdentityPolicy.parse(text.get());
+        } catch (MalformedPolicyException e) {
+            throw new KmsException(KmsErrorCode.MALFORMED_POLICY_DOCUMENT,
+                    "Principals[" + index + "].IdentityPolicy: " + e.getMessage());
+        }
     }
 
     private static String member(KmsRequest p, int index, String name) {

@@ -1,6 +1,7 @@
 package io.deptcrypt.localkms.service;
 
 import io.deptcrypt.localkms.AccessKey;
+import io.deptcrypt.localkms.policy.IdentityPolicy;
 import io.deptcrypt.localkms.state.KmsState;
 import io.deptcrypt.localkms.state.PrincipalRecord;
 import java.security.SecureRandom;
@@ -14,14 +15,23 @@ import java.util.regex.Pattern;
 
 /**
  * localkms's stand-in for IAM roles: makes the set of known principals exactly a given list. A principal already
- * known by name keeps its access key (and picks up a changed role ARN); a new one gets a fresh access key; one left
- * out loses its access key at once, so its next call is UnrecognizedClientException. The same rules apply to the
+ * known by name keeps its access key (and picks up a changed role ARN, key-admin flag and identity policy); a new one
+ * gets a fresh access key; one left out loses its access key at once, so its next call is
+ * UnrecognizedClientException. The same rules apply to the
  * start-up sync from governance and to {@code SyncPrincipals} at run time.
  */
 public final class PrincipalSync {
 
-    /** One wanted principal: an application name, its IAM role, and whether it is a key admin. */
-    public record Spec(String name, String roleArn, boolean keyAdmin) {}
+    /**
+     * One wanted principal: an application name, its IAM role, whether it is a key admin, and its IAM identity
+     * policy (null for none).
+     */
+    public record Spec(String name, String roleArn, boolean keyAdmin, IdentityPolicy identityPolicy) {
+        /** A principal without an identity policy (what the start-up sync from governance gives). */
+        public Spec(String name, String roleArn, boolean keyAdmin) {
+            this(name, roleArn, keyAdmin, null);
+        }
+    }
 
     // The governance file's rules for application names and roles. Names of this form also give distinct
     // credentials.env variables, which never collide with the fixed ones or the departments' *_KEY_ARN.
@@ -47,7 +57,7 @@ public final class PrincipalSync {
             AccessKey key = existing != null
                     ? new AccessKey(p.name(), p.roleArn(), existing.accessKeyId(), existing.secretAccessKey())
                     : new AccessKey(p.name(), p.roleArn(), "AKIA" + random(BASE32, 16), random(SECRET, 40));
-            next.put(p.name(), new PrincipalRecord(key, p.keyAdmin()));
+            next.put(p.name(), new PrincipalRecord(key, p.keyAdmin(), p.identityPolicy()));
         }
         return next;
     }

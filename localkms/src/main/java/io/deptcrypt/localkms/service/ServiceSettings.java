@@ -8,7 +8,7 @@ import java.time.Instant;
  * Fixed facts of one running localkms.
  *
  * @param rootMeansAccount       whether {@code arn:aws:iam::<account>:root} in a policy matches every principal of
- *                               the account
+ *                               the account that has no identity policy
  * @param clock                  drives key lifecycle dates (creation, rotation, deletion)
  * @param pendingWindowDayLength how long one day of ScheduleKeyDeletion's {@code PendingWindowInDays} lasts (a real
  *                               day, or seconds in tests and demos)

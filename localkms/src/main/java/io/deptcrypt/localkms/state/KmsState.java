@@ -29,6 +29,7 @@ public final class KmsState {
     private final Map<String, AccessKey> byAccessKeyId;
     private final Set<String> roles;
     private final Map<String, List<GrantRecord>> grantsByKey;
+    private final Map<String, List<String>> aliasNamesByKey;
     private final Map<String, GrantRecord> grantsByToken;
     private final Instant nextDue;
 
@@ -55,6 +56,12 @@ public final class KmsState {
         }
         perKey.replaceAll((k, v) -> List.copyOf(v));
         this.grantsByKey = Map.copyOf(perKey);
+        Map<String, List<String>> names = new HashMap<>();
+        for (AliasRecord a : this.aliases.values()) {
+            names.computeIfAbsent(a.targetKeyId(), k -> new ArrayList<>()).add(a.name());
+        }
+        names.replaceAll((k, v) -> List.copyOf(v));
+        this.aliasNamesByKey = Map.copyOf(names);
         this.grantsByToken = Map.copyOf(tokens);
         this.nextDue = this.keys.values().stream().flatMap(k -> k.nextDue().stream()).min(Instant::compareTo).orElse(Instant.MAX);
     }
@@ -77,6 +84,11 @@ public final class KmsState {
 
     public Collection<AliasRecord> aliases() {
         return aliases.values();
+    }
+
+    /** The names ({@code alias/...}) of the aliases pointing at the key now, sorted; what {@code kms:ResourceAliases} holds. */
+    public List<String> aliasNamesOf(String keyId) {
+        return aliasNamesByKey.getOrDefault(keyId, List.of());
     }
 
     public Optional<GrantRecord> grant(String grantId) {

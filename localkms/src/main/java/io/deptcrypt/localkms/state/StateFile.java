@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.deptcrypt.localkms.AccessKey;
 import io.deptcrypt.localkms.crypto.KeyMaterial;
 import io.deptcrypt.localkms.crypto.MasterKey;
+import io.deptcrypt.localkms.policy.IdentityPolicy;
 import io.deptcrypt.localkms.policy.KeyPolicy;
 import io.deptcrypt.localkms.policy.MalformedPolicyException;
 import java.time.Instant;
@@ -24,7 +25,8 @@ import java.util.regex.Pattern;
 
 /**
  * The JSON form of {@link KmsState} in {@code state.json}. Key material and access-key secrets are stored only sealed
- * under the master key; the {@code accessKeys} list is the set of known principals. Reading validates everything and names the field that is wrong; it never repairs.
+ * under the master key; the {@code accessKeys} list is the set of known principals (with their identity policies,
+ * if any). Reading validates everything and names the field that is wrong; it never repairs.
  */
 public final class StateFile {
 
@@ -116,13 +118,16 @@ public final class StateFile {
         ArrayNode principals = root.putArray("accessKeys");
         for (PrincipalRecord p : state.principals().values()) {
             AccessKey k = p.accessKey();
-            principals.addObject()
+            ObjectNode n = principals.addObject()
                     .put("application", k.application())
                     .put("principalArn", k.principalArn())
                     .put("keyAdmin", p.keyAdmin())
                     .put("accessKeyId", k.accessKeyId())
                     .put("sealedSecret", master.seal(k.secretAccessKey().getBytes(java.nio.charset.StandardCharsets.UTF_8),
                             secretLabel(k.accessKeyId())));
+            if (p.identityPolicy() != null) {
+                n.put("identityPolicy", p.identityPolicy().document());
+            }
         }
         try {
             return JSON.writeValueAsBytes(root);
@@ -202,7 +207,17 @@ public final class StateFile {
             AccessKey k = new AccessKey(f.text("application"), f.text("principalArn"), id, secret);
             // Absent in files written before principals could change at run time; the start-up sync sets it anyway.
             boolean keyAdmin = f.node.hasNonNull("keyAdmin") && f.bool("keyAdmin");
-            principals.put(k.application(), new PrincipalRecord(k, keyAdmin));
+            // Absent for principals without one, and in files written before identity policies existed.
+            String identityText = f.optionalText("identityPolicy");
+            IdentityPolicy identity = null;
+            if (identityText != null) {
+                try {
+                    identity = IdentityPolicy.parse(identityText);
+                } catch (MalformedPolicyException e) {
+                    throw corrupt(source, f.prefix + "identityPolicy: " + e.getMessage());
+                }
+            }
+            principals.put(k.application(), new PrincipalRecord(k, keyAdmin, identity));
         }
         return new KmsState(keys, aliases, grants, principals);
     }

@@ -27,7 +27,7 @@ class KeyPolicyEvaluationTest {
     }
 
     static Effect eval(KeyPolicy p, Principal who, String action, Map<String, String> ctx) {
-        return p.evaluate(who, action, KEY, RequestContext.builder().put("kms:CallerAccount", who.account()).encryptionContext(ctx).build(), true)
+        return p.evaluate(who, action, KEY, RequestContext.builder().put("kms:CallerAccount", who.account()).encryptionContext(ctx).build(), AccountScope.EVERY_PRINCIPAL)
                 .effect();
     }
 
@@ -51,18 +51,18 @@ class KeyPolicyEvaluationTest {
     void accountRootMeansTheAccountOnlyWhenConfigured() throws Exception {
         KeyPolicy p = policy(allow("{\"AWS\":\"arn:aws:iam::111122223333:root\"}", "\"kms:*\"", null));
         RequestContext ctx = RequestContext.builder().build();
-        assertThat(p.evaluate(ALICE, "kms:Decrypt", KEY, ctx, true).effect()).isEqualTo(Effect.ALLOW);
-        assertThat(p.evaluate(ALICE, "kms:Decrypt", KEY, ctx, false).effect()).isEqualTo(Effect.IMPLICIT_DENY);
-        assertThat(p.evaluate(STRANGER, "kms:Decrypt", KEY, ctx, true).effect()).isEqualTo(Effect.IMPLICIT_DENY);
+        assertThat(p.evaluate(ALICE, "kms:Decrypt", KEY, ctx, AccountScope.EVERY_PRINCIPAL).effect()).isEqualTo(Effect.ALLOW);
+        assertThat(p.evaluate(ALICE, "kms:Decrypt", KEY, ctx, AccountScope.NOBODY).effect()).isEqualTo(Effect.IMPLICIT_DENY);
+        assertThat(p.evaluate(STRANGER, "kms:Decrypt", KEY, ctx, AccountScope.EVERY_PRINCIPAL).effect()).isEqualTo(Effect.IMPLICIT_DENY);
         KeyPolicy bare = policy(allow("{\"AWS\":\"111122223333\"}", "\"kms:*\"", null));
-        assertThat(bare.evaluate(BOB, "kms:Decrypt", KEY, ctx, true).effect()).isEqualTo(Effect.ALLOW);
+        assertThat(bare.evaluate(BOB, "kms:Decrypt", KEY, ctx, AccountScope.EVERY_PRINCIPAL).effect()).isEqualTo(Effect.ALLOW);
     }
 
     @Test
     void explicitDenyWinsAndNamesItsStatement() throws Exception {
         KeyPolicy p = policy(allow("\"*\"", "\"kms:*\"", null) + ",{\"Sid\":\"NoBob\",\"Effect\":\"Deny\",\"Principal\":{\"AWS\":\""
                 + BOB.arn() + "\"},\"Action\":\"kms:Decrypt\",\"Resource\":\"*\"}");
-        assertThat(p.evaluate(BOB, "kms:Decrypt", KEY, RequestContext.builder().build(), true))
+        assertThat(p.evaluate(BOB, "kms:Decrypt", KEY, RequestContext.builder().build(), AccountScope.EVERY_PRINCIPAL))
                 .isEqualTo(new PolicyDecision(Effect.EXPLICIT_DENY, "NoBob"));
         assertThat(eval(p, BOB, "kms:Encrypt", Map.of())).isEqualTo(Effect.ALLOW);
         assertThat(eval(p, ALICE, "kms:Decrypt", Map.of())).isEqualTo(Effect.ALLOW);
@@ -113,7 +113,7 @@ class KeyPolicyEvaluationTest {
         assertThat(eval(account, STRANGER, "kms:Decrypt", Map.of())).isEqualTo(Effect.IMPLICIT_DENY);
         KeyPolicy bool = policy(allow("\"*\"", "\"kms:*\"", "{\"Bool\":{\"kms:GrantIsForAWSResource\":true}}"));
         RequestContext grantCtx = RequestContext.builder().put("kms:GrantIsForAWSResource", "false").build();
-        assertThat(bool.evaluate(ALICE, "kms:CreateGrant", KEY, grantCtx, true).effect()).isEqualTo(Effect.IMPLICIT_DENY);
+        assertThat(bool.evaluate(ALICE, "kms:CreateGrant", KEY, grantCtx, AccountScope.EVERY_PRINCIPAL).effect()).isEqualTo(Effect.IMPLICIT_DENY);
     }
 
     @Test
@@ -130,8 +130,8 @@ class KeyPolicyEvaluationTest {
         KeyPolicy grantOps = policy(allow("\"*\"", "\"kms:CreateGrant\"", "{\"ForAllValues:StringEquals\":{\"kms:GrantOperations\":[\"Decrypt\",\"DescribeKey\"]}}"));
         RequestContext ok = RequestContext.builder().putAll("kms:GrantOperations", List.of("Decrypt")).build();
         RequestContext tooMuch = RequestContext.builder().putAll("kms:GrantOperations", List.of("Decrypt", "Encrypt")).build();
-        assertThat(grantOps.evaluate(ALICE, "kms:CreateGrant", KEY, ok, true).effect()).isEqualTo(Effect.ALLOW);
-        assertThat(grantOps.evaluate(ALICE, "kms:CreateGrant", KEY, tooMuch, true).effect()).isEqualTo(Effect.IMPLICIT_DENY);
+        assertThat(grantOps.evaluate(ALICE, "kms:CreateGrant", KEY, ok, AccountScope.EVERY_PRINCIPAL).effect()).isEqualTo(Effect.ALLOW);
+        assertThat(grantOps.evaluate(ALICE, "kms:CreateGrant", KEY, tooMuch, AccountScope.EVERY_PRINCIPAL).effect()).isEqualTo(Effect.IMPLICIT_DENY);
     }
 
     @Test

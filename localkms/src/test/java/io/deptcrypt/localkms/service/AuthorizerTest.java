@@ -202,14 +202,14 @@ class AuthorizerTest {
     @Test
     void lockoutCheckRefusesAPolicyTheCallerCouldNotChangeAgain() {
         String arn = key(FINANCE_POLICY).arn();
-        AUTHORIZER.checkLockout(FINANCE_POLICY, ADMIN, arn);
-        assertThatThrownBy(() -> AUTHORIZER.checkLockout(FINANCE_POLICY, READER, arn))
+        AUTHORIZER.checkLockout(state(key(FINANCE_POLICY)), FINANCE_POLICY, ADMIN, arn);
+        assertThatThrownBy(() -> AUTHORIZER.checkLockout(state(key(FINANCE_POLICY)), FINANCE_POLICY, READER, arn))
                 .isInstanceOfSatisfying(KmsException.class, e -> {
                     assertThat(e.code()).isEqualTo(KmsErrorCode.MALFORMED_POLICY_DOCUMENT);
                     assertThat(e.getMessage()).isEqualTo("The new key policy will not allow you to update the key policy in the future.");
                 });
         KeyPolicy deniesPut = policy(allow("Admin", ADMIN, "\"kms:*\"", null), deny("NoPut", "\"kms:PutKeyPolicy\""));
-        assertThatThrownBy(() -> AUTHORIZER.checkLockout(deniesPut, ADMIN, arn)).isInstanceOf(KmsException.class);
+        assertThatThrownBy(() -> AUTHORIZER.checkLockout(state(key(deniesPut)), deniesPut, ADMIN, arn)).isInstanceOf(KmsException.class);
     }
 
     @Test
@@ -282,22 +282,22 @@ class AuthorizerTest {
         KeyRecord k = key(FINANCE_POLICY);
         GrantRecord retirable = grant("g1", OTHER, READER, List.of("Decrypt"), null, null);
         AuditEntry byRetiree = audit();
-        AUTHORIZER.authorizeRetireGrant(READER, k, retirable, byRetiree);
+        AUTHORIZER.authorizeRetireGrant(state(k), READER, k, retirable, byRetiree);
         assertAllowed(byRetiree, "retiring-principal");
 
         AuditEntry granteeWithout = audit();
-        assertDenied(() -> AUTHORIZER.authorizeRetireGrant(OTHER, k, retirable, granteeWithout), granteeWithout,
+        assertDenied(() -> AUTHORIZER.authorizeRetireGrant(state(k), OTHER, k, retirable, granteeWithout), granteeWithout,
                 "kms:RetireGrant on resource: " + k.arn(), "no matching policy statement or grant");
         AuditEntry granteeWith = audit();
-        AUTHORIZER.authorizeRetireGrant(OTHER, k, grant("g2", OTHER, List.of("Decrypt", "RetireGrant"), null, null), granteeWith);
+        AUTHORIZER.authorizeRetireGrant(state(k), OTHER, k, grant("g2", OTHER, List.of("Decrypt", "RetireGrant"), null, null), granteeWith);
         assertAllowed(granteeWith, "grant:g2");
 
         AuditEntry byPolicy = audit();
-        AUTHORIZER.authorizeRetireGrant(ADMIN, k, retirable, byPolicy);
+        AUTHORIZER.authorizeRetireGrant(state(k), ADMIN, k, retirable, byPolicy);
         assertAllowed(byPolicy, "policy:Admin");
         KeyRecord denying = key(policy(allow("Admin", ADMIN, "\"kms:*\"", null), deny("NoRetire", "\"kms:RetireGrant\"")));
         AuditEntry denied = audit();
-        assertDenied(() -> AUTHORIZER.authorizeRetireGrant(ADMIN, denying, retirable, denied), denied, "with an explicit deny",
+        assertDenied(() -> AUTHORIZER.authorizeRetireGrant(state(denying), ADMIN, denying, retirable, denied), denied, "with an explicit deny",
                 "policy:NoRetire (explicit deny)");
     }
 
