@@ -104,10 +104,11 @@ public final class LocalKms implements AutoCloseable {
             auditLog = new AuditLog(directory.auditLog());
             ServiceSettings settings = new ServiceSettings(partition, g.region(), g.account(), config.rootMeansAccount(),
                     config.clock(), config.pendingWindowDayLength());
-            // The initial principal sync, before the governance policies naming these roles are checked.
-            List<PrincipalSync.Spec> principals = g.applications().stream()
-                    .map(a -> new PrincipalSync.Spec(a.name(), a.role(), g.keyAdmins().contains(a.name()))).toList();
-            store.update(s -> new Change<>(s.withPrincipals(PrincipalSync.next(s, principals, g.account())), null));
+            // The initial principal sync, before the governance policies naming these roles are checked: the
+            // governance applications, plus whatever an earlier SyncPrincipals (governance apply) left, with the
+            // identity policies it set, so a restart never widens or narrows what a running system allowed.
+            store.update(s -> new Change<>(s.withPrincipals(PrincipalSync.next(s, startUpPrincipals(g, s), g.account())),
+                    null));
             KeyFactory keyFactory = new KeyFactory(settings, naming, store);
             GovernanceKeys.Resolved keys = GovernanceKeys.apply(g, store, keyFactory, naming, config.clock().instant());
             // Signatures are checked against real time: clients sign with it, whatever clock drives key lifecycle.
@@ -168,6 +169,19 @@ public final class LocalKms implements AutoCloseable {
             }
             throw new LocalKmsStartException("localkms cannot start: " + e.getMessage(), e);
         }
+    }
+
+    private static List<PrincipalSync.Spec> startUpPrincipals(Governance g, io.deptcrypt.localkms.state.KmsState s) {
+        java.util.Map<String, PrincipalSync.Spec> specs = new java.util.LinkedHashMap<>();
+        s.principals().forEach((name, p) -> specs.put(name,
+                new PrincipalSync.Spec(name, p.roleArn(), p.keyAdmin(), p.identityPolicy())));
+        for (Application a : g.applications()) {
+            io.deptcrypt.localkms.state.PrincipalRecord existing = s.principals().get(a.name());
+            boolean sameRole = existing != null && existing.roleArn().equals(a.role());
+            specs.put(a.name(), new PrincipalSync.Spec(a.name(), a.role(), g.keyAdmins().contains(a.name())
+                    || (sameRole && existing.keyAdmin()), sameRole ? existing.identityPolicy() : null));
+        }
+        return List.copyOf(specs.values());
     }
 
     /** Where clients connect, e.g. {@code http://127.0.0.1:4599}. */

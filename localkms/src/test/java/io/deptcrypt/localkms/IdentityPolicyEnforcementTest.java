@@ -131,7 +131,7 @@ class IdentityPolicyEnforcementTest {
     }
 
     @Test
-    void aStoredIdentityPolicyIsCheckedOnStartAndGovernanceSetsNone() throws Exception {
+    void aStoredIdentityPolicyIsCheckedOnStartAndKeptByTheStartUpSync() throws Exception {
         try (LocalKmsFixture f = LocalKmsFixture.start(stateDir)) {
             assertThat(SyncPrincipalsTest.sync(f.kms, ADMIN, principals(Map.of(SALES_READER, SALES_IAM))).status()).isEqualTo(200);
         }
@@ -144,10 +144,11 @@ class IdentityPolicyEnforcementTest {
                 .hasMessageContaining("accessKeys[2].identityPolicy: Statement[0] has an unknown element 'Effekt'");
         Files.writeString(state, good);
         try (LocalKmsFixture f = LocalKmsFixture.start(stateDir)) {
-            // The start-up sync from governance gives no identity policies: the root means sales-consumer again.
-            assertThat(Files.readString(state)).doesNotContain("identityPolicy");
+            // The start-up sync keeps what apply set: a restart must not widen what sales-consumer may do.
+            assertThat(Files.readString(state)).contains("identityPolicy");
             String key = f.client(ADMIN).createKey(c -> c.description("default policy")).keyMetadata().arn();
-            f.client(SALES_READER).encrypt(e -> e.keyId(key).plaintext(DATA));
+            LocalKmsFixture.assertKmsError(() -> f.client(SALES_READER).encrypt(e -> e.keyId(key).plaintext(DATA)),
+                    "AccessDeniedException");
         }
     }
 }
