@@ -71,7 +71,6 @@ public final class DeptcryptCommand implements Runnable {
                 throw new CommandLine.ParameterException(new CommandLine(this), "--events must be at least 1, was " + events);
             }
             StackConfig cfg = stack.toConfig();
-            ComponentLogs.configure(cfg.logsDir(), stack.logLevel);
             Console console = Console.system();
             DemoResult result = new Demo(cfg, console, events, java.time.Duration.ofSeconds(timeoutSeconds), !quietEvents).run();
             return result.ok() ? 0 : 1;
@@ -79,8 +78,8 @@ public final class DeptcryptCommand implements Runnable {
     }
 
     @Command(name = "up", mixinStandardHelpOptions = true,
-            description = "Start the stack and keep it running until Ctrl-C. Prints the endpoints and writes "
-                    + "<state-dir>/endpoints.env for the AWS CLI, kcat or any client.")
+            description = "Start the stack and keep it running until SIGINT (Ctrl-C), SIGTERM or SIGHUP. Prints the endpoints and "
+                    + "writes <state-dir>/endpoints.env for the AWS CLI, kcat or any client.")
     static final class UpCommand implements Callable<Integer> {
         @Mixin
         StackOptions stack;
@@ -88,13 +87,13 @@ public final class DeptcryptCommand implements Runnable {
         @Override
         public Integer call() throws InterruptedException {
             StackConfig cfg = stack.toConfig();
-            ComponentLogs.configure(cfg.logsDir(), stack.logLevel);
             Console console = Console.system();
             Stack running = Stack.start(cfg, console, System.out);
             CountDownLatch stopped = new CountDownLatch(1);
+            // Runs on SIGINT, SIGTERM and SIGHUP (the JVM's shutdown signals), not on SIGKILL.
             Thread hook = new Thread(() -> {
                 console.line("");
-                console.line("stopping (Ctrl-C)...");
+                console.line("stopping...");
                 running.close();
                 stopped.countDown();
             }, "deptcrypt-shutdown");
@@ -116,7 +115,12 @@ public final class DeptcryptCommand implements Runnable {
             console.line("  AWS_ACCESS_KEY_ID=$SALES_CONSUMER_AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY=$SALES_CONSUMER_AWS_SECRET_ACCESS_KEY "
                     + "aws kms list-aliases --endpoint-url \"$KMS_ENDPOINT\"");
             console.line("each decrypted event is printed below as it arrives.");
-            console.line("Ctrl-C stops the stack; the next start reuses %s", cfg.stateDir());
+            long pid = ProcessHandle.current().pid();
+            if (IgnoredSignals.sigint()) {
+                console.line("this process ignores SIGINT (started in the background by a script): stop it with kill %d (SIGTERM)", pid);
+            } else {
+                console.line("Ctrl-C (or kill %d) stops the stack; the next start reuses %s", pid, cfg.stateDir());
+            }
             stopped.await();
             return 0;
         }
