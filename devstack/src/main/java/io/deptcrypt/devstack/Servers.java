@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntFunction;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +27,7 @@ final class Servers {
     /** Partitions of the ingest topic (records are keyed by SQS message, so any spread works). */
     static final int INGEST_PARTITIONS = 3;
     private static final Duration CONNECTOR_READY_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration CRASH_REPAIR_TIMEOUT = Duration.ofSeconds(60);
     private static final Logger LOG = LoggerFactory.getLogger(Servers.class);
 
     private final StackConfig cfg;
@@ -37,6 +39,7 @@ final class Servers {
     private volatile String queueUrl;
     private volatile RestartableKms kms;
     private volatile EmbeddedConnect connect;
+    private volatile List<HangingTransactions.Hanging> abortedAfterCrash = List.of();
 
     Servers(StackConfig cfg, Governance governance, Lifecycle lifecycle) {
         this.cfg = cfg;
@@ -54,11 +57,18 @@ final class Servers {
         lifecycle.startTogether(
                 () -> kafka = lifecycle.start("kafka broker",
                         () -> onPort(kafkaPort, cfg.kafkaPort(), port -> EmbeddedKafka.start(cfg.kafkaDir(), port, LocalSettings.BROKER)),
-                        k -> k.createTopics(List.of(
-                                new NewTopic(topics.ingest(), INGEST_PARTITIONS, (short) 1),
-                                new NewTopic(topics.shared(), topics.partitions(), (short) 1),
-                                new NewTopic(topics.deadLetter(), 1, (short) 1))),
-                        EmbeddedKafka::close, EmbeddedKafka::bootstrapServers),
+                        k -> {
+                            try (Admin admin = k.admin()) {
+                                abortedAfterCrash = HangingTransactions.abortAll(admin, CRASH_REPAIR_TIMEOUT);
+                            }
+                            k.createTopics(List.of(
+                                    new NewTopic(topics.ingest(), INGEST_PARTITIONS, (short) 1),
+                                    new NewTopic(topics.shared(), topics.partitions(), (short) 1),
+                                    new NewTopic(topics.deadLetter(), 1, (short) 1)));
+                        },
+                        EmbeddedKafka::close, k -> k.bootstrapServers() + (abortedAfterCrash.isEmpty() ? ""
+                                : " (aborted " + abortedAfterCrash.size() + " transaction(s) a crash left hanging on "
+                                + HangingTransactions.describe(abortedAfterCrash) + "; their input is processed again)")),
                 () -> sqs = lifecycle.start("sqs (elasticmq)",
                         () -> onPort(sqsPort, cfg.sqsPort(), EmbeddedSqs::start),
                         s -> queueUrl = s.createQueue(cfg.queueName()),
