@@ -7,6 +7,7 @@ import io.deptcrypt.crypto.EnvelopeSerde;
 import io.deptcrypt.crypto.KmsCallCounts;
 import io.deptcrypt.crypto.avro.Envelope;
 import io.deptcrypt.governance.Governance;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -184,7 +185,7 @@ final class Demo {
                 if (node != null && ids.contains(node.path("eventId").asText())) {
                     n++;
                 }
-            } catch (java.io.IOException notJson) {
+            } catch (IOException notJson) {
                 // foreign input on the ingest topic; not one of ours
             }
         }

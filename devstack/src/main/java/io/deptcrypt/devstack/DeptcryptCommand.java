@@ -1,8 +1,11 @@
 package io.deptcrypt.devstack;
 
+import io.deptcrypt.governance.GovernanceException;
+import java.io.PrintWriter;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -31,7 +34,7 @@ public final class DeptcryptCommand implements Runnable {
     static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new DeptcryptCommand());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            if (e instanceof StackException || e instanceof io.deptcrypt.governance.GovernanceException
+            if (e instanceof StackException || e instanceof GovernanceException
                     || e instanceof IllegalArgumentException) {
                 commandLine.getErr().println("deptcrypt: " + e.getMessage());
                 commandLine.getErr().flush();
@@ -72,7 +75,7 @@ public final class DeptcryptCommand implements Runnable {
             }
             StackConfig cfg = stack.toConfig();
             Console console = Console.system();
-            DemoResult result = new Demo(cfg, console, events, java.time.Duration.ofSeconds(timeoutSeconds), !quietEvents).run();
+            DemoResult result = new Demo(cfg, console, events, Duration.ofSeconds(timeoutSeconds), !quietEvents).run();
             return result.ok() ? 0 : 1;
         }
     }
@@ -165,9 +168,9 @@ public final class DeptcryptCommand implements Runnable {
             return 2;
         }
         try {
-            Method run = c.getMethod("run", java.io.PrintWriter.class, java.io.PrintWriter.class, String[].class);
+            Method run = c.getMethod("run", PrintWriter.class, PrintWriter.class, String[].class);
             if (Modifier.isStatic(run.getModifiers()) && run.getReturnType() == int.class) {
-                return (int) run.invoke(null, new java.io.PrintWriter(System.out, true), new java.io.PrintWriter(System.err, true), (Object) args);
+                return (int) run.invoke(null, new PrintWriter(System.out, true), new PrintWriter(System.err, true), (Object) args);
             }
         } catch (NoSuchMethodException ignored) {
             // fall through to main

@@ -12,7 +12,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -47,7 +49,8 @@ class EsdkDemoTest {
         assertThat(console).contains("as encryptor, deptcrypt.ingest -> deptcrypt.shared, ESDK_MESSAGE_V1 envelopes");
 
         Map<String, String> env = EndpointsTest.parse(Files.readAllLines(cfg.endpointsFile()));
-        assertThat(env.keySet()).as("variables of the written endpoints.env").isEqualTo(documentedVariables());
+        assertThat(List.copyOf(env.keySet())).as("variables of the written endpoints.env, in order")
+                .isEqualTo(List.copyOf(documentedVariables()));
         assertThat(env.get("KAFKA_BOOTSTRAP_SERVERS")).matches("127\\.0\\.0\\.1:\\d+");
         assertThat(env.get("FINANCE_KEY_ARN")).startsWith("arn:aws:kms:us-east-1:111122223333:key/");
         assertThat(env.get("CONNECT_REST_URL")).startsWith("http://127.0.0.1:");
@@ -65,17 +68,21 @@ class EsdkDemoTest {
         Set<String> vars = new LinkedHashSet<>();
         Pattern name = Pattern.compile("`([A-Z<>_]+)`");
         for (String row : doc.substring(start).lines().skip(2).takeWhile(l -> l.startsWith("|")).toList()) {
+            List<String> names = new ArrayList<>();
             Matcher m = name.matcher(row.split("\\|")[1]);
             while (m.find()) {
-                String v = m.group(1);
-                if (v.startsWith("<DEPT>")) {
-                    g.departments().forEach(d -> vars.add(Governance.envName(d.name()) + v.substring("<DEPT>".length())));
-                } else if (v.startsWith("<APP>")) {
-                    g.applications().forEach(a -> vars.add(Governance.envName(a.name()) + v.substring("<APP>".length())));
-                } else {
-                    vars.add(v);
+                names.add(m.group(1));
+            }
+            // a row's placeholders per department or application (its names in turn), then its plain names
+            for (String prefix : List.of("<DEPT>", "<APP>")) {
+                List<String> entities = prefix.equals("<DEPT>") ? g.departmentNames()
+                        : g.applications().stream().map(Governance.Application::name).toList();
+                for (String entity : entities) {
+                    names.stream().filter(n -> n.startsWith(prefix))
+                            .forEach(n -> vars.add(Governance.envName(entity) + n.substring(prefix.length())));
                 }
             }
+            names.stream().filter(n -> !n.startsWith("<")).forEach(vars::add);
         }
         assertThat(vars).as("documented variables").hasSizeGreaterThan(10);
         return vars;
