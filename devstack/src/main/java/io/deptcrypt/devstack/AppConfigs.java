@@ -20,6 +20,8 @@ import java.util.Properties;
  */
 final class AppConfigs {
 
+    private static final String ENCRYPTOR_STATE = "encryptor";
+
     private final StackConfig cfg;
     private final Governance governance;
     private final Map<String, String> env;
@@ -34,8 +36,8 @@ final class AppConfigs {
 
     EncryptorConfig encryptor() {
         Path file = configDir.resolve("topology.properties");
-        return EncryptorConfig.of(encryptorProperties(), Files.isRegularFile(file) ? file + " (devstack)" : "devstack encryptor",
-                configDir, this::variable);
+        return EncryptorConfig.of(embedded(encryptorProperties(), ENCRYPTOR_STATE), Files.isRegularFile(file) ? file + " (devstack)"
+                : "devstack encryptor", configDir, this::variable);
     }
 
     /**
@@ -49,7 +51,7 @@ final class AppConfigs {
                 "kms.endpoint", "${KMS_ENDPOINT}",
                 "aws.access.key.id", "${" + Governance.envName(governance.owner()) + "_AWS_ACCESS_KEY_ID}",
                 "aws.secret.access.key", "${" + Governance.envName(governance.owner()) + "_AWS_SECRET_ACCESS_KEY}"));
-        local(p, "encryptor");
+        local(p, ENCRYPTOR_STATE);
         p.putAll(cfg.encryptorSettings());
         return p;
     }
@@ -75,7 +77,9 @@ final class AppConfigs {
                     "aws.secret.access.key", "${" + app + "_AWS_SECRET_ACCESS_KEY}"));
         }
         p.put(DepartmentConsumerConfig.SINK_STDOUT, "false"); // the stack hands its own sink
-        local(p, application + "-" + department);
+        String stateName = application + "-" + department;
+        local(p, stateName);
+        embedded(p, stateName);
         p.putAll(cfg.consumerSettings());
         return DepartmentConsumerConfig.of(p, fromFile ? file + " (devstack)" : "devstack " + application, configDir, this::variable);
     }
@@ -104,15 +108,28 @@ final class AppConfigs {
         return c;
     }
 
-    /** What a local stack changes: its own governance file and state dir, quick recovery after an outage or restart. */
+    /**
+     * What a local stack changes: its own governance file and state dir, quick recovery after an outage, a restart or
+     * a crash ({@link LocalSettings#SESSION_TIMEOUT_MS}).
+     */
     private void local(Map<String, String> p, String stateName) {
         p.put("governance.file", cfg.governanceFile().toAbsolutePath().toString());
         p.put("streams.state.dir", cfg.streamsDir().resolve(stateName).toAbsolutePath().toString());
         // After KMS comes back, the next attempt is at most 1 s away (production default: 5 s).
         p.put("kms.retry.max.ms", "1000");
-        // A member that vanished without leaving (a killed app, the previous run's JVM) is noticed after 6 s, not 45 s.
-        p.put("streams.session.timeout.ms", "6000");
-        p.put("streams.heartbeat.interval.ms", "1500");
+        p.put("streams.session.timeout.ms", LocalSettings.SESSION_TIMEOUT_MS);
+        p.put("streams.heartbeat.interval.ms", LocalSettings.HEARTBEAT_INTERVAL_MS);
+    }
+
+    /**
+     * Static group membership for an app embedded in the stack: after a crash its restarted instance takes over the
+     * dead instance's place in the group at once instead of waiting for that member's session to expire. Not in
+     * {@link #encryptorProperties()}: a separate process joining the stack with the same id would fence the
+     * embedded app.
+     */
+    private static Map<String, String> embedded(Map<String, String> p, String stateName) {
+        p.put("consumer.group.instance.id", "deptcrypt-devstack-" + stateName);
+        return p;
     }
 
     private String variable(String name) {

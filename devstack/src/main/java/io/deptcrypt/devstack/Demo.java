@@ -7,6 +7,7 @@ import io.deptcrypt.crypto.EnvelopeSerde;
 import io.deptcrypt.crypto.KmsCallCounts;
 import io.deptcrypt.crypto.avro.Envelope;
 import io.deptcrypt.governance.Governance;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
@@ -52,7 +54,7 @@ final class Demo {
             console.line("");
             console.line("DEMO FAILED: the stack did not start: %s", e.getMessage());
             console.line("(component logs: %s)", cfg.logsDir().resolve("devstack.log"));
-            return new DemoResult(0, 0, 0, Map.of(), 0, 0, new DemoResult.KmsCalls(0, 0, 0, 0), Duration.ZERO, elapsed(t0),
+            return new DemoResult(0, 0, 0, Map.of(), Map.of(), 0, 0, new DemoResult.KmsCalls(0, 0, 0, 0), Duration.ZERO, elapsed(t0),
                     List.of("the stack did not start: " + e.getMessage()));
         }
         Thread hook = new Thread(stack::close, "deptcrypt-demo-shutdown");
@@ -65,7 +67,7 @@ final class Demo {
             // e.g. Ctrl-C stopped the stack under our feet, or the broker became unreachable
             console.line("");
             console.line("DEMO FAILED: %s", e.getMessage() == null ? e.toString() : e.getMessage());
-            return new DemoResult(0, 0, 0, Map.of(), 0, 0, new DemoResult.KmsCalls(0, 0, 0, 0), stack.readyAfter(), elapsed(t0),
+            return new DemoResult(0, 0, 0, Map.of(), Map.of(), 0, 0, new DemoResult.KmsCalls(0, 0, 0, 0), stack.readyAfter(), elapsed(t0),
                     List.of(String.valueOf(e.getMessage())));
         } finally {
             console.line("");
@@ -125,7 +127,11 @@ final class Demo {
         // What the topics hold for this run (committed records only).
         List<ConsumerRecord<byte[], byte[]>> shared = TopicReader.readAll(stack.kafka().bootstrapServers(), g.topics().shared(), READ_TIMEOUT);
         int landed = countIngest(stack, byId.keySet());
-        int encrypted = (int) shared.stream().filter(r -> EnvelopeHeaders.eventId(r.headers()).filter(byId::containsKey).isPresent()).count();
+        List<ConsumerRecord<byte[], byte[]>> ofThisRun = shared.stream()
+                .filter(r -> EnvelopeHeaders.eventId(r.headers()).filter(byId::containsKey).isPresent()).toList();
+        int encrypted = ofThisRun.size();
+        Map<String, Integer> encryptedAs = new TreeMap<>();
+        ofThisRun.forEach(r -> encryptedAs.merge(EnvelopeSerde.fromBytes(r.value()).getFormat().name(), 1, Integer::sum));
         int deadLettered = (int) TopicReader.readAll(stack.kafka().bootstrapServers(), g.topics().deadLetter(), READ_TIMEOUT).stream()
                 .filter(r -> r.timestamp() >= runStartMillis).count();
 
@@ -145,7 +151,7 @@ final class Demo {
         KmsAudit.Counts audit = stack.kmsAudit().since(auditMark);
         Map<String, Integer> perDept = new LinkedHashMap<>();
         delivered.forEach((d, list) -> perDept.put(d, list.size()));
-        return new DemoResult(events.size(), landed, encrypted, perDept, (int) crossReads.stream().filter(CrossRead::denied).count(),
+        return new DemoResult(events.size(), landed, encrypted, encryptedAs, perDept, (int) crossReads.stream().filter(CrossRead::denied).count(),
                 deadLettered, new DemoResult.KmsCalls(apps.generateDataKey(), apps.encrypt(), apps.decrypt(), audit.decision("deny")),
                 ready, elapsed(t0), problems);
     }
@@ -179,7 +185,7 @@ final class Demo {
                 if (node != null && ids.contains(node.path("eventId").asText())) {
                     n++;
                 }
-            } catch (java.io.IOException notJson) {
+            } catch (IOException notJson) {
                 // foreign input on the ingest topic; not one of ours
             }
         }
@@ -255,7 +261,8 @@ final class Demo {
         console.line("################ summary ################");
         console.line("  sent to SQS:                %d", r.sent());
         console.line("  landed in Kafka (%s): %d", stack.governance().topics().ingest(), r.landedInKafka());
-        console.line("  encrypted (%s):  %d", stack.governance().topics().shared(), r.encrypted());
+        console.line("  encrypted (%s):  %d %s", stack.governance().topics().shared(), r.encrypted(), r.encryptedAs().entrySet().stream()
+                .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", ", "(", ")")));
         r.delivered().forEach((d, n) -> console.line("  delivered to %-14s %d", d + ":", n));
         console.line("  cross-reads denied by KMS:  %d", r.crossReadsDenied());
         console.line("  dead-lettered:              %d", r.deadLettered());

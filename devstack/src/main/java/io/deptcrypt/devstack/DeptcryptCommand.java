@@ -1,8 +1,11 @@
 package io.deptcrypt.devstack;
 
+import io.deptcrypt.governance.GovernanceException;
+import java.io.PrintWriter;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -31,7 +34,7 @@ public final class DeptcryptCommand implements Runnable {
     static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new DeptcryptCommand());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            if (e instanceof StackException || e instanceof io.deptcrypt.governance.GovernanceException
+            if (e instanceof StackException || e instanceof GovernanceException
                     || e instanceof IllegalArgumentException) {
                 commandLine.getErr().println("deptcrypt: " + e.getMessage());
                 commandLine.getErr().flush();
@@ -71,16 +74,15 @@ public final class DeptcryptCommand implements Runnable {
                 throw new CommandLine.ParameterException(new CommandLine(this), "--events must be at least 1, was " + events);
             }
             StackConfig cfg = stack.toConfig();
-            ComponentLogs.configure(cfg.logsDir(), stack.logLevel);
             Console console = Console.system();
-            DemoResult result = new Demo(cfg, console, events, java.time.Duration.ofSeconds(timeoutSeconds), !quietEvents).run();
+            DemoResult result = new Demo(cfg, console, events, Duration.ofSeconds(timeoutSeconds), !quietEvents).run();
             return result.ok() ? 0 : 1;
         }
     }
 
     @Command(name = "up", mixinStandardHelpOptions = true,
-            description = "Start the stack and keep it running until Ctrl-C. Prints the endpoints and writes "
-                    + "<state-dir>/endpoints.env for the AWS CLI, kcat or any client.")
+            description = "Start the stack and keep it running until SIGINT (Ctrl-C), SIGTERM or SIGHUP. Prints the endpoints and "
+                    + "writes <state-dir>/endpoints.env for the AWS CLI, kcat or any client.")
     static final class UpCommand implements Callable<Integer> {
         @Mixin
         StackOptions stack;
@@ -88,13 +90,13 @@ public final class DeptcryptCommand implements Runnable {
         @Override
         public Integer call() throws InterruptedException {
             StackConfig cfg = stack.toConfig();
-            ComponentLogs.configure(cfg.logsDir(), stack.logLevel);
             Console console = Console.system();
             Stack running = Stack.start(cfg, console, System.out);
             CountDownLatch stopped = new CountDownLatch(1);
+            // Runs on SIGINT, SIGTERM and SIGHUP (the JVM's shutdown signals), not on SIGKILL.
             Thread hook = new Thread(() -> {
                 console.line("");
-                console.line("stopping (Ctrl-C)...");
+                console.line("stopping...");
                 running.close();
                 stopped.countDown();
             }, "deptcrypt-shutdown");
@@ -116,7 +118,12 @@ public final class DeptcryptCommand implements Runnable {
             console.line("  AWS_ACCESS_KEY_ID=$SALES_CONSUMER_AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY=$SALES_CONSUMER_AWS_SECRET_ACCESS_KEY "
                     + "aws kms list-aliases --endpoint-url \"$KMS_ENDPOINT\"");
             console.line("each decrypted event is printed below as it arrives.");
-            console.line("Ctrl-C stops the stack; the next start reuses %s", cfg.stateDir());
+            long pid = ProcessHandle.current().pid();
+            if (IgnoredSignals.sigint()) {
+                console.line("this process ignores SIGINT (started in the background by a script): stop it with kill %d (SIGTERM)", pid);
+            } else {
+                console.line("Ctrl-C (or kill %d) stops the stack; the next start reuses %s", pid, cfg.stateDir());
+            }
             stopped.await();
             return 0;
         }
@@ -161,9 +168,9 @@ public final class DeptcryptCommand implements Runnable {
             return 2;
         }
         try {
-            Method run = c.getMethod("run", java.io.PrintWriter.class, java.io.PrintWriter.class, String[].class);
+            Method run = c.getMethod("run", PrintWriter.class, PrintWriter.class, String[].class);
             if (Modifier.isStatic(run.getModifiers()) && run.getReturnType() == int.class) {
-                return (int) run.invoke(null, new java.io.PrintWriter(System.out, true), new java.io.PrintWriter(System.err, true), (Object) args);
+                return (int) run.invoke(null, new PrintWriter(System.out, true), new PrintWriter(System.err, true), (Object) args);
             }
         } catch (NoSuchMethodException ignored) {
             // fall through to main

@@ -1,17 +1,26 @@
 package io.deptcrypt.devstack;
 
 import io.deptcrypt.governance.Governance;
+import io.deptcrypt.localkms.AccessKey;
+import io.deptcrypt.localkms.LocalKms;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.kms.KmsClient;
 
 /**
  * Where the running stack can be reached, and with which credentials. {@link #toEnv()} is the content of
- * {@code .deptcrypt/endpoints.env}: shell-sourceable, so the AWS CLI, kcat or any client can use the stack.
+ * {@code .deptcrypt/endpoints.env}: one {@code export NAME='value'} line per variable, so a shell can source it and
+ * any other tool can read it line by line (docs/devstack.md describes the form exactly).
  *
  * @param keyArns     department (and {@code quarantine}) → key ARN, in governance order
  * @param credentials application name → its localkms credentials, in governance order
@@ -28,8 +37,26 @@ public record Endpoints(
         Map<String, Credentials> credentials) {
 
     public Endpoints {
-        keyArns = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(keyArns));
-        credentials = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(credentials));
+        keyArns = Collections.unmodifiableMap(new LinkedHashMap<>(keyArns));
+        credentials = Collections.unmodifiableMap(new LinkedHashMap<>(credentials));
+    }
+
+    /** The endpoints of running servers; the governance keys' ARNs and every application's credentials from localkms. */
+    static Endpoints of(Governance governance, Servers servers) {
+        LocalKms kms = servers.kms().current();
+        Map<String, String> keys = new LinkedHashMap<>();
+        for (Governance.Department d : governance.departments()) {
+            keys.put(d.name(), kms.keyArn(d.name()));
+        }
+        keys.put("quarantine", kms.quarantineKeyArn());
+        Map<String, Credentials> creds = new LinkedHashMap<>();
+        for (Governance.Application a : governance.applications()) {
+            AccessKey k = kms.credentials(a.name());
+            creds.put(a.name(), new Credentials(k.accessKeyId(), k.secretAccessKey()));
+        }
+        String connectUrl = servers.connect() == null ? "" : servers.connect().restUrl().toString();
+        return new Endpoints(servers.kafka().bootstrapServers(), servers.sqs().endpoint().toString(), servers.queueUrl(),
+                kms.endpoint().toString(), connectUrl, governance.region(), governance.topics(), keys, creds);
     }
 
     /** An application's access key pair for localkms. */
@@ -46,6 +73,16 @@ public record Endpoints(
             throw new IllegalArgumentException("no localkms credentials for application '" + application + "' (have " + credentials.keySet() + ")");
         }
         return c;
+    }
+
+    /** A KMS client signing as the given governance application (its localkms credentials); the caller closes it. */
+    public KmsClient kmsClientAs(String application) {
+        Credentials c = credentialsOf(application);
+        return KmsClient.builder()
+                .endpointOverride(URI.create(kmsEndpoint))
+                .region(Region.of(region))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(c.accessKeyId(), c.secretAccessKey())))
+                .build();
     }
 
     /** The variables, in a stable order. */
@@ -69,10 +106,19 @@ public record Endpoints(
         return v;
     }
 
-    /** Shell-sourceable text: {@code export NAME='value'} lines. */
+    /**
+     * Shell-sourceable text: a comment line, then one {@code export NAME='value'} line per variable, the value single
+     * quoted with each {@code '} written as {@code '\''} (nothing else is escaped, so no value may span lines).
+     */
     public String toEnv() {
-        StringBuilder sb = new StringBuilder("# deptcrypt devstack endpoints; `source` this file. Written at start, valid while the stack runs.\n");
-        variables().forEach((k, val) -> sb.append("export ").append(k).append("='").append(val.replace("'", "'\\''")).append("'\n"));
+        StringBuilder sb = new StringBuilder("# deptcrypt devstack endpoints; `source` this file. Written once the stack is ready; "
+                + "left in place when it stops.\n");
+        variables().forEach((k, val) -> {
+            if (val.indexOf('\n') >= 0 || val.indexOf('\r') >= 0) {
+                throw new IllegalStateException("endpoint variable " + k + " has a line break; endpoints.env is one line per variable");
+            }
+            sb.append("export ").append(k).append("='").append(val.replace("'", "'\\''")).append("'\n");
+        });
         return sb.toString();
     }
 

@@ -4,20 +4,31 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Function;
 
 /**
  * Starts components in dependency order (independent ones together), reports each one's readiness and start time,
- * and stops them in reverse order of readiness. The owner closes it when a start fails, so a half-started stack never
- * leaks ports, threads or file locks.
+ * and stops them in reverse order of start. A component's stop is registered as soon as it exists, before its
+ * readiness is awaited, so the owner closing the lifecycle after any failure stops everything that was created: a
+ * half-started stack never leaks ports, threads or file locks.
  */
 public final class Lifecycle implements AutoCloseable {
 
-    /** Starts a component; returns it once it is ready to serve its dependants. */
+    /** Creates a component (a running server, a started app). */
     @FunctionalInterface
     public interface Starter<T> {
         T start() throws Exception;
+    }
+
+    /** Waits until a created component can serve its dependants (topics created, connector RUNNING, ...). */
+    @FunctionalInterface
+    public interface ReadyCheck<T> {
+        void awaitReady(T component) throws Exception;
     }
 
     /** Stops a component. */
@@ -35,7 +46,7 @@ public final class Lifecycle implements AutoCloseable {
     private final Console console;
     private final Deque<Running> running = new ArrayDeque<>();
     private final List<Started> started = new ArrayList<>();
-    private final java.util.Set<String> starting = new java.util.LinkedHashSet<>();
+    private final Set<String> starting = new LinkedHashSet<>();
     private final ThreadLocal<Integer> startGroup = new ThreadLocal<>();
     private int groups;
     private final long createdNanos = System.nanoTime();
@@ -45,13 +56,20 @@ public final class Lifecycle implements AutoCloseable {
         this.console = console;
     }
 
+    /** As {@link #start(String, Starter, ReadyCheck, Stopper, Function)} for a component that is ready once created. */
+    public <T> T start(String name, Starter<T> starter, Stopper<? super T> stopper, Function<? super T, String> readiness) {
+        return start(name, starter, component -> { }, stopper, readiness);
+    }
+
     /**
-     * Starts one component and registers how to stop it. Safe to call from several threads at once for components
-     * that do not depend on each other (see {@link #startTogether}).
+     * Creates one component, registers how to stop it, then waits until it is ready. Safe to call from several
+     * threads at once for components that do not depend on each other (see {@link #startTogether}). If the readiness
+     * check fails, the component stays registered: {@link #close()} stops it.
      *
      * @param readiness what to print once ready (e.g. its endpoint)
      */
-    public <T> T start(String name, Starter<T> starter, Stopper<? super T> stopper, Function<? super T, String> readiness) {
+    public <T> T start(String name, Starter<T> starter, ReadyCheck<? super T> ready, Stopper<? super T> stopper,
+                       Function<? super T, String> readiness) {
         synchronized (this) {
             if (closed) {
                 throw new IllegalStateException("stack is stopping; not starting " + name);
@@ -64,31 +82,54 @@ public final class Lifecycle implements AutoCloseable {
         try {
             component = starter.start();
         } catch (Exception | LinkageError e) {
-            synchronized (this) {
-                starting.remove(name);
-            }
-            console.line("  FAILED   %-22s %s", name, e.getMessage() == null ? e.toString() : e.getMessage());
-            throw new StackException(name + " failed to start: " + (e.getMessage() == null ? e : e.getMessage()), e);
+            throw failed(name, e);
+        }
+        register(name, component, stopper);
+        try {
+            ready.awaitReady(component);
+        } catch (Exception | LinkageError e) {
+            throw failed(name, e);
         }
         Duration took = Duration.ofNanos(System.nanoTime() - t0);
-        String ready = readiness.apply(component);
+        String said = readiness.apply(component);
         synchronized (this) {
             starting.remove(name);
-            Integer group = startGroup.get();
-            running.push(new Running(name, () -> {
-                try {
-                    stopper.stop(component);
-                } catch (Exception e) {
-                    throw new StackException(name + " failed to stop cleanly: " + e.getMessage(), e);
-                }
-            }, group != null ? group : ++groups));
-            started.add(new Started(name, took, ready));
-            console.line(String.format("  ready    %-22s %8s   %s", name, Console.seconds(took), ready == null ? "" : ready));
+            started.add(new Started(name, took, said));
+            console.line(String.format("  ready    %-22s %8s   %s", name, Console.seconds(took), said == null ? "" : said));
             if (!starting.isEmpty()) {
                 console.progress("  starting " + String.join(", ", starting) + " ...");
             }
         }
         return component;
+    }
+
+    /** Registers the stop of a created component; if the lifecycle was closed meanwhile, stops it at once. */
+    private <T> void register(String name, T component, Stopper<? super T> stopper) {
+        Running r;
+        synchronized (this) {
+            Integer group = startGroup.get();
+            r = new Running(name, () -> {
+                try {
+                    stopper.stop(component);
+                } catch (Exception e) {
+                    throw new StackException(name + " failed to stop cleanly: " + e.getMessage(), e);
+                }
+            }, group != null ? group : ++groups);
+            if (!closed) {
+                running.push(r);
+                return;
+            }
+            starting.remove(name);
+        }
+        stop(r);
+        throw new IllegalStateException("stack is stopping; stopped " + name + " again");
+    }
+
+    private synchronized StackException failed(String name, Throwable e) {
+        starting.remove(name);
+        String why = e.getMessage() == null ? e.toString() : e.getMessage();
+        console.line("  FAILED   %-22s %s", name, why);
+        return new StackException(name + " failed to start: " + why, e);
     }
 
     /**
@@ -100,9 +141,9 @@ public final class Lifecycle implements AutoCloseable {
         synchronized (this) {
             group = ++groups;
         }
-        List<java.util.concurrent.CompletableFuture<Void>> futures = new ArrayList<>();
+        List<CompletableFuture<Void>> futures = new ArrayList<>();
         for (Runnable r : starts) {
-            futures.add(java.util.concurrent.CompletableFuture.runAsync(() -> {
+            futures.add(CompletableFuture.runAsync(() -> {
                 startGroup.set(group);
                 r.run();
             }, runnable -> {
@@ -115,7 +156,7 @@ public final class Lifecycle implements AutoCloseable {
         for (var f : futures) {
             try {
                 f.join();
-            } catch (java.util.concurrent.CompletionException e) {
+            } catch (CompletionException e) {
                 if (first == null) {
                     first = e.getCause() instanceof RuntimeException re ? re : new StackException(e.getCause().toString(), e.getCause());
                 }

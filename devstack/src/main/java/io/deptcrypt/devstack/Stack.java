@@ -1,9 +1,6 @@
 package io.deptcrypt.devstack;
 
 import io.deptcrypt.consumers.DepartmentConsumerApp;
-import io.deptcrypt.consumers.DepartmentConsumerConfig;
-import io.deptcrypt.consumers.DepartmentSink;
-import io.deptcrypt.consumers.PrintingSink;
 import io.deptcrypt.crypto.KmsCallCounts;
 import io.deptcrypt.crypto.KmsKeyringProvider;
 import io.deptcrypt.embedded.EmbeddedConnect;
@@ -11,29 +8,21 @@ import io.deptcrypt.embedded.EmbeddedKafka;
 import io.deptcrypt.embedded.EmbeddedSqs;
 import io.deptcrypt.governance.Governance;
 import io.deptcrypt.governance.GovernanceLoader;
-import io.deptcrypt.localkms.AccessKey;
 import io.deptcrypt.localkms.LocalKms;
-import io.deptcrypt.localkms.LocalKmsConfig;
 import io.deptcrypt.topology.EncryptorApp;
-import io.deptcrypt.topology.EncryptorConfig;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.URI;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
-import java.util.concurrent.ConcurrentHashMap;
-import org.apache.kafka.clients.admin.NewTopic;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kms.KmsClient;
 
 /**
@@ -41,21 +30,21 @@ import software.amazon.awssdk.services.kms.KmsClient;
  * localkms together; then the Connect worker, the encryptor and one consumer per department together; then the SQS
  * source connector through Connect's REST API. {@link #close()} stops them in reverse order.
  *
+ * <p>The parts: {@link Servers} (the servers and the connector), {@link StackApps} (the Streams apps, each a
+ * {@link RestartableApp} with its own KMS client), {@link Endpoints} (addresses and credentials, written to
+ * {@code endpoints.env}), {@link Lifecycle} (start order, readiness, stop order).
+ *
  * <p>Each department consumer runs as the department's first reader application in the governance file, with that
  * application's own localkms credentials, so KMS decides what it can open.
  */
 public final class Stack implements AutoCloseable {
 
-    public static final String CONNECTOR_NAME = "deptcrypt-sqs-source";
-    public static final String CONNECTOR_CLASS = "io.deptcrypt.connectors.sqs.SqsSourceConnector";
-    /** Partitions of the ingest topic (records are keyed by SQS message, so any spread works). */
-    static final int INGEST_PARTITIONS = 3;
+    public static final String CONNECTOR_NAME = Servers.CONNECTOR_NAME;
+    public static final String CONNECTOR_CLASS = Servers.CONNECTOR_CLASS;
     private static final Duration APP_READY_TIMEOUT = Duration.ofSeconds(90);
 
     /** A department consumer and the KMS client it owns. */
     public record Consumer(String department, String application, DepartmentConsumerApp app, KmsKeyringProvider keyrings, KmsClient kms) {}
-
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Stack.class);
 
     private final StackConfig cfg;
     private final Governance governance;
@@ -63,18 +52,9 @@ public final class Stack implements AutoCloseable {
     private final StateDirLock lock;
     private final DeliveryLog deliveries = new DeliveryLog();
     private final PrintStream eventsOut;
-    private final Map<String, Consumer> consumers = new ConcurrentHashMap<>();
-    private final KmsCallTotals retiredKmsCalls = new KmsCallTotals();
-    private volatile EmbeddedKafka kafka;
-    private volatile EmbeddedSqs sqs;
-    private volatile String queueUrl;
-    private volatile LocalKms kms;
-    private volatile int kmsPort;
-    private volatile EmbeddedConnect connect;
-    private volatile EncryptorApp encryptor;
-    private volatile KmsKeyringProvider encryptorKeyrings;
-    private volatile KmsClient encryptorKms;
+    private final Servers servers;
     private volatile AppConfigs appConfigs;
+    private volatile StackApps apps;
     private volatile Endpoints endpoints;
     private volatile EventGenerator generator;
     private volatile KmsAudit audit;
@@ -86,6 +66,7 @@ public final class Stack implements AutoCloseable {
         this.lifecycle = lifecycle;
         this.lock = lock;
         this.eventsOut = eventsOut;
+        this.servers = new Servers(cfg, governance, lifecycle);
     }
 
     /** Starts everything; decrypted events are only recorded (see {@link #deliveries()}). */
@@ -100,185 +81,84 @@ public final class Stack implements AutoCloseable {
      */
     public static Stack start(StackConfig cfg, Console console, PrintStream eventsOut) {
         Governance governance = GovernanceLoader.load(cfg.governanceFile());
-        if (cfg.fresh()) {
-            deleteRecursively(cfg.stateDir());
-        }
-        boolean reused = Files.isDirectory(cfg.kafkaDir());
+        // Lock first: --fresh must not delete the state of a stack that is running on it.
         StateDirLock lock = StateDirLock.acquire(cfg.stateDir());
-        console.line("deptcrypt stack: state %s (%s), governance %s", cfg.stateDir(), reused ? "reused" : "new", cfg.governanceFile());
-        Lifecycle lifecycle = new Lifecycle(console);
-        Stack stack = new Stack(cfg, governance, lifecycle, lock, eventsOut);
+        boolean started = false;
         try {
-            stack.startAll();
-        } catch (RuntimeException e) {
-            console.endProgress();
-            lifecycle.close();
-            lock.close();
-            throw e;
+            if (cfg.fresh()) {
+                deleteStateExceptLock(cfg.stateDir());
+            }
+            boolean reused = Files.isDirectory(cfg.kafkaDir());
+            console.line("deptcrypt stack: state %s (%s), governance %s", cfg.stateDir(), reused ? "reused" : "new", cfg.governanceFile());
+            Lifecycle lifecycle = new Lifecycle(console);
+            Stack stack = new Stack(cfg, governance, lifecycle, lock, eventsOut);
+            try {
+                stack.startAll();
+            } catch (RuntimeException | Error e) {
+                console.endProgress();
+                lifecycle.close();
+                throw e;
+            }
+            started = true;
+            return stack;
+        } finally {
+            if (!started) {
+                lock.close();
+            }
         }
-        return stack;
     }
 
     private void startAll() {
         Governance.Topics topics = governance.topics();
-        RememberedPorts ports = new RememberedPorts(cfg.stateDir());
-        int kafkaPortWanted = ports.choose("kafka", cfg.kafkaPort());
-        int sqsPortWanted = ports.choose("sqs", cfg.sqsPort());
-        int kmsPortWanted = ports.choose("kms", cfg.kmsPort());
-        int connectPortWanted = ports.choose("connect", cfg.connectPort());
         // 1. The servers, which need nothing but themselves.
-        lifecycle.startTogether(
-                () -> kafka = lifecycle.start("kafka broker", () -> {
-                    EmbeddedKafka k = onPort(kafkaPortWanted, cfg.kafkaPort(), port -> EmbeddedKafka.start(cfg.kafkaDir(), port));
-                    k.createTopics(List.of(
-                            new NewTopic(topics.ingest(), INGEST_PARTITIONS, (short) 1),
-                            new NewTopic(topics.shared(), topics.partitions(), (short) 1),
-                            new NewTopic(topics.deadLetter(), 1, (short) 1)));
-                    return k;
-                }, EmbeddedKafka::close, EmbeddedKafka::bootstrapServers),
-                () -> sqs = lifecycle.start("sqs (elasticmq)", () -> {
-                    EmbeddedSqs s = onPort(sqsPortWanted, cfg.sqsPort(), EmbeddedSqs::start);
-                    queueUrl = s.createQueue(cfg.queueName());
-                    return s;
-                }, EmbeddedSqs::close, s -> queueUrl),
-                () -> kms = lifecycle.start("localkms", () -> {
-                    LocalKms k = onPort(kmsPortWanted, cfg.kmsPort(), port -> LocalKms.start(LocalKmsConfig.of(governance, cfg.kmsDir()).withPort(port)));
-                    kmsPort = k.port();
-                    return k;
-                }, k -> stopKms(), k -> k.endpoint().toString()));
-        audit = new KmsAudit(kms.auditLog());
-        endpoints = endpoints("");
+        servers.startIndependent();
+        audit = new KmsAudit(servers.kms().current().auditLog());
+        endpoints = Endpoints.of(governance, servers);
         appConfigs = new AppConfigs(cfg, governance, endpoints);
+        apps = new StackApps(appConfigs, governance, deliveries, eventsOut, APP_READY_TIMEOUT);
 
         // 2. What needs the broker and KMS: the Connect worker, the encryptor, the department consumers.
-        Runnable[] second = new Runnable[2 + governance.departments().size()];
-        second[0] = () -> connect = lifecycle.start("kafka connect", () -> {
-            return onPort(connectPortWanted, cfg.connectPort(),
-                    port -> EmbeddedConnect.start(kafka.bootstrapServers(), Map.of("listeners", "http://127.0.0.1:" + port)));
-        }, EmbeddedConnect::stop, c -> c.restUrl().toString());
-        second[1] = () -> lifecycle.start("encryptor", () -> {
-            startEncryptor();
-            return this;
-        }, s -> stopEncryptor(), s -> "as " + governance.owner() + ", " + topics.ingest() + " -> " + topics.shared());
-        int i = 2;
+        List<Runnable> second = new ArrayList<>();
+        second.add(servers::startConnect);
+        second.add(() -> lifecycle.start("encryptor", apps.encryptor()::start, i -> apps.encryptor().stop(),
+                i -> "as " + governance.owner() + ", " + topics.ingest() + " -> " + topics.shared() + ", " + i.recipe().details()));
         for (Governance.Department d : governance.departments()) {
-            String app = d.readers().get(0);
-            second[i++] = () -> lifecycle.start(d.name() + " consumer", () -> startConsumer(app, d.name()),
-                    c -> stopConsumer(d.name()), c -> "as " + app + ", " + topics.shared() + " -> " + d.name() + " events");
+            RestartableApp<DepartmentConsumerApp> consumer = apps.consumer(d.name());
+            second.add(() -> lifecycle.start(consumer.name(), consumer::start, i -> consumer.stop(),
+                    i -> "as " + StackApps.reader(d) + ", " + topics.shared() + " -> " + d.name() + " events"));
         }
-        lifecycle.startTogether(second);
+        lifecycle.startTogether(second.toArray(Runnable[]::new));
 
         // 3. The SQS source connector, through the Connect REST API as in production.
-        lifecycle.start("sqs source connector", () -> {
-            connect.createConnector(CONNECTOR_NAME, connectorConfig());
-            return connect.awaitRunning(CONNECTOR_NAME, 1, Duration.ofSeconds(60));
-        }, s -> deleteConnector(), s -> queueUrl + " -> " + topics.ingest());
+        servers.startConnector(appConfigs.connector(CONNECTOR_CLASS, servers.queueUrl(), servers.sqs().endpoint().toString(),
+                EmbeddedSqs.REGION.id()));
 
         readyAfter = lifecycle.elapsed();
-        ports.remember("kafka", kafka.port());
-        ports.remember("sqs", sqs.port());
-        ports.remember("kms", kmsPort);
-        ports.remember("connect", connect.restUrl().getPort());
-        ports.save();
-        endpoints = endpoints(connect.restUrl().toString());
+        servers.rememberPorts();
+        endpoints = Endpoints.of(governance, servers);
         try {
             endpoints.write(cfg.endpointsFile());
         } catch (IOException e) {
             throw new StackException("cannot write " + cfg.endpointsFile() + ": " + e.getMessage(), e);
         }
-        generator = new EventGenerator(sqs.client(), queueUrl, governance.departmentNames(), new Random());
-    }
-
-    /**
-     * Starts a server on {@code wanted}; if that was only the previous run's port (not one the user asked for) and the
-     * start fails, something else took it meanwhile: start again on any free port.
-     */
-    private static <T> T onPort(int wanted, int configured, java.util.function.IntFunction<T> start) {
-        try {
-            return start.apply(wanted);
-        } catch (RuntimeException e) {
-            if (wanted == configured) {
-                throw e;
-            }
-            LOG.warn("could not reuse port {} ({}); starting on a free port", wanted, e.getMessage());
-            return start.apply(configured);
-        }
-    }
-
-    /**
-     * Removes the connector when the stack stops: its config names this run's ElasticMQ port, which the next start
-     * (reusing the Connect topics) would otherwise try until the new config replaces it.
-     */
-    private void deleteConnector() {
-        try {
-            connect.deleteConnector(CONNECTOR_NAME);
-        } catch (RuntimeException e) {
-            // On Ctrl-C the worker's own shutdown hook may have stopped it already; the next start replaces the config.
-            LOG.debug("connector {} not deleted: {}", CONNECTOR_NAME, e.getMessage());
-        }
-    }
-
-    private Map<String, String> connectorConfig() {
-        return appConfigs.connector(CONNECTOR_CLASS, queueUrl, sqs.endpoint().toString(), EmbeddedSqs.REGION.id());
-    }
-
-    private Endpoints endpoints(String connectUrl) {
-        Map<String, String> keys = new LinkedHashMap<>();
-        for (Governance.Department d : governance.departments()) {
-            keys.put(d.name(), kms.keyArn(d.name()));
-        }
-        keys.put("quarantine", kms.quarantineKeyArn());
-        Map<String, Endpoints.Credentials> creds = new LinkedHashMap<>();
-        for (Governance.Application a : governance.applications()) {
-            AccessKey k = kms.credentials(a.name());
-            creds.put(a.name(), new Endpoints.Credentials(k.accessKeyId(), k.secretAccessKey()));
-        }
-        return new Endpoints(kafka.bootstrapServers(), sqs.endpoint().toString(), queueUrl, kms.endpoint().toString(), connectUrl,
-                governance.region(), governance.topics(), keys, creds);
+        generator = new EventGenerator(servers.sqs().client(), servers.queueUrl(), governance.departmentNames(), new Random());
     }
 
     // ----- the encryptor (restartable: the end-to-end tests stop and start it mid-stream)
 
-    /** Starts the encryptor and waits until it is RUNNING. */
-    public synchronized void startEncryptor() throws InterruptedException {
-        if (encryptor != null) {
-            throw new IllegalStateException("the encryptor is already running");
-        }
-        EncryptorConfig ec = appConfigs.encryptor();
-        KmsClient client = ec.kms().newClient();
-        KmsKeyringProvider keyrings = new KmsKeyringProvider(client, governance);
-        EncryptorApp app;
-        try {
-            app = EncryptorApp.start(ec, keyrings);
-        } catch (RuntimeException e) {
-            client.close();
-            throw new StackException("encryptor: " + EncryptorApp.describeFailure(e), e);
-        }
-        encryptor = app;
-        encryptorKeyrings = keyrings;
-        encryptorKms = client;
-        if (!app.awaitRunning(APP_READY_TIMEOUT)) {
-            throw new StackException("encryptor not RUNNING within " + APP_READY_TIMEOUT + " (state " + app.state() + ")");
-        }
+    /** Starts the encryptor and waits until it is RUNNING; if it does not get there, it is closed again. */
+    public void startEncryptor() throws InterruptedException {
+        apps.encryptor().start();
     }
 
     /** Stops the encryptor (Kafka Streams close: in-flight work is committed or aborted). No-op if stopped. */
-    public synchronized void stopEncryptor() {
-        EncryptorApp app = encryptor;
-        if (app == null) {
-            return;
-        }
-        encryptor = null;
-        try {
-            app.close();
-        } finally {
-            retiredKmsCalls.add(encryptorKeyrings.kmsCalls());
-            encryptorKms.close();
-        }
+    public void stopEncryptor() {
+        apps.encryptor().stop();
     }
 
+    /** The running encryptor, or null if stopped. */
     public EncryptorApp encryptor() {
-        return encryptor;
+        return apps.encryptor().running().map(RestartableApp.Instance::app).orElse(null);
     }
 
     /**
@@ -290,118 +170,57 @@ public final class Stack implements AutoCloseable {
         return appConfigs.encryptorProperties();
     }
 
-    // ----- department consumers
-
-    private Consumer startConsumer(String application, String department) throws InterruptedException {
-        DepartmentConsumerConfig cc = appConfigs.consumer(application, department);
-        KmsClient client = cc.kms().newClient();
-        KmsKeyringProvider keyrings = new KmsKeyringProvider(client, governance);
-        DepartmentSink record = deliveries.sinkFor(department);
-        DepartmentSink sink = record;
-        if (eventsOut != null) {
-            PrintingSink print = new PrintingSink(eventsOut);
-            sink = e -> {
-                record.accept(e);
-                print.accept(e);
-            };
-        }
-        DepartmentConsumerApp app;
-        try {
-            app = DepartmentConsumerApp.start(cc, keyrings, sink);
-        } catch (RuntimeException e) {
-            client.close();
-            throw new StackException(department + " consumer: " + DepartmentConsumerApp.describeFailure(e), e);
-        }
-        Consumer c = new Consumer(department, application, app, keyrings, client);
-        consumers.put(department, c);
-        if (!app.awaitRunning(APP_READY_TIMEOUT)) {
-            throw new StackException(department + " consumer not RUNNING within " + APP_READY_TIMEOUT + " (state " + app.state() + ")");
-        }
-        return c;
-    }
-
-    private void stopConsumer(String department) {
-        Consumer c = consumers.remove(department);
-        if (c != null) {
-            try {
-                c.app().close();
-            } finally {
-                retiredKmsCalls.add(c.keyrings().kmsCalls());
-                c.kms().close();
-            }
-        }
-    }
-
+    /** The running department consumers by department. */
     public Map<String, Consumer> consumers() {
-        return Map.copyOf(consumers);
+        return apps.runningConsumers();
     }
 
     // ----- localkms (restartable on the same port and state: the end-to-end tests take it away mid-stream)
 
     /** Stops localkms; clients get connection refused until {@link #restartKms()}. No-op if stopped. */
-    public synchronized void stopKms() {
-        LocalKms k = kms;
-        if (k != null) {
-            k.stop();
-        }
+    public void stopKms() {
+        servers.kms().stop();
     }
 
     /** Starts localkms again on the same port with the same state (keys, access keys, audit log). */
-    public synchronized void restartKms() {
-        stopKms();
-        kms = LocalKms.start(LocalKmsConfig.of(governance, cfg.kmsDir()).withPort(kmsPort));
+    public void restartKms() {
+        servers.kms().restart();
     }
 
     public LocalKms kms() {
-        return kms;
+        RestartableKms k = servers.kms();
+        return k == null ? null : k.current();
     }
 
     /** A KMS client signing as the given governance application (its localkms credentials); the caller closes it. */
     public KmsClient kmsClientAs(String application) {
-        Endpoints.Credentials c = endpoints.credentialsOf(application);
-        return KmsClient.builder()
-                .endpointOverride(URI.create(endpoints.kmsEndpoint()))
-                .region(Region.of(governance.region()))
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(c.accessKeyId(), c.secretAccessKey())))
-                .build();
+        return endpoints.kmsClientAs(application);
     }
 
     /** KMS calls made by the encryptor and the consumers so far (including instances already stopped). */
     public KmsCallCounts kmsCalls() {
-        KmsCallTotals t = new KmsCallTotals();
-        t.add(retiredKmsCalls.snapshot());
-        KmsKeyringProvider enc = encryptorKeyrings;
-        if (encryptor != null && enc != null) {
-            t.add(enc.kmsCalls());
-        }
-        consumers.values().forEach(c -> t.add(c.keyrings().kmsCalls()));
-        return t.snapshot();
+        return apps.kmsCalls();
     }
 
     /**
      * Why the stack cannot make progress, if an app stopped on its own (for example KMS denied the encryptor) or the
      * SQS connector failed: waiting for deliveries is pointless then.
      */
-    public java.util.Optional<String> failure() {
-        EncryptorApp enc = encryptor;
-        if (enc != null && enc.failure().isPresent()) {
-            return java.util.Optional.of("the encryptor stopped: " + EncryptorApp.describeFailure(enc.failure().get()));
-        }
-        for (Consumer c : consumers.values()) {
-            if (c.app().failure().isPresent()) {
-                return java.util.Optional.of("the " + c.department() + " consumer stopped: "
-                        + DepartmentConsumerApp.describeFailure(c.app().failure().get()));
-            }
+    public Optional<String> failure() {
+        Optional<String> app = apps.failure();
+        if (app.isPresent()) {
+            return app;
         }
         try {
+            EmbeddedConnect connect = servers.connect();
             EmbeddedConnect.ConnectorStatus st = connect == null ? null : connect.status(CONNECTOR_NAME);
             if (st != null && st.failed()) {
-                return java.util.Optional.of("the SQS source connector failed: " + st);
+                return Optional.of("the SQS source connector failed: " + st);
             }
         } catch (RuntimeException e) {
-            return java.util.Optional.of("the Connect worker does not answer: " + e.getMessage());
+            return Optional.of("the Connect worker does not answer: " + e.getMessage());
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
     /** localkms's own view of the calls (its audit log). */
@@ -432,19 +251,19 @@ public final class Stack implements AutoCloseable {
     }
 
     public EmbeddedKafka kafka() {
-        return kafka;
+        return servers.kafka();
     }
 
     public EmbeddedSqs sqs() {
-        return sqs;
+        return servers.sqs();
     }
 
     public String queueUrl() {
-        return queueUrl;
+        return servers.queueUrl();
     }
 
     public EmbeddedConnect connect() {
-        return connect;
+        return servers.connect();
     }
 
     /** Time from the start call until every component was ready. */
@@ -462,38 +281,24 @@ public final class Stack implements AutoCloseable {
         lock.close();
     }
 
-    /** Sums KMS call counts of app instances. */
-    private static final class KmsCallTotals {
-        private long generateDataKey;
-        private long encrypt;
-        private long decrypt;
-
-        synchronized void add(KmsCallCounts c) {
-            generateDataKey += c.generateDataKey();
-            encrypt += c.encrypt();
-            decrypt += c.decrypt();
-        }
-
-        synchronized KmsCallCounts snapshot() {
-            return new KmsCallCounts(generateDataKey, encrypt, decrypt);
-        }
-    }
-
-    static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
+    /** {@code --fresh}: deletes everything in the state directory but the lock this stack holds. */
+    static void deleteStateExceptLock(Path dir) {
+        Path lockFile = dir.resolve(StateDirLock.FILE_NAME);
         try {
             Files.walkFileTree(dir, new SimpleFileVisitor<>() {
                 @Override
                 public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.delete(file);
+                    if (!file.equals(lockFile)) {
+                        Files.delete(file);
+                    }
                     return FileVisitResult.CONTINUE;
                 }
 
                 @Override
                 public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
-                    Files.delete(d);
+                    if (!d.equals(dir)) {
+                        Files.delete(d);
+                    }
                     return FileVisitResult.CONTINUE;
                 }
             });

@@ -1,6 +1,9 @@
 package io.deptcrypt.devstack;
 
+import io.deptcrypt.crypto.avro.EnvelopeFormatId;
+import io.deptcrypt.topology.EncryptorConfig;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -51,6 +54,13 @@ public record StackConfig(
     /** A copy with these encryptor settings (e.g. {@code data.key.max.age.ms}). */
     public StackConfig withEncryptorSettings(Map<String, String> settings) {
         return new StackConfig(stateDir, governanceFile, kafkaPort, sqsPort, kmsPort, connectPort, queueName, fresh, settings, consumerSettings);
+    }
+
+    /** A copy whose encryptor writes {@code format} ({@code envelope.format}), whatever the properties file says. */
+    public StackConfig withEnvelopeFormat(EnvelopeFormatId format) {
+        Map<String, String> settings = new HashMap<>(encryptorSettings);
+        settings.put(EncryptorConfig.ENVELOPE_FORMAT, format.name());
+        return withEncryptorSettings(settings);
     }
 
     /** A copy with these settings for every department consumer (e.g. {@code opener.data.key.ttl.ms}). */

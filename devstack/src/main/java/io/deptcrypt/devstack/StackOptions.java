@@ -1,10 +1,19 @@
 package io.deptcrypt.devstack;
 
+import io.deptcrypt.crypto.avro.EnvelopeFormatId;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** Command-line options shared by {@code demo} and {@code up}; turned into a {@link StackConfig} once. */
 public final class StackOptions {
+
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
 
     @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = ".deptcrypt",
             description = "State: broker data, localkms keys, Connect offsets, logs, endpoints.env (default: ${DEFAULT-VALUE}); reused by the next start.")
@@ -36,7 +45,28 @@ public final class StackOptions {
             description = "Component log level written to <state-dir>/logs/devstack.log: error, warn, info, debug (default: ${DEFAULT-VALUE}).")
     String logLevel;
 
+    @Option(names = "--envelope-format", paramLabel = "FORMAT",
+            description = "What the encryptor writes: AES_GCM_V1 (AES-256-GCM per record under a KMS-wrapped data key) or "
+                    + "ESDK_MESSAGE_V1 (a standard AWS Encryption SDK message per record). Default: envelope.format of the "
+                    + "topology.properties next to the governance file, AES_GCM_V1 as shipped.")
+    String envelopeFormat; // a String, not the Avro enum: loading Avro before the logs are configured logs to the console
+
+    /**
+     * The stack's configuration. Sends the component logs to {@code <state-dir>/logs/devstack.log} first: that must
+     * happen before the first class that logs is loaded (Avro's, for the envelope format, is one).
+     */
     StackConfig toConfig() {
-        return new StackConfig(stateDir, governance, kafkaPort, sqsPort, kmsPort, connectPort, queue, fresh, java.util.Map.of(), java.util.Map.of());
+        StackConfig cfg = new StackConfig(stateDir, governance, kafkaPort, sqsPort, kmsPort, connectPort, queue, fresh, Map.of(), Map.of());
+        ComponentLogs.configure(cfg.logsDir(), logLevel);
+        return envelopeFormat == null ? cfg : cfg.withEnvelopeFormat(envelopeFormat());
+    }
+
+    private EnvelopeFormatId envelopeFormat() {
+        try {
+            return EnvelopeFormatId.valueOf(envelopeFormat);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(command.commandLine(), "Invalid value for option '--envelope-format': '" + envelopeFormat
+                    + "' is not one of " + Arrays.toString(EnvelopeFormatId.values()));
+        }
     }
 }

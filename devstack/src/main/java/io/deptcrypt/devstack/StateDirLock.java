@@ -1,6 +1,7 @@
 package io.deptcrypt.devstack;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -15,6 +16,9 @@ import java.nio.file.StandardOpenOption;
  */
 final class StateDirLock implements AutoCloseable {
 
+    /** The lock file in the state directory; it holds the pid of the stack that has it. */
+    static final String FILE_NAME = "stack.lock";
+
     private final FileChannel channel;
     private final FileLock lock;
 
@@ -24,7 +28,7 @@ final class StateDirLock implements AutoCloseable {
     }
 
     static StateDirLock acquire(Path stateDir) {
-        Path file = stateDir.resolve("stack.lock");
+        Path file = stateDir.resolve(FILE_NAME);
         try {
             Files.createDirectories(stateDir);
             FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
@@ -41,7 +45,7 @@ final class StateDirLock implements AutoCloseable {
                         + "); stop it first or pass --state-dir");
             }
             ch.truncate(0);
-            ch.write(java.nio.ByteBuffer.wrap(Long.toString(ProcessHandle.current().pid()).getBytes(StandardCharsets.UTF_8)), 0);
+            ch.write(ByteBuffer.wrap(Long.toString(ProcessHandle.current().pid()).getBytes(StandardCharsets.UTF_8)), 0);
             return new StateDirLock(ch, l);
         } catch (IOException e) {
             throw new StackException("cannot lock the state directory " + stateDir + ": " + e.getMessage(), e);

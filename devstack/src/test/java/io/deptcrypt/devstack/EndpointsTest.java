@@ -7,12 +7,35 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class EndpointsTest {
+
+    /** {@code export NAME='value'}, the value single quoted with each {@code '} written as {@code '\''}. */
+    private static final Pattern LINE = Pattern.compile("export ([A-Z][A-Z0-9_]*)='((?:[^']|'\\\\'')*)'");
+
+    /**
+     * endpoints.env read as docs/devstack.md describes it, without a shell: blank and {@code #} lines skipped, every
+     * other line one variable; anything else fails.
+     */
+    static Map<String, String> parse(List<String> lines) {
+        Map<String, String> vars = new LinkedHashMap<>();
+        for (String line : lines) {
+            if (line.isBlank() || line.startsWith("#")) {
+                continue;
+            }
+            Matcher m = LINE.matcher(line);
+            assertThat(m.matches()).as("endpoints.env line in the documented form: %s", line).isTrue();
+            assertThat(vars.put(m.group(1), m.group(2).replace("'\\''", "'"))).as("%s defined twice", m.group(1)).isNull();
+        }
+        return vars;
+    }
 
     static Endpoints sample() {
         Map<String, String> keys = new LinkedHashMap<>();
@@ -43,6 +66,16 @@ class EndpointsTest {
         assertThat(out).isEqualTo("127.0.0.1:9092|http://127.0.0.1:9324|http://127.0.0.1:9324/000000000000/q|http://127.0.0.1:4599|"
                 + "us-east-1|deptcrypt.ingest|deptcrypt.shared|deptcrypt.dead-letter|arn:aws:kms:us-east-1:111122223333:key/1111|"
                 + "arn:aws:kms:us-east-1:111122223333:key/2222|AKIAFIN|s3cr'et/+=|AKIASAL|");
+    }
+
+    @Test
+    void aPlainLineParserReadsEveryValueBackExactly(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("endpoints.env");
+        Endpoints e = sample();
+        e.write(file);
+
+        assertThat(parse(Files.readAllLines(file))).isEqualTo(e.variables());
+        assertThat(parse(Files.readAllLines(file))).containsEntry("FINANCE_CONSUMER_AWS_SECRET_ACCESS_KEY", "s3cr'et/+=");
     }
 
     @Test

@@ -6,7 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class LifecycleTest {
@@ -70,5 +73,37 @@ class LifecycleTest {
         lifecycle.close();
         assertThat(stopped).containsExactly("broker");
         assertThat(out.toString()).contains("flaky failed to stop cleanly: boom");
+    }
+
+    @Test
+    void aComponentWhoseReadinessFailsIsStillStoppedOnClose() {
+        start("broker");
+        assertThatThrownBy(() -> lifecycle.start("kafka broker", () -> "created broker", b -> {
+            throw new IllegalStateException("cannot create topic deptcrypt.shared");
+        }, stopped::add, b -> "")).isInstanceOf(StackException.class)
+                .hasMessage("kafka broker failed to start: cannot create topic deptcrypt.shared");
+
+        lifecycle.close();
+        assertThat(stopped).containsExactly("created broker", "broker");
+        assertThat(lifecycle.started()).extracting(Lifecycle.Started::name).containsExactly("broker");
+        assertThat(out.toString()).contains("FAILED   kafka broker");
+    }
+
+    @Test
+    void aComponentCreatedWhileTheLifecycleClosesIsStoppedAtOnce() throws Exception {
+        CountDownLatch creating = new CountDownLatch(1);
+        CountDownLatch closedMeanwhile = new CountDownLatch(1);
+        CompletableFuture<String> late = CompletableFuture.supplyAsync(() -> lifecycle.start("slow broker", () -> {
+            creating.countDown();
+            assertThat(closedMeanwhile.await(10, TimeUnit.SECONDS)).isTrue();
+            return "slow broker";
+        }, stopped::add, b -> ""));
+        assertThat(creating.await(10, TimeUnit.SECONDS)).isTrue();
+        lifecycle.close();
+        closedMeanwhile.countDown();
+
+        assertThatThrownBy(() -> late.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("stack is stopping; stopped slow broker again");
+        assertThat(stopped).containsExactly("slow broker");
     }
 }

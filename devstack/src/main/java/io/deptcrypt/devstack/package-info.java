@@ -1,0 +1,18 @@
+/**
+ * The one-command local stack: {@code ./deptcrypt demo} and {@code ./deptcrypt up} run the whole system in one JVM.
+ *
+ * <ul>
+ *   <li>{@link io.deptcrypt.devstack.DeptcryptCommand} (with {@code StackOptions}): the command line, parsed once into a
+ *       {@link io.deptcrypt.devstack.StackConfig}.</li>
+ *   <li>{@link io.deptcrypt.devstack.Stack}: starts and stops the parts in dependency order through a
+ *       {@link io.deptcrypt.devstack.Lifecycle}: {@code Servers} (broker, ElasticMQ, localkms, Connect and the SQS
+ *       connector), {@code StackApps} (the encryptor and the department consumers, each a {@code RestartableApp} with
+ *       its own KMS client, configured by {@code AppConfigs} from the production properties files) and
+ *       {@link io.deptcrypt.devstack.Endpoints} ({@code endpoints.env}).</li>
+ *   <li>{@code Demo}, {@link io.deptcrypt.devstack.EventGenerator}, {@link io.deptcrypt.devstack.DeliveryLog},
+ *       {@link io.deptcrypt.devstack.CrossRead}, {@link io.deptcrypt.devstack.KmsAudit}: what the demo sends, sees and
+ *       checks.</li>
+ *   <li>State-directory plumbing: {@code StateDirLock}, {@code RememberedPorts}, {@code ComponentLogs}.</li>
+ * </ul>
+ */
+package io.deptcrypt.devstack;
