@@ -2,23 +2,26 @@ package io.deptcrypt.consumers;
 
 import io.deptcrypt.crypto.DeptcryptCryptoException;
 import io.deptcrypt.crypto.EnvelopeHeaders;
-import io.deptcrypt.crypto.EnvelopeSerde;
 import io.deptcrypt.crypto.KmsAccessDeniedException;
 import io.deptcrypt.crypto.KmsKeyringProvider;
-import io.deptcrypt.crypto.KmsUnavailableException;
+import io.deptcrypt.crypto.NotForReaderException;
 import io.deptcrypt.crypto.Opener;
-import io.deptcrypt.crypto.avro.Envelope;
+import io.deptcrypt.crypto.TemporarilyUnavailableException;
 import io.deptcrypt.governance.Governance;
 import io.deptcrypt.runtime.AppSettings;
 import io.deptcrypt.runtime.ConfigCheck;
 import io.deptcrypt.runtime.ConfigProperties;
 import io.deptcrypt.runtime.EnumChoice;
+import io.deptcrypt.runtime.KafkaDataKeyDirectory;
 import io.deptcrypt.runtime.KmsRetry;
 import io.deptcrypt.runtime.KmsSettings;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.LongAdder;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
@@ -31,8 +34,10 @@ import software.amazon.awssdk.services.kms.KmsClient;
 /**
  * A value {@link Deserializer} for a plain {@code KafkaConsumer} on the shared topic: returns the plaintext of this
  * department's records and {@code null} for every other department's record (whose value it does not decode when
- * the {@code deptcrypt.department} header is present). Callers skip {@code null} values. Use it with
- * {@code isolation.level=read_committed} so aborted encryptor output is never read.
+ * the {@code deptcrypt.audience} header, or for version 1 records {@code deptcrypt.department}, is present). Callers
+ * skip {@code null} values. Use it with {@code isolation.level=read_committed} so aborted encryptor output is never
+ * read. AES_GCM_V2 data keys are looked up in the governance keys topic ({@code topics.keys}), read by a consumer of
+ * the deserializer's own with the consumer's bootstrap and security settings.
  *
  * <p>Either construct it with an {@link Opener}, or configure it through consumer properties
  * ({@code value.deserializer=io.deptcrypt.consumers.DecryptingDeserializer}) with the keys of {@link #configDef()},
@@ -63,26 +68,31 @@ public final class DecryptingDeserializer implements Deserializer<byte[]> {
     /** The keys without {@link #PREFIX}, as the definition names them. */
     private static final ConfigDef CONFIG_DEF = define();
 
-    private final Deserializer<Envelope> envelopes = EnvelopeSerde.instance().deserializer();
     private final LongAdder kmsRetries = new LongAdder();
     private final LongAdder skipped = new LongAdder();
     private String department;
+    private byte[] departmentBytes;
     private Opener opener;
     private KmsRetry retry;
     private FailureAction failureAction;
     private KmsClient ownedClient;
+    private KafkaDataKeyDirectory ownedDirectory;
     private volatile boolean closed;
 
     /** For configuration through consumer properties ({@link #configure}). */
     public DecryptingDeserializer() {}
 
-    /** Ready to use; {@link #configure} is then a no-op. {@code failureAction} is FAIL or SKIP. */
+    /**
+     * Ready to use; {@link #configure} is then a no-op. {@code failureAction} is FAIL or SKIP. The opener needs a data
+     * key directory to open AES_GCM_V2 records.
+     */
     public DecryptingDeserializer(Opener opener, String department, KmsRetry retry, FailureAction failureAction) {
         if (failureAction == FailureAction.DEAD_LETTER) {
             throw new IllegalArgumentException("a deserializer can FAIL or SKIP, not DEAD_LETTER");
         }
         this.opener = opener;
         this.department = department;
+        this.departmentBytes = department.getBytes(StandardCharsets.UTF_8);
         this.retry = retry;
         this.failureAction = failureAction;
     }
@@ -108,12 +118,29 @@ public final class DecryptingDeserializer implements Deserializer<byte[]> {
         Optional<KmsSettings> kms = KmsSettings.from(c, governance);
         Optional<KmsRetry> kmsRetry = KmsRetry.from(c);
         c.throwIfInvalid();
-        this.ownedClient = kms.orElseThrow().newClient();
-        this.opener = Opener.create(new KmsKeyringProvider(ownedClient, governance.orElseThrow()),
-                DepartmentConsumerConfig.opener(c));
+        Governance g = governance.orElseThrow();
         this.department = c.getString(DepartmentConsumerConfig.DEPARTMENT);
+        this.departmentBytes = department.getBytes(StandardCharsets.UTF_8);
+        this.ownedClient = kms.orElseThrow().newClient();
+        this.ownedDirectory = KafkaDataKeyDirectory.start(clientProperties(configs), g.topics().keys(),
+                KafkaDataKeyDirectory.DEFAULT_CATCH_UP_TIMEOUT, "deptcrypt-deserializer-" + department);
+        this.opener = Opener.create(new KmsKeyringProvider(ownedClient, g), DepartmentConsumerConfig.opener(c),
+                ownedDirectory);
         this.retry = kmsRetry.orElseThrow();
         this.failureAction = c.getEnum(DepartmentConsumerConfig.FAILURE_ACTION, FailureAction.class);
+    }
+
+    /** The consumer's own Kafka settings (bootstrap, security, timeouts) for the keys-topic reader. */
+    private static Map<String, Object> clientProperties(Map<String, ?> configs) {
+        Map<String, Object> p = new HashMap<>();
+        configs.forEach((k, v) -> {
+            if (v != null && ConsumerConfig.configNames().contains(k)
+                    && !k.equals(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG)
+                    && !k.equals(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG)) {
+                p.put(k, v);
+            }
+        });
+        return p;
     }
 
     private static ConfigDef define() {
@@ -154,35 +181,30 @@ public final class DecryptingDeserializer implements Deserializer<byte[]> {
         if (data == null) {
             return null;
         }
-        Optional<String> headerDepartment = headers == null ? Optional.empty() : EnvelopeHeaders.department(headers);
-        if (headerDepartment.isPresent() && !headerDepartment.get().equals(department)) {
+        byte[] audience = headers == null ? null : EnvelopeHeaders.audience(headers);
+        Optional<String> headerDepartment = headers == null || audience != null ? Optional.empty()
+                : EnvelopeHeaders.department(headers);
+        if (audience != null ? !EnvelopeHeaders.audienceIncludes(audience, departmentBytes)
+                : headerDepartment.isPresent() && !headerDepartment.get().equals(department)) {
             return null; // another department's record: not decoded
         }
+        boolean routed = audience != null || headerDepartment.isPresent();
         String eventId = headers == null ? "?" : EnvelopeHeaders.eventId(headers).orElse("?");
-        Envelope envelope;
         try {
-            envelope = envelopes.deserialize(topic, data);
-        } catch (RuntimeException e) {
-            return failed(topic, eventId, OpenFailureReason.INVALID_ENVELOPE, e.getMessage(), e);
-        }
-        String sealedFor = String.valueOf(envelope.getDepartment());
-        if (!sealedFor.equals(department)) {
-            if (headerDepartment.isEmpty()) {
+            return retry.call(() -> "opening a " + department + " record of " + topic,
+                    () -> opener.open(topic, data, department, audience).plaintext(), () -> closed, kmsRetries);
+        } catch (TemporarilyUnavailableException e) {
+            throw e;
+        } catch (NotForReaderException e) {
+            if (!routed) {
                 return null; // no header: decoded only to learn it is not ours
             }
             return failed(topic, eventId, OpenFailureReason.DEPARTMENT_MISMATCH, "the header says '" + department
-                    + "' but the envelope was sealed for '" + sealedFor + "'", null);
-        }
-        String id = String.valueOf(envelope.getEventId());
-        try {
-            return retry.call(() -> "opening " + department + " event " + id, () -> opener.open(envelope, topic),
-                    () -> closed, kmsRetries);
-        } catch (KmsUnavailableException e) {
-            throw e;
+                    + "' but " + e.getMessage(), null);
         } catch (KmsAccessDeniedException e) {
-            return failed(topic, id, OpenFailureReason.ACCESS_DENIED, e.getMessage(), e);
+            return failed(topic, eventId, OpenFailureReason.ACCESS_DENIED, e.getMessage(), e);
         } catch (DeptcryptCryptoException e) {
-            return failed(topic, id, OpenFailureReason.INVALID_ENVELOPE, e.getMessage(), e);
+            return failed(topic, eventId, OpenFailureReason.INVALID_ENVELOPE, e.getMessage(), e);
         }
     }
 
@@ -207,6 +229,9 @@ public final class DecryptingDeserializer implements Deserializer<byte[]> {
     @Override
     public void close() {
         closed = true;
+        if (ownedDirectory != null) {
+            ownedDirectory.close();
+        }
         if (ownedClient != null) {
             ownedClient.close();
         }

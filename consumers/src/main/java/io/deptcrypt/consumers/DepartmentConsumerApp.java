@@ -5,6 +5,7 @@ import io.deptcrypt.crypto.KmsAccessDeniedException;
 import io.deptcrypt.crypto.KmsCallCounts;
 import io.deptcrypt.crypto.Opener;
 import io.deptcrypt.runtime.AbstractStreamsApp;
+import io.deptcrypt.runtime.KafkaDataKeyDirectory;
 import io.deptcrypt.runtime.StreamsLifecycle;
 import java.util.Properties;
 import java.util.function.BooleanSupplier;
@@ -14,9 +15,11 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.Topology;
 
 /**
- * A department's reader: shared topic → keep this department's records (by key or header, others' values never
+ * A department's reader: shared topic → keep this department's records (by header or key, others' values never
  * decoded) → open with this application's own KMS credentials → {@link DepartmentSink} (and optionally a
- * department-owned plaintext topic). Embeddable: {@link #start} returns the running app, which is its own handle.
+ * department-owned plaintext topic). AES_GCM_V2 data keys come from the keys topic, read by a
+ * {@link KafkaDataKeyDirectory} the app owns. Embeddable: {@link #start} returns the running app, which is its own
+ * handle.
  */
 public final class DepartmentConsumerApp extends AbstractStreamsApp {
 
@@ -39,13 +42,29 @@ public final class DepartmentConsumerApp extends AbstractStreamsApp {
      */
     public static DepartmentConsumerApp start(DepartmentConsumerConfig cfg, KeyringProvider keyrings, DepartmentSink sink) {
         Properties props = streamsProperties(cfg);
-        Opener opener = Opener.create(keyrings, cfg.opener());
         ConsumerCounters counters = new ConsumerCounters();
         DepartmentSink effective = sink != null ? sink : cfg.printToStdout() ? new PrintingSink(System.out) : DepartmentSink.NONE;
+        KafkaDataKeyDirectory directory;
+        try {
+            directory = KafkaDataKeyDirectory.forStreamsApp(props, cfg.governance().topics().keys(), cfg.applicationId());
+        } catch (RuntimeException e) { // e.g. a Streams setting Kafka refuses: the sink is ours to close
+            closeQuietly(effective, e);
+            throw e;
+        }
+        Opener opener = Opener.create(keyrings, cfg.opener(), directory);
+        // closed in reverse order after the streams: the opener's keys, the directory, then the sink
         StreamsLifecycle lifecycle = StreamsLifecycle.start(cfg.applicationName() + " (" + cfg.department() + ")",
                 closing -> topology(cfg, opener, effective, counters, closing), props,
-                DepartmentConsumerApp::isConfigurationError, effective);
+                DepartmentConsumerApp::isConfigurationError, effective, directory, opener);
         return new DepartmentConsumerApp(lifecycle, opener, counters);
+    }
+
+    private static void closeQuietly(DepartmentSink sink, RuntimeException failure) {
+        try {
+            sink.close();
+        } catch (Exception e) {
+            failure.addSuppressed(e);
+        }
     }
 
     /** The topology alone (for TopologyTestDriver and custom runners). */

@@ -1,21 +1,22 @@
 package io.deptcrypt.consumers;
 
+import io.deptcrypt.crypto.CleartextFields;
 import io.deptcrypt.crypto.DeptcryptCryptoException;
 import io.deptcrypt.crypto.EnvelopeException;
 import io.deptcrypt.crypto.EnvelopeHeaders;
-import io.deptcrypt.crypto.EnvelopeSerde;
 import io.deptcrypt.crypto.KmsAccessDeniedException;
-import io.deptcrypt.crypto.KmsUnavailableException;
+import io.deptcrypt.crypto.NotForReaderException;
+import io.deptcrypt.crypto.OpenedRecord;
 import io.deptcrypt.crypto.Opener;
-import io.deptcrypt.crypto.avro.Envelope;
+import io.deptcrypt.crypto.TemporarilyUnavailableException;
 import io.deptcrypt.runtime.DeadLetterHeaders;
 import io.deptcrypt.runtime.KmsRetry;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -24,9 +25,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps this department's records (record key or {@code deptcrypt.department} header; other departments' values
- * are never decoded), opens them and hands the plaintext to the sink and, if configured, the plaintext topic.
- * A record of the department that cannot be opened follows the {@link FailureAction}.
+ * Keeps this department's records (the {@code deptcrypt.audience} header of AES_GCM_V2 records; the record key or
+ * {@code deptcrypt.department} header of version 1 records; other departments' values are never decoded), opens
+ * them and hands the plaintext to the sink and, if configured, the plaintext topic. A record of the department that
+ * cannot be opened follows the {@link FailureAction}.
  */
 final class OpenProcessor implements Processor<byte[], byte[], byte[], byte[]> {
 
@@ -44,7 +46,6 @@ final class OpenProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     private final DepartmentSink sink;
     private final boolean toPlaintextTopic;
     private final FailureActions failureActions;
-    private final Deserializer<Envelope> envelopes = EnvelopeSerde.instance().deserializer();
     private ProcessorContext<byte[], byte[]> context;
 
     OpenProcessor(String department, Opener opener, KmsRetry retry, BooleanSupplier closing, ConsumerCounters counters,
@@ -65,8 +66,15 @@ final class OpenProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         this.context = context;
     }
 
-    /** Ours by record key or by header; nothing else about the record is looked at. */
+    /**
+     * Ours by the audience header if there is one, else by record key or department header (version 1); nothing
+     * else about the record is looked at.
+     */
     static boolean isFor(byte[] departmentBytes, String department, byte[] key, Headers headers) {
+        byte[] audience = EnvelopeHeaders.audience(headers);
+        if (audience != null) {
+            return EnvelopeHeaders.audienceIncludes(audience, departmentBytes);
+        }
         if (key != null && Arrays.equals(key, departmentBytes)) {
             return true;
         }
@@ -82,54 +90,42 @@ final class OpenProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         RecordMetadata at = context.recordMetadata()
                 .orElseThrow(() -> new IllegalStateException("shared-topic record without source metadata"));
 
-        Envelope envelope;
+        OpenedRecord opened;
         try {
-            if (record.value() == null) {
-                throw new EnvelopeException("the record value is null");
-            }
-            envelope = envelopes.deserialize(at.topic(), record.headers(), record.value());
-        } catch (RuntimeException e) { // untrusted bytes: whatever the decoder throws means "not an envelope"
-            String headerId = EnvelopeHeaders.eventId(record.headers()).orElse("(no event id header)");
-            fail(record, at, headerId, OpenFailureReason.INVALID_ENVELOPE, e.getMessage(), e);
+            opened = retry.call(() -> "opening a " + department + " record at " + position(at),
+                    () -> opener.open(at.topic(), record.value(), department, EnvelopeHeaders.audience(record.headers())),
+                    closing, counters.kmsRetryCounter());
+        } catch (NotForReaderException e) {
+            fail(record, at, OpenFailureReason.DEPARTMENT_MISMATCH, "the record key or header says '"
+                    + department + "' but " + e.getMessage(), null);
             return;
-        }
-        String eventId = String.valueOf(envelope.getEventId());
-        String sealedFor = String.valueOf(envelope.getDepartment());
-        if (!department.equals(sealedFor)) {
-            fail(record, at, eventId, OpenFailureReason.DEPARTMENT_MISMATCH, "the record key or header says '"
-                    + department + "' but the envelope was sealed for '" + sealedFor + "'", null);
-            return;
-        }
-
-        byte[] plaintext;
-        try {
-            plaintext = retry.call(() -> "opening " + department + " event " + eventId + " at " + position(at),
-                    () -> opener.open(envelope, at.topic()), closing, counters.kmsRetryCounter());
         } catch (KmsAccessDeniedException e) {
-            fail(record, at, eventId, OpenFailureReason.ACCESS_DENIED, e.getMessage(), e);
+            fail(record, at, OpenFailureReason.ACCESS_DENIED, e.getMessage(), e);
             return;
-        } catch (KmsUnavailableException e) {
+        } catch (TemporarilyUnavailableException e) {
             throw e; // only when closing: the record stays uncommitted
-        } catch (DeptcryptCryptoException e) {
-            fail(record, at, eventId, OpenFailureReason.INVALID_ENVELOPE, e.getMessage(), e);
+        } catch (DeptcryptCryptoException e) { // untrusted bytes: not an envelope, tampered, unknown data key
+            fail(record, at, OpenFailureReason.INVALID_ENVELOPE, e.getMessage(), e);
             return;
         }
 
-        sink.accept(new OpenedEvent(at.topic(), at.partition(), at.offset(), envelope, plaintext));
+        String eventId = opened.eventId();
+        byte[] plaintext = opened.plaintext();
+        sink.accept(new OpenedEvent(at.topic(), at.partition(), at.offset(), department, record.value(), opened));
         if (toPlaintextTopic) {
             Headers headers = new RecordHeaders();
             headers.add(EnvelopeHeaders.DEPARTMENT, departmentBytes);
             headers.add(EnvelopeHeaders.EVENT_ID, eventId.getBytes(StandardCharsets.UTF_8));
-            headers.add(DepartmentConsumerApp.CONTENT_TYPE_HEADER,
-                    String.valueOf(envelope.getContentType()).getBytes(StandardCharsets.UTF_8));
+            headers.add(DepartmentConsumerApp.CONTENT_TYPE_HEADER, opened.contentType().getBytes(StandardCharsets.UTF_8));
             context.forward(new Record<>(eventId.getBytes(StandardCharsets.UTF_8), plaintext, record.timestamp(), headers),
                     PLAINTEXT_SINK);
         }
         counters.countOpened();
     }
 
-    private void fail(Record<byte[], byte[]> record, RecordMetadata at, String eventId, OpenFailureReason reason,
-                      String detail, Throwable cause) {
+    private void fail(Record<byte[], byte[]> record, RecordMetadata at, OpenFailureReason reason, String detail,
+                      Throwable cause) {
+        String eventId = eventIdOf(record);
         String message = "cannot open " + position(at) + " (eventId " + eventId + ", department " + department + "): "
                 + reason + ": " + detail;
         FailureAction action = failureActions.of(reason);
@@ -151,6 +147,19 @@ final class OpenProcessor implements Processor<byte[], byte[], byte[], byte[]> {
                 LOG.warn("{}; forwarded sealed to the failure topic ({}=DEAD_LETTER)", message, key);
             }
             default -> throw new IllegalStateException("unknown failure action " + action);
+        }
+    }
+
+    /** For failure messages only: the version 1 header, else the record's cleartext event id, if it has one. */
+    static String eventIdOf(Record<byte[], byte[]> record) {
+        Optional<String> header = EnvelopeHeaders.eventId(record.headers());
+        if (header.isPresent()) {
+            return header.get();
+        }
+        try {
+            return CleartextFields.read(record.value()).eventId();
+        } catch (EnvelopeException e) {
+            return "(unreadable)";
         }
     }
 

@@ -1,11 +1,16 @@
 package io.deptcrypt.consumers;
 
+import io.deptcrypt.crypto.CleartextFields;
+import io.deptcrypt.crypto.DataKeyId;
+import io.deptcrypt.crypto.EnvelopeSerde;
+import io.deptcrypt.crypto.WireFormat;
 import io.deptcrypt.crypto.avro.Envelope;
 import io.deptcrypt.crypto.avro.WrappedKey;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Base64;
 
 /**
@@ -34,25 +39,41 @@ public final class PrintingSink implements DepartmentSink {
 
     /** The three blocks for one event. */
     public static String format(OpenedEvent e) {
-        Envelope env = e.envelope();
         StringBuilder b = new StringBuilder();
         b.append("=== ORIGINAL MESSAGE ===\n");
-        b.append("department:   ").append(env.getDepartment()).append('\n');
-        b.append("eventId:      ").append(env.getEventId()).append('\n');
-        b.append("format:       ").append(env.getFormat()).append(" (version ").append(env.getFormatVersion()).append(")\n");
-        b.append("timestamp:    ").append(Instant.ofEpochMilli(env.getTimestamp())).append('\n');
-        b.append("contentType:  ").append(env.getContentType()).append('\n');
-        if (env.getWrappedKeys().isEmpty()) {
-            b.append("wrapped key:  (inside the ESDK message)\n");
+        if (e.opened().format() == WireFormat.Format.AES_GCM_V2) {
+            CleartextFields f = CleartextFields.read(e.value());
+            b.append("audiences:    ").append(String.join(", ", e.opened().audiences())).append('\n');
+            b.append("eventId:      ").append(f.eventId()).append('\n');
+            b.append("format:       ").append(f.format()).append(" (version 2, ").append(e.value().length)
+                    .append(" bytes)\n");
+            b.append("timestamp:    ").append(Instant.ofEpochMilli(f.timestampMillis())).append('\n');
+            b.append("contentType:  ").append(f.contentType()).append('\n');
+            for (DataKeyId id : f.dataKeys()) {
+                b.append("data key:     ").append(id).append(" (its wrapped keys are on the keys topic)\n");
+            }
+            b.append("ciphertext:   ").append(f.ciphertextBytes()).append(" bytes, base64 ")
+                    .append(shorten(Base64.getEncoder().encodeToString(Arrays.copyOfRange(e.value(),
+                            e.value().length - f.ciphertextBytes(), e.value().length)))).append('\n');
+        } else {
+            Envelope env = EnvelopeSerde.fromBytes(e.value());
+            b.append("department:   ").append(env.getDepartment()).append('\n');
+            b.append("eventId:      ").append(env.getEventId()).append('\n');
+            b.append("format:       ").append(env.getFormat()).append(" (version ").append(env.getFormatVersion()).append(")\n");
+            b.append("timestamp:    ").append(Instant.ofEpochMilli(env.getTimestamp())).append('\n');
+            b.append("contentType:  ").append(env.getContentType()).append('\n');
+            if (env.getWrappedKeys().isEmpty()) {
+                b.append("wrapped key:  (inside the ESDK message)\n");
+            }
+            for (WrappedKey k : env.getWrappedKeys()) {
+                b.append("wrapped key:  ").append(k.getKeyId()).append(" (").append(k.getKeyProvider()).append(", ")
+                        .append(k.getEncryptedDataKey().remaining()).append(" bytes)\n");
+            }
+            ByteBuffer ct = env.getCiphertext().duplicate();
+            byte[] bytes = new byte[ct.remaining()];
+            ct.get(bytes);
+            b.append("ciphertext:   ").append(bytes.length).append(" bytes, base64 ").append(shorten(Base64.getEncoder().encodeToString(bytes))).append('\n');
         }
-        for (WrappedKey k : env.getWrappedKeys()) {
-            b.append("wrapped key:  ").append(k.getKeyId()).append(" (").append(k.getKeyProvider()).append(", ")
-                    .append(k.getEncryptedDataKey().remaining()).append(" bytes)\n");
-        }
-        ByteBuffer ct = env.getCiphertext().duplicate();
-        byte[] bytes = new byte[ct.remaining()];
-        ct.get(bytes);
-        b.append("ciphertext:   ").append(bytes.length).append(" bytes, base64 ").append(shorten(Base64.getEncoder().encodeToString(bytes))).append('\n');
         b.append("=== DECRYPTED MESSAGE ===\n");
         b.append(printable(e)).append('\n');
         b.append("=== PARTITION ===\n");

@@ -1,6 +1,7 @@
 /**
- * A department's reader: a Kafka Streams app that keeps its own department's records from the shared topic, opens
- * them with its own KMS credentials ({@link io.deptcrypt.consumers.OpenProcessor}) and hands the plaintext to a
+ * A department's reader: a Kafka Streams app that keeps its own department's records from the shared topic (by their
+ * audience header, or key and department header for version 1 records), opens them with its own KMS credentials and
+ * the data keys of the keys topic ({@link io.deptcrypt.consumers.OpenProcessor}) and hands the plaintext to a
  * {@link io.deptcrypt.consumers.DepartmentSink}; what it does with a record it cannot open is its
  * {@link io.deptcrypt.consumers.FailureAction}. {@link io.deptcrypt.consumers.DepartmentConsumerConfig} declares and
  * parses its keys, {@link io.deptcrypt.consumers.DepartmentConsumerApp} runs it embedded,

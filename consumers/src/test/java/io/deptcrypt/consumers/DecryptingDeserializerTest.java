@@ -12,11 +12,13 @@ import io.deptcrypt.crypto.SealContext;
 import io.deptcrypt.crypto.Sealer;
 import io.deptcrypt.crypto.SealerConfig;
 import io.deptcrypt.crypto.avro.Envelope;
+import io.deptcrypt.crypto.avro.EnvelopeFormatId;
 import io.deptcrypt.governance.Governance;
 import io.deptcrypt.governance.GovernanceLoader;
 import io.deptcrypt.runtime.InvalidConfigException;
 import io.deptcrypt.runtime.KmsRetry;
 import io.deptcrypt.testkit.FlakyKeyringProvider;
+import io.deptcrypt.testkit.InMemoryKeysTopic;
 import io.deptcrypt.testkit.RawAesKeyringProvider;
 import io.deptcrypt.testkit.TestGovernance;
 import java.time.Duration;
@@ -60,6 +62,32 @@ class DecryptingDeserializerTest {
         Headers h = new RecordHeaders();
         EnvelopeHeaders.write(h, env);
         return h;
+    }
+
+    @Test
+    void opensCompactRecordsByAudienceHeaderAndPassesOverOthers() {
+        InMemoryKeysTopic keysTopic = new InMemoryKeysTopic();
+        RawAesKeyringProvider financeKeys = keys.readerFor(governance, "finance-consumer");
+        try (Sealer compact = Sealer.create(governance, keys,
+                SealerConfig.defaults().withFormat(EnvelopeFormatId.AES_GCM_V2), keysTopic);
+             Opener reader = Opener.create(financeKeys, OpenerConfig.defaults(), keysTopic);
+             DecryptingDeserializer d = new DecryptingDeserializer(reader, "finance", FAST, FailureAction.FAIL)) {
+            Headers fh = new RecordHeaders();
+            byte[] f = compact.sealRecord(new SealContext("finance", "f-1", TOPIC, 5L, "text/plain"),
+                    "ledger".getBytes(UTF_8), fh);
+            Headers sh = new RecordHeaders();
+            byte[] s = compact.sealRecord(new SealContext("sales", "s-1", TOPIC, 5L, "text/plain"),
+                    "deal".getBytes(UTF_8), sh);
+            assertThat(d.deserialize(TOPIC, fh, f)).isEqualTo("ledger".getBytes(UTF_8));
+            assertThat(d.deserialize(TOPIC, f)).isEqualTo("ledger".getBytes(UTF_8)); // no headers
+            int lookups = keysTopic.lookups();
+            assertThat(d.deserialize(TOPIC, sh, new byte[] {1, 2, 3})).isNull(); // by header: not decoded
+            assertThat(keysTopic.lookups()).isEqualTo(lookups);
+            assertThat(d.deserialize(TOPIC, s)).isNull(); // no header: read to learn it is not ours; no KMS call
+            assertThat(financeKeys.kmsCalls().decrypt()).isEqualTo(1); // the finance data key, once
+            assertThatThrownBy(() -> d.deserialize(TOPIC, fh, s)).isInstanceOf(SerializationException.class)
+                    .hasMessageContaining("DEPARTMENT_MISMATCH").hasMessageNotContaining("deal");
+        }
     }
 
     @Test
@@ -114,7 +142,7 @@ class DecryptingDeserializerTest {
     @Test
     void configuresFromConsumerPropertiesAndRejectsBadOnes() throws Exception {
         Map<String, Object> props = new HashMap<>(Map.of(
-                "bootstrap.servers", "ignored:9092",
+                "bootstrap.servers", "127.0.0.1:1", // the keys-topic reader never gets there: no record needs it
                 DecryptingDeserializer.DEPARTMENT, "finance",
                 DecryptingDeserializer.GOVERNANCE_FILE, TestGovernance.file().toString(),
                 DecryptingDeserializer.APPLICATION_NAME, "finance-consumer",

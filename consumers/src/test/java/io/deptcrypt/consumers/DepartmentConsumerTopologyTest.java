@@ -12,9 +12,11 @@ import io.deptcrypt.crypto.SealContext;
 import io.deptcrypt.crypto.Sealer;
 import io.deptcrypt.crypto.SealerConfig;
 import io.deptcrypt.crypto.avro.Envelope;
+import io.deptcrypt.crypto.avro.EnvelopeFormatId;
 import io.deptcrypt.governance.Governance;
 import io.deptcrypt.runtime.DeadLetterHeaders;
 import io.deptcrypt.testkit.FlakyKeyringProvider;
+import io.deptcrypt.testkit.InMemoryKeysTopic;
 import io.deptcrypt.testkit.RawAesKeyringProvider;
 import io.deptcrypt.testkit.TestGovernance;
 import java.nio.file.Path;
@@ -52,6 +54,9 @@ class DepartmentConsumerTopologyTest {
     Governance governance;
     RawAesKeyringProvider keys;
     Sealer encryptor;
+    /** The encryptor's default format, AES_GCM_V2, with its keys topic in memory. */
+    Sealer compact;
+    InMemoryKeysTopic keysTopic;
     String sharedTopic;
     List<OpenedEvent> received = new ArrayList<>();
     ConsumerCounters counters;
@@ -79,6 +84,9 @@ class DepartmentConsumerTopologyTest {
         sharedTopic = cfg.sharedTopic();
         keys = RawAesKeyringProvider.generate(governance);
         encryptor = Sealer.create(governance, keys, SealerConfig.defaults());
+        keysTopic = new InMemoryKeysTopic();
+        compact = Sealer.create(governance, keys, SealerConfig.defaults().withFormat(EnvelopeFormatId.AES_GCM_V2),
+                keysTopic);
     }
 
     @AfterEach
@@ -87,12 +95,13 @@ class DepartmentConsumerTopologyTest {
             driver.close();
         }
         encryptor.close();
+        compact.close();
     }
 
     void start(DepartmentConsumerConfig cfg, KeyringProvider keyrings) {
         this.keyrings = keyrings;
         counters = new ConsumerCounters();
-        Opener opener = Opener.create(keyrings, cfg.opener());
+        Opener opener = Opener.create(keyrings, cfg.opener(), keysTopic);
         Properties props = DepartmentConsumerApp.streamsProperties(cfg);
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         driver = new TopologyTestDriver(DepartmentConsumerApp.topology(cfg, opener, received::add, counters, () -> false), props);
@@ -130,6 +139,57 @@ class DepartmentConsumerTopologyTest {
         Headers headers = new RecordHeaders();
         EnvelopeHeaders.write(headers, env);
         return new TestRecord<>(department.getBytes(UTF_8), EnvelopeSerde.toBytes(env), headers);
+    }
+
+    /** A record as the encryptor writes it by default: AES_GCM_V2, no key, the audience header. */
+    TestRecord<byte[], byte[]> compactRecord(String department, String eventId, String text) {
+        Headers headers = new RecordHeaders();
+        byte[] value = compact.sealRecord(new SealContext(department, eventId, sharedTopic, 1_000L, "text/plain"),
+                text.getBytes(UTF_8), headers);
+        return new TestRecord<>(null, value, headers);
+    }
+
+    @Test
+    void compactRecordsAreKeptByTheirAudienceHeaderAndOpenedWithTheirPublishedDataKey() throws Exception {
+        startFinance(Map.of());
+        shared.pipeInput(compactRecord("finance", "f-1", "ledger " + MARKER));
+        shared.pipeInput(compactRecord("sales", "s-1", "deal"));
+        Headers salesAudience = new RecordHeaders();
+        EnvelopeHeaders.writeAudience(salesAudience, "sales".getBytes(UTF_8));
+        shared.pipeInput(new TestRecord<>("finance".getBytes(UTF_8), garbage(), salesAudience)); // the header decides
+        shared.pipeInput(compactRecord("finance", "f-2", "second"));
+        int lookups = keysTopic.lookups();
+
+        assertThat(received).extracting(OpenedEvent::eventId).containsExactly("f-1", "f-2");
+        assertThat(new String(received.get(0).plaintext(), UTF_8)).isEqualTo("ledger " + MARKER);
+        assertThat(received.get(0).department()).isEqualTo("finance");
+        assertThat(received.get(0).contentType()).isEqualTo("text/plain");
+        assertThat(received.get(0).timestamp()).isEqualTo(1_000L);
+        assertThat(counters.opened()).isEqualTo(2);
+        assertThat(counters.ignored()).isEqualTo(2);
+        // one unwrap and one directory lookup for both finance records: the second matched the thread's last key
+        assertThat(keyrings.kmsCalls().decrypt()).isEqualTo(1);
+        assertThat(lookups).isEqualTo(1);
+        assertThat(PrintingSink.format(received.get(0))).contains("AES_GCM_V2").contains("audiences:    finance")
+                .contains(keysTopic.published().get(0).id().toString());
+    }
+
+    @Test
+    void aCompactRecordWhoseHeaderLiesOrWhoseKeyIsUnknownFails() throws Exception {
+        startFinance(Map.of());
+        TestRecord<byte[], byte[]> sales = compactRecord("sales", "s-1", MARKER);
+        Headers lying = new RecordHeaders();
+        EnvelopeHeaders.writeAudience(lying, "finance".getBytes(UTF_8));
+        assertThatThrownBy(() -> shared.pipeInput(new TestRecord<>(null, sales.value(), lying)))
+                .satisfies(e -> assertThat(DepartmentConsumerApp.describeFailure(e)).contains("DEPARTMENT_MISMATCH")
+                        .contains("sealed for [sales]").contains("eventId s-1").doesNotContain(MARKER));
+
+        startFinance(Map.of("failure.action", "SKIP"));
+        TestRecord<byte[], byte[]> finance = compactRecord("finance", "f-1", MARKER);
+        keysTopic.remove(keysTopic.published().get(keysTopic.published().size() - 1).id());
+        shared.pipeInput(finance);
+        assertThat(counters.skipped()).isEqualTo(1);
+        assertThat(received).isEmpty();
     }
 
     static TestRecord<byte[], byte[]> raw(String key, byte[] value, String headerDepartment) {
@@ -197,7 +257,7 @@ class DepartmentConsumerTopologyTest {
         TestRecord<byte[], byte[]> sales = sealed("sales", "s-1", MARKER);
         assertThatThrownBy(() -> shared.pipeInput(new TestRecord<>("finance".getBytes(UTF_8), sales.value(), new RecordHeaders())))
                 .satisfies(e -> assertThat(DepartmentConsumerApp.describeFailure(e)).contains("DEPARTMENT_MISMATCH")
-                        .contains("sealed for 'sales'"));
+                        .contains("sealed for [sales]"));
         assertThat(received).isEmpty();
     }
 

@@ -31,6 +31,14 @@ final class Bytes {
         return at + 8;
     }
 
+    static int getInt(byte[] in, int at) {
+        return (int) INT.get(in, at);
+    }
+
+    static long getLong(byte[] in, int at) {
+        return (long) LONG.get(in, at);
+    }
+
     static int put(byte[] out, int at, byte[] b) {
         System.arraycopy(b, 0, out, at, b.length);
         return at + b.length;

@@ -1,11 +1,11 @@
 package io.deptcrypt.crypto;
 
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -24,7 +24,7 @@ final class DataKeyCache<V> {
     private final long ttlNanos;
     private final LongSupplier nanoTime;
     private final Consumer<V> retire;
-    private final Map<CacheKey, Entry> entries;
+    private final Map<BytesKey, Entry> entries;
 
     DataKeyCache(int maxEntries, long ttlNanos, LongSupplier nanoTime, Consumer<V> retire) {
         this.maxEntries = maxEntries;
@@ -35,7 +35,7 @@ final class DataKeyCache<V> {
     }
 
     V get(byte[] id, Supplier<V> unwrap) {
-        CacheKey key = new CacheKey(id);
+        BytesKey key = new BytesKey(id);
         Entry entry;
         synchronized (entries) {
             entry = entries.get(key);
@@ -55,6 +55,24 @@ final class DataKeyCache<V> {
                 entries.remove(key, entry);
             }
             throw e;
+        }
+    }
+
+    /**
+     * Retires and forgets every value {@code which} selects. Entries still loading are removed too (their value is
+     * retired once loaded): they cannot be told apart yet, and forgetting one too many costs one more unwrap.
+     */
+    void removeIf(Predicate<V> which) {
+        synchronized (entries) {
+            Iterator<Entry> it = entries.values().iterator();
+            while (it.hasNext()) {
+                Entry e = it.next();
+                V v = e.value;
+                if (v == null || which.test(v)) {
+                    e.remove();
+                    it.remove();
+                }
+            }
         }
     }
 
@@ -127,20 +145,4 @@ final class DataKeyCache<V> {
         }
     }
 
-    private record CacheKey(byte[] id) {
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof CacheKey other && Arrays.equals(id, other.id);
-        }
-
-        @Override
-        public int hashCode() {
-            return Arrays.hashCode(id);
-        }
-
-        @Override
-        public String toString() {
-            return "CacheKey[" + id.length + " bytes]";
-        }
-    }
 }

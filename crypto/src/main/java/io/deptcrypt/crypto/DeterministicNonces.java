@@ -22,13 +22,19 @@ final class DeterministicNonces {
 
     /** The nonce of use {@code n}. */
     byte[] nonce(long n) {
+        byte[] nonce = new byte[AesGcmV1.NONCE_BYTES];
+        write(n, nonce, 0);
+        return nonce;
+    }
+
+    /** Writes the nonce of use {@code n} into {@code out} at {@code offset} (the sealer's in-place header). */
+    void write(long n, byte[] out, int offset) {
         if (n < 1) {
             throw new IllegalArgumentException("use numbers start at 1, was " + n);
         }
-        byte[] nonce = mask.clone();
+        System.arraycopy(mask, 0, out, offset, AesGcmV1.NONCE_BYTES);
         for (int i = 0; i < 8; i++) {
-            nonce[AesGcmV1.NONCE_BYTES - 1 - i] ^= (byte) (n >>> (8 * i));
+            out[offset + AesGcmV1.NONCE_BYTES - 1 - i] ^= (byte) (n >>> (8 * i));
         }
-        return nonce;
     }
 }

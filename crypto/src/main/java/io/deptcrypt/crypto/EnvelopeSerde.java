@@ -18,8 +18,9 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * The Kafka record value of the shared topic: the byte {@link #MAGIC} ({@code 0xDC}) followed by the Avro binary
- * encoding of {@link Envelope} (no schema id, no container). Foreign bytes are refused with an
+ * The Kafka record value of a version 1 envelope (AES_GCM_V1, ESDK_MESSAGE_V1, dead letters): the byte {@link #MAGIC}
+ * ({@code 0xDC}) followed by the Avro binary encoding of {@link Envelope} (no schema id, no container). Foreign bytes,
+ * and version 2 records (whose second byte is {@code 0x04}, formatVersion 2 to an Avro reader), are refused with an
  * {@link EnvelopeException}. A null value (tombstone) maps to null both ways. Stateless and thread-safe.
  */
 public final class EnvelopeSerde implements Serde<Envelope> {
@@ -86,6 +87,10 @@ public final class EnvelopeSerde implements Serde<Envelope> {
         if (data[0] != MAGIC) {
             throw new EnvelopeException(String.format("not a deptcrypt envelope: first byte is 0x%02x, expected 0x%02x",
                     data[0] & 0xff, MAGIC & 0xff));
+        }
+        if (AesGcmV2.isVersion2(data)) {
+            throw new EnvelopeException("an envelope of format version 2 (AES_GCM_V2), which is not an Avro envelope:"
+                    + " open it with Opener.open(topic, value, reader, audienceHeader)");
         }
         try {
             BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(data, 1, data.length - 1, DECODER.get());

@@ -38,7 +38,7 @@ class DataKeyRetirementTest {
     }
 
     @ParameterizedTest
-    @EnumSource(EnvelopeFormatId.class)
+    @EnumSource(value = EnvelopeFormatId.class, names = {"AES_GCM_V1", "ESDK_MESSAGE_V1"}) // the Avro envelopes
     void aKeyReplacedAtItsRecordLimitIsDestroyedAndNoLaterRecordUsesIt(EnvelopeFormatId format) {
         Sealer sealer = Sealer.create(G, keys, new SealerConfig(format, 2, Duration.ofHours(1)));
         Envelope first = sealer.seal(ctx(1), plaintext(1));
@@ -141,7 +141,7 @@ class DataKeyRetirementTest {
     }
 
     @ParameterizedTest
-    @EnumSource(EnvelopeFormatId.class)
+    @EnumSource(value = EnvelopeFormatId.class, names = {"AES_GCM_V1", "ESDK_MESSAGE_V1"}) // the Avro envelopes
     void closingTheOpenerDestroysItsKeys(EnvelopeFormatId format) {
         Envelope a = Sealer.create(G, keys, SealerConfig.defaults().withFormat(format)).seal(ctx(1), plaintext(1));
         Opener reader = Opener.create(keys, OpenerConfig.defaults());

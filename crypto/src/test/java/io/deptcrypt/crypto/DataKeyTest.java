@@ -31,7 +31,7 @@ class DataKeyTest {
     }
 
     private static DataKey dataKey(long maxUses, Random masks) {
-        return new DataKey(materials(), EnvelopeFormatId.AES_GCM_V1, "finance", 0, maxUses, AGE, masks);
+        return new DataKey(materials(), EnvelopeFormatId.AES_GCM_V1, "finance", null, 0, maxUses, AGE, masks);
     }
 
     @Test
@@ -92,7 +92,7 @@ class DataKeyTest {
     @Test
     void aRetiredKeyIsDestroyedOnceTheLastRecordIsDoneAndServesNoOther() {
         EncryptionMaterials m = materials();
-        DataKey k = new DataKey(m, EnvelopeFormatId.AES_GCM_V1, "finance", 0, 1_000, AGE, new SecureRandom());
+        DataKey k = new DataKey(m, EnvelopeFormatId.AES_GCM_V1, "finance", null, 0, 1_000, AGE, new SecureRandom());
         assertThat(k.key.getEncoded()).hasSize(32).isNotEqualTo(new byte[32]);
         assertThat(k.tryUse(1)).isEqualTo(1);   // a record in progress
 

@@ -102,8 +102,15 @@ class KmsErrorMappingTest {
 
         assertThatThrownBy(() -> opener.open(e, TestGovernance.SHARED)).isExactlyInstanceOf(expected);
 
-        // A failed unwrap is not cached: once KMS answers, the same record opens.
+        // A failed unwrap is not cached: once KMS answers, the same record opens. Only a refusal is remembered (no
+        // KMS call for it until it expires or the department is forgotten, e.g. after a new grant).
         client.heal();
+        if (expected == KmsAccessDeniedException.class) {
+            assertThatThrownBy(() -> opener.open(e, TestGovernance.SHARED))
+                    .isExactlyInstanceOf(KmsAccessDeniedException.class).hasMessageContaining("not asked again");
+            assertThat(opener.kmsCalls().decrypt()).isEqualTo(1);
+            opener.forget("finance");
+        }
         assertThat(opener.open(e, TestGovernance.SHARED)).isEqualTo(PLAINTEXT);
         assertThat(opener.kmsCalls().decrypt()).isEqualTo(2);
     }

@@ -24,7 +24,7 @@ class RoundTripTest {
     }
 
     @ParameterizedTest
-    @EnumSource(EnvelopeFormatId.class)
+    @EnumSource(value = EnvelopeFormatId.class, names = {"AES_GCM_V1", "ESDK_MESSAGE_V1"}) // the Avro envelopes
     void rawAesRoundTripThroughTheSerde(EnvelopeFormatId format) {
         RawAesKeyringProvider all = RawAesKeyringProvider.generate(G);
         Sealer sealer = Sealer.create(G, all, SealerConfig.defaults().withFormat(format));
@@ -43,7 +43,7 @@ class RoundTripTest {
     }
 
     @ParameterizedTest
-    @EnumSource(EnvelopeFormatId.class)
+    @EnumSource(value = EnvelopeFormatId.class, names = {"AES_GCM_V1", "ESDK_MESSAGE_V1"}) // the Avro envelopes
     void kmsRoundTripAndAnotherDepartmentIsDenied(EnvelopeFormatId format) {
         FakeKms kms = new FakeKms();
         String financeKey = kms.createKey(TestGovernance.FINANCE.toString(), "finance");
@@ -69,7 +69,7 @@ class RoundTripTest {
     }
 
     @ParameterizedTest
-    @EnumSource(EnvelopeFormatId.class)
+    @EnumSource(value = EnvelopeFormatId.class, names = {"AES_GCM_V1", "ESDK_MESSAGE_V1"}) // the Avro envelopes
     void quarantineIsSealedUnderTheQuarantineKeyForItsReadersOnly(EnvelopeFormatId format) {
         RawAesKeyringProvider all = RawAesKeyringProvider.generate(G);
         Sealer sealer = Sealer.create(G, all, SealerConfig.defaults().withFormat(format));
@@ -97,7 +97,7 @@ class RoundTripTest {
     }
 
     @ParameterizedTest
-    @EnumSource(EnvelopeFormatId.class)
+    @EnumSource(value = EnvelopeFormatId.class, names = {"AES_GCM_V1", "ESDK_MESSAGE_V1"}) // the Avro envelopes
     void emptyAndLargePlaintextsRoundTrip(EnvelopeFormatId format) {
         RawAesKeyringProvider all = RawAesKeyringProvider.generate(G);
         Sealer sealer = Sealer.create(G, all, SealerConfig.defaults().withFormat(format));

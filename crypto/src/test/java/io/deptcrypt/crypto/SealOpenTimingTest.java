@@ -39,7 +39,7 @@ class SealOpenTimingTest {
                 + BATCH + " (µs)\n");
         // Two rounds over both formats; only the second is reported, so JIT warm-up does not land on one format.
         for (int round = 0; round < 2; round++) {
-            for (EnvelopeFormatId format : EnvelopeFormatId.values()) {
+            for (EnvelopeFormatId format : List.of(EnvelopeFormatId.AES_GCM_V1, EnvelopeFormatId.ESDK_MESSAGE_V1)) {
                 Sealer sealer = Sealer.create(g, keys, SealerConfig.defaults().withFormat(format));
                 Opener opener = Opener.create(keys, OpenerConfig.defaults());
                 SealContext ctx = new SealContext("finance", "event-1", TOPIC, 1_700_000_000_000L,

@@ -7,6 +7,7 @@ import io.deptcrypt.crypto.avro.Envelope;
 import io.deptcrypt.crypto.avro.EnvelopeFormatId;
 import io.deptcrypt.governance.EncryptionContext;
 import io.deptcrypt.governance.KmsArn;
+import io.deptcrypt.testkit.InMemoryKeysTopic;
 import io.deptcrypt.testkit.RawAesKeyringProvider;
 import io.deptcrypt.testkit.TestGovernance;
 import java.io.IOException;
@@ -14,12 +15,15 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Collectors;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import software.amazon.cryptography.materialproviders.IKeyring;
@@ -62,9 +66,11 @@ class StoredSerializedFormsTest {
             "application/json");
     static final byte[] PLAINTEXT = "{\"amount\": 42, \"currency\": \"EUR\"}".getBytes(StandardCharsets.UTF_8);
     static final KmsArn FINANCE = TestGovernance.FINANCE;
+    /** When the AES_GCM_V2 stored form's data key was "generated" (its key record says so). */
+    static final long CREATED_AT = 1_767_225_600_000L;
 
     @ParameterizedTest
-    @EnumSource(EnvelopeFormatId.class)
+    @EnumSource(value = EnvelopeFormatId.class, names = {"AES_GCM_V1", "ESDK_MESSAGE_V1"}) // AES_GCM_V2: below
     void theStoredFormOpensAndResealingItsInputsGivesItBack(EnvelopeFormatId format) throws IOException {
         String name = format.name().toLowerCase(Locale.ROOT) + ".hex";
         Path stored = Path.of("src", "test", "resources", "serialization", name);
@@ -93,6 +99,70 @@ class StoredSerializedFormsTest {
         } else {
             assertSameEsdkRecord(EnvelopeSerde.fromBytes(fresh), envelope, change);
         }
+    }
+
+    /**
+     * AES_GCM_V2: the record value and its data key's record on the keys topic, both stored. Deterministic given the
+     * inputs above plus the creation time {@link #CREATED_AT} (the data key id and then the nonce mask come from the
+     * seeded Random): re-sealing gives both byte for byte.
+     */
+    @Test
+    void theStoredCompactFormAndItsKeyRecordOpenAndResealingGivesBothBack() throws IOException {
+        Path storedValueFile = Path.of("src", "test", "resources", "serialization", "aes_gcm_v2.hex");
+        Path storedKeyFile = Path.of("src", "test", "resources", "serialization", "aes_gcm_v2.key-record.hex");
+        byte[] storedKeyRecord = Files.exists(storedKeyFile) ? readHex(storedKeyFile) : null;
+        byte[] storedValue = Files.exists(storedValueFile) ? readHex(storedValueFile) : null;
+        EncryptedDataKey wrapped = storedKeyRecord != null
+                ? decodeKeyRecord(storedKeyRecord).wrappedKeys().get(0).toMpl()
+                : wrapDataKey(EnvelopeFormatId.AES_GCM_V2);
+
+        InMemoryKeysTopic keysTopic = new InMemoryKeysTopic();
+        Sealer sealer = Sealer.create(TestGovernance.governance(), new FixedDataKey(DATA_KEY, wrapped),
+                SealerConfig.defaults().withFormat(EnvelopeFormatId.AES_GCM_V2), keysTopic, System::nanoTime,
+                () -> CREATED_AT, new Random(NONCE_MASK_SEED));
+        RecordHeaders headers = new RecordHeaders();
+        byte[] fresh = sealer.sealRecord(CTX, PLAINTEXT, headers);
+        byte[] freshKeyRecord = keysTopic.published().get(0).value();
+        Path written = Path.of("target", "serialization");
+        Files.createDirectories(written);
+        Files.writeString(written.resolve("aes_gcm_v2.hex"), toHex("record value, format AES_GCM_V2", fresh));
+        Files.writeString(written.resolve("aes_gcm_v2.key-record.hex"),
+                toHex("data key record of the AES_GCM_V2 form (keys-topic value)", freshKeyRecord));
+        assertThat(storedValue).as("%s is missing: a fresh one is in %s", storedValueFile, written).isNotNull();
+        assertThat(storedKeyRecord).as("%s is missing: a fresh one is in %s", storedKeyFile, written).isNotNull();
+
+        // (1) the stored record opens with the raw AES test keyring and the stored key record
+        PublishedDataKey keyRecord = decodeKeyRecord(storedKeyRecord);
+        InMemoryKeysTopic stored = new InMemoryKeysTopic();
+        stored.put(keyRecord.key(), storedKeyRecord);
+        Opener opener = Opener.create(new RawAesKeyringProvider(Map.of(FINANCE, WRAPPING_KEY)), OpenerConfig.defaults(),
+                stored);
+        OpenedRecord opened = opener.open(TOPIC, storedValue, "finance", "finance".getBytes(StandardCharsets.UTF_8));
+        assertThat(opened.plaintext()).isEqualTo(PLAINTEXT);
+        assertThat(opened.eventId()).isEqualTo(CTX.eventId());
+        assertThat(opened.contentType()).isEqualTo(CTX.contentType());
+        assertThat(opened.timestampMillis()).isEqualTo(CTX.timestampMillis());
+        assertThat(opener.dataKeyOf(storedValue, TOPIC, "finance").getEncoded()).isEqualTo(DATA_KEY);
+        assertThat(keyRecord.audiences()).containsExactly("finance");
+        assertThat(keyRecord.createdAtMillis()).isEqualTo(CREATED_AT);
+        assertThat(keyRecord.application()).isEqualTo("encryptor");
+
+        // (2) re-sealing the same inputs gives both stored forms, and the audience header
+        String change = "the bytes of AES_GCM_V2 changed; if that is intended, copy " + written + "/aes_gcm_v2*.hex to "
+                + storedValueFile.getParent();
+        assertThat(HexFormat.of().formatHex(freshKeyRecord)).as(change).isEqualTo(HexFormat.of().formatHex(storedKeyRecord));
+        assertThat(HexFormat.of().formatHex(fresh)).as(change).isEqualTo(HexFormat.of().formatHex(storedValue));
+        assertThat(headers.toArray()).hasSize(1);
+        assertThat(headers.lastHeader(EnvelopeHeaders.AUDIENCE).value()).isEqualTo("finance".getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static PublishedDataKey decodeKeyRecord(byte[] value) {
+        return PublishedDataKey.decode(idOf(value), value);
+    }
+
+    /** The id inside a key record value: after the magic, recordVersion (varint 1 = 02) the 16 fixed bytes follow. */
+    private static byte[] idOf(byte[] keyRecordValue) {
+        return Arrays.copyOfRange(keyRecordValue, 2, 2 + DataKeyId.BYTES);
     }
 
     private static void assertSameEsdkRecord(Envelope fresh, Envelope stored, String change) {
@@ -147,7 +217,11 @@ class StoredSerializedFormsTest {
     }
 
     private static String toHex(EnvelopeFormatId format, byte[] value) {
-        StringBuilder s = new StringBuilder("# deptcrypt record value, format " + format + ", " + value.length
+        return toHex("record value, format " + format.name(), value);
+    }
+
+    private static String toHex(String what, byte[] value) {
+        StringBuilder s = new StringBuilder("# deptcrypt " + what + ", " + value.length
                 + " bytes (Kafka value, hex); made and checked by crypto's StoredSerializedFormsTest\n");
         String hex = HexFormat.of().formatHex(value);
         for (int i = 0; i < hex.length(); i += 64) {

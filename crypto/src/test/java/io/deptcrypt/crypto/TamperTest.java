@@ -72,7 +72,7 @@ class TamperTest {
 
     static Stream<Arguments> everyField() {
         List<Arguments> cases = new ArrayList<>();
-        for (EnvelopeFormatId format : EnvelopeFormatId.values()) {
+        for (EnvelopeFormatId format : List.of(EnvelopeFormatId.AES_GCM_V1, EnvelopeFormatId.ESDK_MESSAGE_V1)) {
             boolean gcm = format == EnvelopeFormatId.AES_GCM_V1;
             cases.add(Arguments.of(format, "formatVersion", (UnaryOperator<Envelope>) e -> {
                 e.setFormatVersion(2);
@@ -201,7 +201,7 @@ class TamperTest {
     }
 
     @ParameterizedTest
-    @EnumSource(EnvelopeFormatId.class)
+    @EnumSource(value = EnvelopeFormatId.class, names = {"AES_GCM_V1", "ESDK_MESSAGE_V1"}) // the Avro envelopes
     void ciphertextMovedIntoAnotherDepartmentsRecordIsRefused(EnvelopeFormatId format) {
         Envelope finance = seal(format, "finance", "e-1");
         Envelope sales = seal(format, "sales", "e-1");

@@ -4,13 +4,13 @@ import io.deptcrypt.embedded.EmbeddedConnect;
 import io.deptcrypt.embedded.EmbeddedKafka;
 import io.deptcrypt.embedded.EmbeddedSqs;
 import io.deptcrypt.governance.Governance;
+import io.deptcrypt.policy.KafkaTopics;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntFunction;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,10 +61,7 @@ final class Servers {
                             try (Admin admin = k.admin()) {
                                 abortedAfterCrash = HangingTransactions.abortAll(admin, CRASH_REPAIR_TIMEOUT);
                             }
-                            k.createTopics(List.of(
-                                    new NewTopic(topics.ingest(), INGEST_PARTITIONS, (short) 1),
-                                    new NewTopic(topics.shared(), topics.partitions(), (short) 1),
-                                    new NewTopic(topics.deadLetter(), 1, (short) 1)));
+                            k.createTopics(KafkaTopics.of(topics, INGEST_PARTITIONS, (short) 1));
                         },
                         EmbeddedKafka::close, k -> k.bootstrapServers() + (abortedAfterCrash.isEmpty() ? ""
                                 : " (aborted " + abortedAfterCrash.size() + " transaction(s) a crash left hanging on "

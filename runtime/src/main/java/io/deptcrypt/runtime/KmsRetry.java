@@ -1,6 +1,6 @@
 package io.deptcrypt.runtime;
 
-import io.deptcrypt.crypto.KmsUnavailableException;
+import io.deptcrypt.crypto.TemporarilyUnavailableException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
@@ -14,10 +14,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Retries a KMS-backed operation while KMS is unavailable (throttling, timeouts, 5xx, connection refused), with
- * exponential backoff from {@code initialBackoff} doubling up to {@code maxBackoff}. There is no attempt limit: the
- * caller makes no progress past the record until KMS answers. Any other exception (access denied, bad envelope)
- * passes through at once.
+ * Retries a KMS-backed operation while KMS is unavailable (throttling, timeouts, 5xx, connection refused), or the keys
+ * topic it also depends on (AES_GCM_V2: publishing a data key's record, looking one up) cannot be written or read in
+ * time: every {@link TemporarilyUnavailableException}. With exponential backoff from {@code initialBackoff} doubling up
+ * to {@code maxBackoff}. There is no attempt limit: the caller makes no progress past the record until KMS (or the
+ * keys topic) answers. Any other exception (access denied, bad envelope) passes through at once. (The name and the
+ * {@code kms.retry.*} keys predate the keys topic; the policy is the same for both.)
  *
  * <p>The wait blocks the calling stream thread. A long outage can outlast the Streams transaction timeout; the
  * transaction is then aborted and Streams reprocesses from the last commit, which is still exactly-once.
@@ -68,7 +70,7 @@ public record KmsRetry(Duration initialBackoff, Duration maxBackoff) {
     }
 
     /**
-     * Runs {@code op} until it does not throw {@link KmsUnavailableException}.
+     * Runs {@code op} until it does not throw {@link TemporarilyUnavailableException} (KMS or the keys topic).
      *
      * @param what      describes the operation for the log (no plaintext), e.g. "seal finance event 42"; built
      *                  only if something is logged (a description per record showed up in profiles)
@@ -81,17 +83,18 @@ public record KmsRetry(Duration initialBackoff, Duration maxBackoff) {
             try {
                 T result = op.get();
                 if (attempt > 1) {
-                    LOG.warn("KMS answered again; {} succeeded after {} attempts", what.get(), attempt);
+                    LOG.warn("answered again; {} succeeded after {} attempts", what.get(), attempt);
                 }
                 return result;
-            } catch (KmsUnavailableException e) {
+            } catch (TemporarilyUnavailableException e) {
                 if (cancelled.getAsBoolean()) {
                     // Returning would commit the record as done; failing leaves it uncommitted for the next start.
-                    LOG.warn("closing while KMS is unavailable: {} is left unprocessed and will be retried after a restart", what.get());
+                    LOG.warn("closing while KMS or the keys topic is unavailable: {} is left unprocessed and will be"
+                            + " retried after a restart", what.get());
                     throw e;
                 }
                 if (attempt == 1 || attempt % 10 == 0) {
-                    LOG.warn("KMS unavailable ({}); {} waits and retries (attempt {}, next wait {} ms); no record is"
+                    LOG.warn("unavailable ({}); {} waits and retries (attempt {}, next wait {} ms); no record is"
                             + " skipped meanwhile", e.getMessage(), what.get(), attempt, backoff);
                 }
                 retries.increment();

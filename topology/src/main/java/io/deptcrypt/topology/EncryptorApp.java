@@ -1,25 +1,25 @@
 package io.deptcrypt.topology;
 
-import io.deptcrypt.crypto.EnvelopeSerde;
 import io.deptcrypt.crypto.KeyringProvider;
 import io.deptcrypt.crypto.KmsAccessDeniedException;
 import io.deptcrypt.crypto.KmsCallCounts;
 import io.deptcrypt.crypto.Sealer;
-import io.deptcrypt.crypto.avro.Envelope;
+import io.deptcrypt.crypto.avro.EnvelopeFormatId;
 import io.deptcrypt.governance.Governance;
 import io.deptcrypt.runtime.AbstractStreamsApp;
+import io.deptcrypt.runtime.KafkaDataKeyPublisher;
 import io.deptcrypt.runtime.StreamsLifecycle;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.Serializer;
-import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.Topology;
 
 /**
- * The encryptor: ingest topic → validate → key by department → seal → shared topic; invalid input → dead-letter
- * topic sealed under the quarantine key. Embeddable: {@link #start} returns the running app, which is its own handle.
+ * The encryptor: ingest topic → validate → seal → shared topic; invalid input → dead-letter topic sealed under the
+ * quarantine key. With AES_GCM_V2 (the default) each data key's record is published to the keys topic first, by a
+ * producer of the app's own. Embeddable: {@link #start} returns the running app, which is its own handle.
  *
  * <pre>{@code
  * try (EncryptorApp app = EncryptorApp.start(EncryptorConfig.load(path), keyrings)) {
@@ -45,10 +45,21 @@ public final class EncryptorApp extends AbstractStreamsApp {
      */
     public static EncryptorApp start(EncryptorConfig cfg, KeyringProvider keyrings) {
         Properties props = streamsProperties(cfg);
-        Sealer sealer = Sealer.create(cfg.governance(), keyrings, cfg.sealer());
         EncryptorCounters counters = new EncryptorCounters();
+        if (cfg.sealer().format() != EnvelopeFormatId.AES_GCM_V2) {
+            Sealer sealer = Sealer.create(cfg.governance(), keyrings, cfg.sealer());
+            StreamsLifecycle lifecycle = StreamsLifecycle.start("encryptor",
+                    closing -> topology(cfg, sealer, counters, closing), props, EncryptorApp::isConfigurationError,
+                    sealer);
+            return new EncryptorApp(lifecycle, sealer, counters);
+        }
+        KafkaDataKeyPublisher publisher = KafkaDataKeyPublisher.forStreamsApp(props,
+                cfg.governance().topics().keys(), cfg.applicationId());
+        Sealer sealer = Sealer.create(cfg.governance(), keyrings, cfg.sealer(), publisher);
+        // closed in reverse order after the streams: the sealer's keys first, then the publisher
         StreamsLifecycle lifecycle = StreamsLifecycle.start("encryptor",
-                closing -> topology(cfg, sealer, counters, closing), props, EncryptorApp::isConfigurationError, sealer);
+                closing -> topology(cfg, sealer, counters, closing), props, EncryptorApp::isConfigurationError,
+                publisher, sealer);
         return new EncryptorApp(lifecycle, sealer, counters);
     }
 
@@ -56,14 +67,14 @@ public final class EncryptorApp extends AbstractStreamsApp {
     public static Topology topology(EncryptorConfig cfg, Sealer sealer, EncryptorCounters counters, BooleanSupplier closing) {
         Governance.Topics topics = cfg.governance().topics();
         IngestParser parser = new IngestParser(cfg.governance().departmentNames(), cfg.maxEventBytes());
-        Serializer<Envelope> envelopes = EnvelopeSerde.instance().serializer();
         Topology t = new Topology();
         t.addSource("ingest-topic", new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.ingest());
         t.addProcessor("seal", () -> new SealProcessor(parser, sealer, cfg.kmsRetry(), closing, counters,
                 topics.shared(), topics.deadLetter()), "ingest-topic");
-        t.addSink(SealProcessor.SHARED_SINK, topics.shared(), new StringSerializer(), envelopes,
-                new SharedTopicPartitioner(cfg.partitioning()), "seal");
-        t.addSink(SealProcessor.DEAD_LETTER_SINK, topics.deadLetter(), new StringSerializer(), envelopes, "seal");
+        t.addSink(SealProcessor.SHARED_SINK, topics.shared(), new ByteArraySerializer(),
+                new SealedEvent.ValueSerializer(), new SharedTopicPartitioner(cfg.partitioning()), "seal");
+        t.addSink(SealProcessor.DEAD_LETTER_SINK, topics.deadLetter(), new ByteArraySerializer(),
+                new SealedEvent.ValueSerializer(), "seal");
         return t;
     }
 

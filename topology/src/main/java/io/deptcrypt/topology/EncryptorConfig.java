@@ -74,10 +74,11 @@ public record EncryptorConfig(String source, Governance governance, String appli
     public static final int MAX_EVENT_BYTES_LIMIT = 900 * 1024;
 
     public static final String ENVELOPE_FORMAT = "envelope.format";
-    public static final String ENVELOPE_FORMAT_DOC = "AES_GCM_V1 (fast: AES-256-GCM per record under a KMS-wrapped"
-            + " data key) or ESDK_MESSAGE_V1 (a standard AWS Encryption SDK message per record, for readers in other"
-            + " ESDK languages).";
-    public static final String ENVELOPE_FORMAT_DEFAULT = SealerConfig.defaults().format().name();
+    public static final String ENVELOPE_FORMAT_DOC = "AES_GCM_V2 (compact: AES-256-GCM per record, the KMS-wrapped"
+            + " data key by reference to its record on the keys topic, topics.keys), AES_GCM_V1 (self-contained: each"
+            + " record carries its wrapped data key) or ESDK_MESSAGE_V1 (a standard AWS Encryption SDK message per"
+            + " record, for readers in other ESDK languages). Dead letters are always self-contained.";
+    public static final String ENVELOPE_FORMAT_DEFAULT = EnvelopeFormatId.AES_GCM_V2.name();
 
     public static final String DATA_KEY_MAX_RECORDS = "data.key.max.records";
     public static final String DATA_KEY_MAX_RECORDS_DOC = "A data key is retired after sealing this many records (or"
@@ -91,8 +92,8 @@ public record EncryptorConfig(String source, Governance governance, String appli
 
     public static final String SHARED_PARTITIONING = "shared.partitioning";
     public static final String SHARED_PARTITIONING_DOC = "How sealed events are spread over the shared topic's"
-            + " partitions (the record key is always the department): EVENT_ID (every partition used, by a hash of"
-            + " the event id) or DEPARTMENT (one partition per department, total order per department).";
+            + " partitions: EVENT_ID (every partition used, by a hash of the event id) or DEPARTMENT (one partition"
+            + " per department, total order per department).";
     public static final String SHARED_PARTITIONING_DEFAULT = Partitioning.EVENT_ID.name();
 
     private static final ConfigDef CONFIG_DEF = define();

@@ -1,12 +1,15 @@
 package io.deptcrypt.topology;
 
 import io.deptcrypt.crypto.EnvelopeHeaders;
+import io.deptcrypt.crypto.EnvelopeSerde;
 import io.deptcrypt.crypto.SealContext;
 import io.deptcrypt.crypto.Sealer;
 import io.deptcrypt.crypto.avro.Envelope;
+import io.deptcrypt.crypto.avro.EnvelopeFormatId;
 import io.deptcrypt.governance.EncryptionContext;
 import io.deptcrypt.runtime.DeadLetterHeaders;
 import io.deptcrypt.runtime.KmsRetry;
+import java.nio.charset.StandardCharsets;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -16,11 +19,13 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 
 /**
- * Validates an ingest record, seals it and forwards it: valid events to the shared topic keyed by department,
- * everything else to the dead-letter topic sealed under the quarantine key. Output records get fresh headers (ingest
- * headers could carry plaintext) and keep the ingest timestamp.
+ * Validates an ingest record, seals it and forwards it: valid events to the shared topic, everything else to the
+ * dead-letter topic sealed under the quarantine key (always a self-contained version 1 envelope, keyed by event id).
+ * On the shared topic an AES_GCM_V2 record has a null key and the {@code deptcrypt.audience} header; a version 1
+ * record is keyed by department. Output records get fresh headers (ingest headers could carry plaintext) and keep the
+ * ingest timestamp.
  */
-final class SealProcessor implements Processor<byte[], byte[], String, Envelope> {
+final class SealProcessor implements Processor<byte[], byte[], byte[], SealedEvent> {
 
     static final String SHARED_SINK = "shared-topic";
     static final String DEAD_LETTER_SINK = "dead-letter-topic";
@@ -34,7 +39,9 @@ final class SealProcessor implements Processor<byte[], byte[], String, Envelope>
     private final EncryptorCounters counters;
     private final String sharedTopic;
     private final String deadLetterTopic;
-    private ProcessorContext<String, Envelope> context;
+    /** AES_GCM_V2: each cleartext field once, so no record key (the department is in the audience header). */
+    private final boolean keyByDepartment;
+    private ProcessorContext<byte[], SealedEvent> context;
 
     SealProcessor(IngestParser parser, Sealer sealer, KmsRetry retry, BooleanSupplier closing,
                   EncryptorCounters counters, String sharedTopic, String deadLetterTopic) {
@@ -45,10 +52,11 @@ final class SealProcessor implements Processor<byte[], byte[], String, Envelope>
         this.counters = counters;
         this.sharedTopic = sharedTopic;
         this.deadLetterTopic = deadLetterTopic;
+        this.keyByDepartment = sealer.config().format() != EnvelopeFormatId.AES_GCM_V2;
     }
 
     @Override
-    public void init(ProcessorContext<String, Envelope> context) {
+    public void init(ProcessorContext<byte[], SealedEvent> context) {
         this.context = context;
     }
 
@@ -63,11 +71,12 @@ final class SealProcessor implements Processor<byte[], byte[], String, Envelope>
             String eventId = valid.eventId() != null ? valid.eventId()
                     : IngestParser.derivedEventId(source.topic(), source.partition(), source.offset());
             SealContext ctx = new SealContext(valid.department(), eventId, sharedTopic, record.timestamp(), valid.contentType());
-            Envelope envelope = retry.call(() -> "sealing a " + valid.department() + " event from " + position(source),
-                    () -> sealer.seal(ctx, valid.plaintext()), closing, counters.kmsRetryCounter());
             Headers headers = new RecordHeaders();
-            EnvelopeHeaders.write(headers, envelope);
-            context.forward(new Record<>(valid.department(), envelope, record.timestamp(), headers), SHARED_SINK);
+            byte[] value = retry.call(() -> "sealing a " + valid.department() + " event from " + position(source),
+                    () -> sealer.sealRecord(ctx, valid.plaintext(), headers), closing, counters.kmsRetryCounter());
+            byte[] key = keyByDepartment ? valid.department().getBytes(StandardCharsets.UTF_8) : null;
+            context.forward(new Record<>(key, new SealedEvent(valid.department(), eventId, value), record.timestamp(),
+                    headers), SHARED_SINK);
             counters.countSealed();
         } else {
             IngestParser.DeadLetter dead = (IngestParser.DeadLetter) decision;
@@ -79,7 +88,9 @@ final class SealProcessor implements Processor<byte[], byte[], String, Envelope>
             Headers headers = new RecordHeaders();
             EnvelopeHeaders.write(headers, envelope);
             DeadLetterHeaders.write(headers, dead.reason().name(), dead.message(), source.topic(), source.partition(), source.offset());
-            context.forward(new Record<>(derivedId, envelope, record.timestamp(), headers), DEAD_LETTER_SINK);
+            context.forward(new Record<>(derivedId.getBytes(StandardCharsets.UTF_8),
+                    new SealedEvent(QUARANTINE, derivedId, EnvelopeSerde.toBytes(envelope)), record.timestamp(), headers),
+                    DEAD_LETTER_SINK);
             counters.countDeadLetter(dead.reason());
         }
     }

@@ -2,7 +2,8 @@
  * The encryptor: a Kafka Streams app that validates ingest events ({@link io.deptcrypt.topology.IngestParser}),
  * seals them per department ({@link io.deptcrypt.topology.SealProcessor}) onto the shared topic, spread over its
  * partitions by {@link io.deptcrypt.topology.Partitioning}, and sends invalid input, sealed under the quarantine key,
- * to the dead-letter topic. {@link io.deptcrypt.topology.EncryptorConfig} declares and parses its keys,
+ * to the dead-letter topic. In the default format, AES_GCM_V2, each data key's record goes to the keys topic first
+ * (runtime's {@code KafkaDataKeyPublisher}). {@link io.deptcrypt.topology.EncryptorConfig} declares and parses its keys,
  * {@link io.deptcrypt.topology.EncryptorApp} runs it embedded, {@link io.deptcrypt.topology.EncryptorCli} from the
  * command line.
  */

@@ -42,9 +42,9 @@ class EncryptorConfigTest {
         assertThat(c.applicationId()).isEqualTo("deptcrypt-encryptor");
         assertThat(c.maxEventBytes()).isEqualTo(EncryptorConfig.MAX_EVENT_BYTES_DEFAULT);
         assertThat(c.partitioning()).isEqualTo(Partitioning.EVENT_ID);
-        assertThat(c.sealer()).isEqualTo(SealerConfig.defaults());
+        assertThat(c.sealer()).isEqualTo(SealerConfig.defaults().withFormat(EnvelopeFormatId.AES_GCM_V2));
         assertThat(c.kms().callTimeout()).isEqualTo(Duration.ofSeconds(10));
-        assertThat(c.sealer().format()).isEqualTo(EnvelopeFormatId.AES_GCM_V1);
+        assertThat(c.sealer().format()).isEqualTo(EnvelopeFormatId.AES_GCM_V2);
         assertThat(c.kms().endpoint()).isEmpty();
         assertThat(c.kms().credentials()).isEmpty();
         assertThat(c.kms().region()).isEqualTo("us-east-1");
@@ -127,7 +127,7 @@ class EncryptorConfigTest {
             "unknown key            | max.events.bytes=5                     | max.events.bytes: unknown key",
             "bad number             | max.event.bytes=lots                   | max.event.bytes: invalid value 'lots': Not a number of type INT",
             "number out of range    | max.event.bytes=0                      | max.event.bytes: invalid value '0': Value must be at least 1",
-            "bad format             | envelope.format=ROT13                  | envelope.format: invalid value 'ROT13': must be one of AES_GCM_V1, ESDK_MESSAGE_V1",
+            "bad format             | envelope.format=ROT13                  | envelope.format: invalid value 'ROT13': must be one of AES_GCM_V1, ESDK_MESSAGE_V1, AES_GCM_V2",
             "bad partitioning       | shared.partitioning=RANDOM             | shared.partitioning: invalid value 'RANDOM': must be one of EVENT_ID, DEPARTMENT",
             "bad endpoint           | kms.endpoint=localhost:4599            | kms.endpoint: invalid value 'localhost:4599': must be an http",
             "bad region             | aws.region=mars                        | aws.region: invalid value 'mars': must be an AWS region",
@@ -177,7 +177,7 @@ class EncryptorConfigTest {
                 .hasMessageStartingWith(f + ": 6 problems:\n")
                 .satisfies(e -> assertThat(((InvalidConfigException) e).problems()).containsExactly(
                         "max.event.bytes: invalid value 'lots': Not a number of type INT",
-                        "envelope.format: invalid value 'ROT13': must be one of AES_GCM_V1, ESDK_MESSAGE_V1 (any case)",
+                        "envelope.format: invalid value 'ROT13': must be one of AES_GCM_V1, ESDK_MESSAGE_V1, AES_GCM_V2 (any case)",
                         "aws.region: 'eu-west-1' differs from the governance region us-east-1 (" + dir.resolve("governance.yaml") + ")",
                         "kms.retry.max.ms: 10 is below kms.retry.initial.ms (100)",
                         "producer.max.poll.records: 'max.poll.records' is not a Kafka producer setting",

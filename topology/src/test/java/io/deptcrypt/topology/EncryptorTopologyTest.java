@@ -10,6 +10,8 @@ import io.deptcrypt.crypto.EnvelopeHeaders;
 import io.deptcrypt.crypto.EnvelopeSerde;
 import io.deptcrypt.crypto.KeyringProvider;
 import io.deptcrypt.crypto.KmsAccessDeniedException;
+import io.deptcrypt.crypto.NotForReaderException;
+import io.deptcrypt.crypto.OpenedRecord;
 import io.deptcrypt.crypto.Opener;
 import io.deptcrypt.crypto.OpenerConfig;
 import io.deptcrypt.crypto.Sealer;
@@ -20,6 +22,7 @@ import io.deptcrypt.governance.Governance;
 import io.deptcrypt.runtime.DeadLetterHeaders;
 import io.deptcrypt.runtime.StreamsLifecycle;
 import io.deptcrypt.testkit.FlakyKeyringProvider;
+import io.deptcrypt.testkit.InMemoryKeysTopic;
 import io.deptcrypt.testkit.RawAesKeyringProvider;
 import io.deptcrypt.testkit.TestGovernance;
 import java.nio.file.Path;
@@ -63,6 +66,7 @@ class EncryptorTopologyTest {
     RawAesKeyringProvider keys;
     EncryptorCounters counters;
     Sealer sealer;
+    InMemoryKeysTopic keysTopic;
     TopologyTestDriver driver;
     TestInputTopic<byte[], byte[]> ingest;
     TestOutputTopic<String, byte[]> shared;
@@ -85,13 +89,15 @@ class EncryptorTopologyTest {
         }
     }
 
+    /** Most tests read the envelope's fields, so they seal AES_GCM_V1; the AES_GCM_V2 tests set the default back. */
     static EncryptorConfig config(Map<String, String> extra) throws Exception {
         Map<String, String> props = new HashMap<>(Map.of(
                 "governance.file", TestGovernance.file().toString(),
                 "bootstrap.servers", "unused:9092",
                 "max.event.bytes", Integer.toString(MAX_EVENT_BYTES),
                 "kms.retry.initial.ms", "1",
-                "kms.retry.max.ms", "4"));
+                "kms.retry.max.ms", "4",
+                "envelope.format", "AES_GCM_V1"));
         props.putAll(extra);
         return EncryptorConfig.of(props, "test", null, null);
     }
@@ -102,7 +108,8 @@ class EncryptorTopologyTest {
 
     void start(KeyringProvider keyrings, EncryptorConfig config) {
         counters = new EncryptorCounters();
-        sealer = Sealer.create(governance, keyrings, config.sealer());
+        keysTopic = new InMemoryKeysTopic();
+        sealer = Sealer.create(governance, keyrings, config.sealer(), keysTopic);
         Properties props = EncryptorApp.streamsProperties(config);
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         driver = new TopologyTestDriver(EncryptorApp.topology(config, sealer, counters, () -> false), props);
@@ -156,6 +163,61 @@ class EncryptorTopologyTest {
 
         assertThatThrownBy(() -> readerOf("finance-consumer").open(sales, topic)).isInstanceOf(KmsAccessDeniedException.class);
         assertThatThrownBy(() -> readerOf("sales-consumer").open(finance, topic)).isInstanceOf(KmsAccessDeniedException.class);
+    }
+
+    @Test
+    void byDefaultEventsAreCompactRecordsWithNoKeyOneAudienceHeaderAndAPublishedDataKey() throws Exception {
+        assertThat(EncryptorConfig.ENVELOPE_FORMAT_DEFAULT).isEqualTo("AES_GCM_V2");
+        start(keys, config(Map.of("envelope.format", EncryptorConfig.ENVELOPE_FORMAT_DEFAULT)));
+        pipe("{\"department\":\"finance\",\"eventId\":\"evt-1\",\"data\":\"invoice " + MARKER + "\"}");
+        pipe("{\"department\":\"sales\",\"data\":{\"deal\":\"" + MARKER + "\"}}");
+        pipe("not json " + MARKER);
+
+        List<TestRecord<String, byte[]>> out = shared.readRecordsToList();
+        assertThat(out).extracting(TestRecord::key).containsExactly(null, null);
+        for (TestRecord<String, byte[]> r : out) {
+            assertThat(r.headers().toArray()).extracting(Header::key).containsExactly(EnvelopeHeaders.AUDIENCE);
+            assertThat(r.value()[0]).isEqualTo((byte) 0xDC);
+            assertThat(r.value()[1]).as("format version 2").isEqualTo((byte) 0x04);
+            assertThat(new String(r.value(), UTF_8)).doesNotContain(MARKER);
+        }
+        assertThat(header(out.get(0), EnvelopeHeaders.AUDIENCE)).isEqualTo("finance");
+        assertThat(header(out.get(1), EnvelopeHeaders.AUDIENCE)).isEqualTo("sales");
+        // one data key per department, each published (with its audience) before the records that use it
+        assertThat(keysTopic.published()).extracting(k -> k.audiences()).containsExactly(List.of("finance"), List.of("sales"));
+        assertThat(keys.kmsCalls().generateDataKey()).isEqualTo(3); // finance, sales, and the quarantine (dead letter)
+
+        String topic = governance.topics().shared();
+        Opener finance = Opener.create(keys.readerFor(governance, "finance-consumer"), OpenerConfig.defaults(), keysTopic);
+        OpenedRecord opened = finance.open(topic, out.get(0).value(), "finance", "finance".getBytes(UTF_8));
+        assertThat(new String(opened.plaintext(), UTF_8)).isEqualTo("invoice " + MARKER);
+        assertThat(opened.eventId()).isEqualTo("evt-1");
+        assertThat(opened.contentType()).isEqualTo("text/plain");
+        assertThatThrownBy(() -> finance.open(topic, out.get(1).value(), "finance", null))
+                .isInstanceOf(NotForReaderException.class); // no KMS call for another department's record
+        // a finance reader claiming to read sales is refused by KMS
+        assertThatThrownBy(() -> finance.open(topic, out.get(1).value(), "sales", null))
+                .isInstanceOf(KmsAccessDeniedException.class);
+
+        // dead letters stay self-contained AES_GCM_V1, keyed by event id
+        TestRecord<String, byte[]> dead = deadLetter.readRecord();
+        Envelope quarantined = EnvelopeSerde.fromBytes(dead.value());
+        assertThat(quarantined.getFormat()).isEqualTo(EnvelopeFormatId.AES_GCM_V1);
+        assertThat(dead.key()).isEqualTo(quarantined.getEventId());
+        assertThat(readerOf("security-auditor").open(quarantined, governance.topics().deadLetter()))
+                .isEqualTo(("not json " + MARKER).getBytes(UTF_8));
+    }
+
+    @Test
+    void aKeysTopicOutageIsRetriedLikeKmsWithoutANewDataKey() throws Exception {
+        start(keys, config(Map.of("envelope.format", "AES_GCM_V2")));
+        keysTopic.failNextPublications(2);
+        pipe("{\"department\":\"finance\",\"data\":\"x\"}");
+
+        assertThat(shared.readRecordsToList()).hasSize(1);
+        assertThat(counters.kmsRetries()).isEqualTo(2);
+        assertThat(keys.kmsCalls().generateDataKey()).isEqualTo(1);
+        assertThat(keysTopic.published()).hasSize(1);
     }
 
     @Test

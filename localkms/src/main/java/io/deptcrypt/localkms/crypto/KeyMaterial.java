@@ -50,17 +50,20 @@ public final class KeyMaterial {
         return key.getEncoded();
     }
 
-    /** Seals {@code plaintext} for {@code keyId}, binding the blob header and the canonical context as AAD. */
+    /**
+     * Seals {@code plaintext} for {@code keyId} in the current blob format (padded to AWS's size), binding the blob
+     * header and the canonical context as AAD.
+     */
     public CiphertextBlob seal(String keyId, byte[] plaintext, byte[] contextAad) {
         byte[] nonce = new byte[CiphertextBlob.NONCE_BYTES];
         RANDOM.nextBytes(nonce);
-        CiphertextBlob unsealed = new CiphertextBlob(keyId, version, nonce, new byte[0]);
+        CiphertextBlob unsealed = CiphertextBlob.padded(keyId, version, nonce, new byte[0]);
         try {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
             cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(CiphertextBlob.TAG_BYTES * 8, nonce));
             cipher.updateAAD(unsealed.header());
             cipher.updateAAD(contextAad);
-            return new CiphertextBlob(keyId, version, nonce, cipher.doFinal(plaintext));
+            return CiphertextBlob.padded(keyId, version, nonce, cipher.doFinal(plaintext));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM is unavailable in this JVM", e);
         }
