@@ -77,6 +77,7 @@ public final class DecryptingDeserializer implements Deserializer<byte[]> {
     private FailureAction failureAction;
     private KmsClient ownedClient;
     private KafkaDataKeyDirectory ownedDirectory;
+    private boolean ownsOpener;
     private volatile boolean closed;
 
     /** For configuration through consumer properties ({@link #configure}). */
@@ -126,6 +127,7 @@ public final class DecryptingDeserializer implements Deserializer<byte[]> {
                 KafkaDataKeyDirectory.DEFAULT_CATCH_UP_TIMEOUT, "deptcrypt-deserializer-" + department);
         this.opener = Opener.create(new KmsKeyringProvider(ownedClient, g), DepartmentConsumerConfig.opener(c),
                 ownedDirectory);
+        this.ownsOpener = true;
         this.retry = kmsRetry.orElseThrow();
         this.failureAction = c.getEnum(DepartmentConsumerConfig.FAILURE_ACTION, FailureAction.class);
     }
@@ -229,6 +231,9 @@ public final class DecryptingDeserializer implements Deserializer<byte[]> {
     @Override
     public void close() {
         closed = true;
+        if (ownsOpener) {
+            opener.close(); // zeroes the cached data keys; an opener given to the constructor is the caller's
+        }
         if (ownedDirectory != null) {
             ownedDirectory.close();
         }

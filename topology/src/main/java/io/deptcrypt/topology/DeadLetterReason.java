@@ -11,7 +11,7 @@ public enum DeadLetterReason {
     NOT_JSON,
     /** Valid JSON, but not an object. */
     NOT_OBJECT,
-    /** A field other than department, data and eventId. */
+    /** A field other than department, data, eventId and partitionKey. */
     UNEXPECTED_FIELD,
     /** No usable department: absent, null, empty or not a string. */
     MISSING_DEPARTMENT,
@@ -22,5 +22,7 @@ public enum DeadLetterReason {
     /** data absent, null, an empty string, or an empty object or array. */
     EMPTY_DATA,
     /** The ingest value is larger than {@code max.event.bytes}. */
-    TOO_LARGE
+    TOO_LARGE,
+    /** A partitionKey that is not a string of 1-256 characters without control characters. */
+    INVALID_PARTITION_KEY
 }

@@ -13,11 +13,13 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
 
 /**
- * Validates one ingest value, {@code {"department": "finance", "data": <string or JSON>, "eventId": "optional"}},
+ * Validates one ingest value, {@code {"department": "finance", "data": <string or JSON>, "eventId": "optional",
+ * "partitionKey": "optional"}},
  * and decides where it goes. Messages of a {@link DeadLetter} describe the problem without quoting the input:
  * Jackson's own messages quote content, so only the parse location is kept.
  */
@@ -30,8 +32,16 @@ public final class IngestParser {
     /** Content type of a dead-lettered raw ingest value. */
     public static final String RAW = "application/octet-stream";
 
+    /**
+     * The ingest header whose value is an event's partition key when the event has no {@code partitionKey}: the SQS
+     * source connector writes a FIFO message's group id to it.
+     */
+    public static final String PARTITION_KEY_HEADER = "sqs.message.group.id";
+
     static final int MAX_EVENT_ID_CHARS = 256;
-    private static final Set<String> FIELDS = Set.of("department", "data", "eventId");
+    /** The longest partition key (the same bound as an event id). */
+    static final int MAX_PARTITION_KEY_CHARS = 256;
+    private static final Set<String> FIELDS = Set.of("department", "data", "eventId", "partitionKey");
 
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
@@ -54,14 +64,22 @@ public final class IngestParser {
     /**
      * A valid event.
      *
-     * @param eventId   the given id, or {@code null} when the caller must derive one from the source position
-     * @param plaintext what gets sealed: UTF-8 of a string {@code data}, else compact JSON of {@code data}
+     * @param eventId      the given id, or {@code null} when the caller must derive one from the source position
+     * @param plaintext    what gets sealed: UTF-8 of a string {@code data}, else compact JSON of {@code data}
+     * @param partitionKey the given partition key (records with the same one keep their order), or {@code null}
      */
-    public record Valid(String department, String eventId, String contentType, byte[] plaintext) implements Decision {
+    public record Valid(String department, String eventId, String contentType, byte[] plaintext, String partitionKey)
+            implements Decision {
+
+        public Valid(String department, String eventId, String contentType, byte[] plaintext) {
+            this(department, eventId, contentType, plaintext, null);
+        }
+
         @Override
         public String toString() {
             return "Valid[department=" + department + ", eventId=" + eventId + ", contentType=" + contentType
-                    + ", plaintext=" + plaintext.length + " bytes]";
+                    + ", plaintext=" + plaintext.length + " bytes" + (partitionKey == null ? "" : ", partitionKey="
+                    + partitionKey.length() + " characters") + "]";
         }
     }
 
@@ -102,8 +120,8 @@ public final class IngestParser {
             }
         }
         if (unexpected > 0) {
-            return dead(DeadLetterReason.UNEXPECTED_FIELD, unexpected + " unexpected field(s); only department, data"
-                    + " and eventId are allowed");
+            return dead(DeadLetterReason.UNEXPECTED_FIELD, unexpected + " unexpected field(s); only department, data,"
+                    + " eventId and partitionKey are allowed");
         }
 
         JsonNode dept = root.get("department");
@@ -134,6 +152,22 @@ public final class IngestParser {
             }
         }
 
+        String partitionKey = null;
+        JsonNode pk = root.get("partitionKey");
+        if (pk != null && !pk.isNull()) {
+            if (!pk.isTextual()) {
+                return dead(DeadLetterReason.INVALID_PARTITION_KEY, "field 'partitionKey' must be a string, got a "
+                        + kind(pk));
+            }
+            partitionKey = pk.textValue();
+            if (partitionKey.isEmpty() || partitionKey.length() > MAX_PARTITION_KEY_CHARS
+                    || partitionKey.chars().anyMatch(Character::isISOControl)) {
+                return dead(DeadLetterReason.INVALID_PARTITION_KEY, "field 'partitionKey' must be 1-"
+                        + MAX_PARTITION_KEY_CHARS + " characters without control characters (got "
+                        + partitionKey.length() + " characters)");
+            }
+        }
+
         JsonNode data = root.get("data");
         if (data == null || data.isNull()) {
             return dead(DeadLetterReason.EMPTY_DATA, "field 'data' is " + (data == null ? "missing" : "null"));
@@ -142,13 +176,13 @@ public final class IngestParser {
             if (data.textValue().isEmpty()) {
                 return dead(DeadLetterReason.EMPTY_DATA, "field 'data' is an empty string");
             }
-            return new Valid(department, eventId, TEXT, data.textValue().getBytes(StandardCharsets.UTF_8));
+            return new Valid(department, eventId, TEXT, data.textValue().getBytes(StandardCharsets.UTF_8), partitionKey);
         }
         if (data.isContainerNode() && data.isEmpty()) {
             return dead(DeadLetterReason.EMPTY_DATA, "field 'data' is an empty " + kind(data));
         }
         try {
-            return new Valid(department, eventId, JSON, MAPPER.writeValueAsBytes(data));
+            return new Valid(department, eventId, JSON, MAPPER.writeValueAsBytes(data), partitionKey);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("re-serialising parsed JSON failed", e);
         }
@@ -175,7 +209,7 @@ public final class IngestParser {
             case NUMBER -> "number";
             case BOOLEAN -> "boolean";
             case NULL -> "null";
-            default -> n.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+            default -> n.getNodeType().name().toLowerCase(Locale.ROOT);
         };
     }
 }

@@ -11,6 +11,7 @@ import io.deptcrypt.runtime.DeadLetterHeaders;
 import io.deptcrypt.runtime.KmsRetry;
 import java.nio.charset.StandardCharsets;
 import java.util.function.BooleanSupplier;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -75,8 +76,9 @@ final class SealProcessor implements Processor<byte[], byte[], byte[], SealedEve
             byte[] value = retry.call(() -> "sealing a " + valid.department() + " event from " + position(source),
                     () -> sealer.sealRecord(ctx, valid.plaintext(), headers), closing, counters.kmsRetryCounter());
             byte[] key = keyByDepartment ? valid.department().getBytes(StandardCharsets.UTF_8) : null;
-            context.forward(new Record<>(key, new SealedEvent(valid.department(), eventId, value), record.timestamp(),
-                    headers), SHARED_SINK);
+            String partitionKey = valid.partitionKey() != null ? valid.partitionKey() : groupId(record.headers());
+            context.forward(new Record<>(key, new SealedEvent(valid.department(), eventId, partitionKey, value),
+                    record.timestamp(), headers), SHARED_SINK);
             counters.countSealed();
         } else {
             IngestParser.DeadLetter dead = (IngestParser.DeadLetter) decision;
@@ -93,6 +95,12 @@ final class SealProcessor implements Processor<byte[], byte[], byte[], SealedEve
                     DEAD_LETTER_SINK);
             counters.countDeadLetter(dead.reason());
         }
+    }
+
+    /** The SQS FIFO message group id the connector carried, or null. */
+    private static String groupId(Headers ingestHeaders) {
+        Header h = ingestHeaders.lastHeader(IngestParser.PARTITION_KEY_HEADER);
+        return h == null || h.value() == null || h.value().length == 0 ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
 
     private static String position(RecordMetadata m) {
