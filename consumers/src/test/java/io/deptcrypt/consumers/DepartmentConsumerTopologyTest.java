@@ -176,7 +176,7 @@ class DepartmentConsumerTopologyTest {
 
     @Test
     void aCompactRecordWhoseHeaderLiesOrWhoseKeyIsUnknownFails() throws Exception {
-        startFinance(Map.of());
+        startFinance(Map.of("failure.action.unreadable", "FAIL")); // its default is DEAD_LETTER
         TestRecord<byte[], byte[]> sales = compactRecord("sales", "s-1", MARKER);
         Headers lying = new RecordHeaders();
         EnvelopeHeaders.writeAudience(lying, "finance".getBytes(UTF_8));
