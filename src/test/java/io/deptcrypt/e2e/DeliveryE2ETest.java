@@ -4,19 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.deptcrypt.crypto.EnvelopeHeaders;
 import io.deptcrypt.crypto.EnvelopeSerde;
 import io.deptcrypt.crypto.KmsKeyringProvider;
 import io.deptcrypt.crypto.Opener;
 import io.deptcrypt.crypto.OpenerConfig;
-import io.deptcrypt.crypto.avro.Envelope;
+import io.deptcrypt.crypto.WireFormat;
 import io.deptcrypt.devstack.CrossRead;
 import io.deptcrypt.devstack.DeliveryLog;
 import io.deptcrypt.devstack.GeneratedEvent;
+import io.deptcrypt.devstack.SealedRecord;
 import io.deptcrypt.devstack.Stack;
 import io.deptcrypt.devstack.TopicReader;
 import io.deptcrypt.governance.Governance;
 import io.deptcrypt.runtime.DeadLetterHeaders;
+import io.deptcrypt.runtime.KafkaDataKeyDirectory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -78,32 +79,44 @@ class DeliveryE2ETest {
                 .hasSize(events.size()).allSatisfy((id, n) -> assertThat(n).as(id).isEqualTo(1L));
 
         // Every department's record, tried with every other consumer's credentials: KMS says no.
-        List<ConsumerRecord<byte[], byte[]>> shared = TopicReader.readAll(stack.kafka().bootstrapServers(),
-                stack.governance().topics().shared(), Duration.ofSeconds(30));
+        List<SealedRecord> ofThisRun = SealedRecord.readAll(stack.kafka().bootstrapServers(),
+                stack.governance().topics().shared(), Duration.ofSeconds(30)).stream()
+                .filter(r -> byId.containsKey(r.eventId())).toList();
+        assertThat(ofThisRun).as("this run's shared records are in the shipped format (config/topology.properties)")
+                .hasSize(events.size()).allSatisfy(r -> assertThat(r.format()).isEqualTo(WireFormat.Format.AES_GCM_V2));
         Governance g = stack.governance();
         int attempts = 0;
-        for (Governance.Department dept : g.departments()) {
-            ConsumerRecord<byte[], byte[]> rec = shared.stream()
-                    .filter(r -> EnvelopeHeaders.department(r.headers()).filter(dept.name()::equals).isPresent())
-                    .filter(r -> EnvelopeHeaders.eventId(r.headers()).filter(byId::containsKey).isPresent())
-                    .findFirst().orElseThrow();
-            Envelope env = EnvelopeSerde.fromBytes(rec.value());
-            assertThat(new String(rec.key(), StandardCharsets.UTF_8)).as("record key").isEqualTo(dept.name());
-            for (Governance.Department other : g.departments()) {
-                String app = other.readers().get(0);
-                CrossRead attempt = CrossRead.attempt(stack, app, env, g.topics().shared());
-                if (dept.readers().contains(app)) {
-                    assertThat(attempt.outcome()).as("%s opening its own %s record", app, dept.name()).isEqualTo(CrossRead.Outcome.OPENED);
-                } else {
-                    attempts++;
-                    assertThat(attempt.outcome()).as("%s opening a %s record: %s", app, dept.name(), attempt.message())
-                            .isEqualTo(CrossRead.Outcome.DENIED);
-                    assertThat(attempt.message()).contains("not authorized to perform: kms:Decrypt")
-                            .contains(g.application(app).role());
-                }
+        try (KafkaDataKeyDirectory keys = TopicReader.keysDirectory(stack.kafka().bootstrapServers(), g.topics().keys(),
+                "delivery-e2e-cross-read")) {
+            for (Governance.Department dept : g.departments()) {
+                SealedRecord rec = ofThisRun.stream().filter(r -> r.department().equals(dept.name())).findFirst().orElseThrow();
+                // AES_GCM_V2 records have no key (the partition comes from the event id); version 1: the department.
+                assertThat(rec.record().key()).as("record key").isEqualTo(rec.format().version() == WireFormat.Version.V2
+                        ? null : dept.name().getBytes(StandardCharsets.UTF_8));
+                attempts += crossReadEveryDepartment(g, keys, dept, rec);
             }
         }
         assertThat(attempts).as("cross-department attempts").isEqualTo(g.departments().size() * (g.departments().size() - 1));
+    }
+
+    /** {@code rec} opened with the credentials of each department's reader: its own open it, the others are denied. */
+    private static int crossReadEveryDepartment(Governance g, KafkaDataKeyDirectory keys, Governance.Department dept,
+            SealedRecord rec) {
+        int attempts = 0;
+        for (Governance.Department other : g.departments()) {
+            String app = other.readers().get(0);
+            CrossRead attempt = CrossRead.attempt(stack, app, keys, rec);
+            if (dept.readers().contains(app)) {
+                assertThat(attempt.outcome()).as("%s opening its own %s record", app, dept.name()).isEqualTo(CrossRead.Outcome.OPENED);
+            } else {
+                attempts++;
+                assertThat(attempt.outcome()).as("%s opening a %s record: %s", app, dept.name(), attempt.message())
+                        .isEqualTo(CrossRead.Outcome.DENIED);
+                assertThat(attempt.message()).contains("not authorized to perform: kms:Decrypt")
+                        .contains(g.application(app).role());
+            }
+        }
+        return attempts;
     }
 
     @Test
@@ -168,10 +181,13 @@ class DeliveryE2ETest {
             }
         }
         // A department reader cannot open quarantined input either.
-        Envelope quarantined = EnvelopeSerde.fromBytes(recordFound.values().iterator().next().value());
+        SealedRecord quarantined = SealedRecord.of(recordFound.values().iterator().next()).orElseThrow();
+        assertThat(quarantined.format().version()).as("dead letters are always self-contained").isEqualTo(WireFormat.Version.V1);
         String salesReader = stack.governance().department("sales").readers().get(0);
-        assertThat(CrossRead.attempt(stack, salesReader, quarantined, stack.governance().topics().deadLetter()).outcome())
-                .isEqualTo(CrossRead.Outcome.DENIED);
+        try (KafkaDataKeyDirectory keys = TopicReader.keysDirectory(stack.kafka().bootstrapServers(),
+                stack.governance().topics().keys(), "delivery-e2e-quarantine-read")) {
+            assertThat(CrossRead.attempt(stack, salesReader, keys, quarantined).outcome()).isEqualTo(CrossRead.Outcome.DENIED);
+        }
     }
 
     @Test
@@ -204,7 +220,19 @@ class DeliveryE2ETest {
         List<Path> sealed = new ArrayList<>(E2e.partitionDirs(data, topics.shared()));
         sealed.addAll(E2e.partitionDirs(data, topics.deadLetter()));
         assertThat(sealed).hasSize(topics.partitions() + 1);
-        assertThat(PlaintextScan.find(sealed, markers)).as("plaintext in the shared or dead-letter topic's files").isEmpty();
+        // The keys topic holds the wrapped data keys AES_GCM_V2 records refer to: nothing in clear there either. The
+        // scan sees its records: the data key ids of this run's records are in its files.
+        List<Path> keys = E2e.partitionDirs(data, topics.keys());
+        Set<String> dataKeyIds = new HashSet<>();
+        SealedRecord.readAll(stack.kafka().bootstrapServers(), topics.shared(), Duration.ofSeconds(30)).stream()
+                .filter(r -> E2e.ids(events).contains(r.eventId()))
+                .forEach(r -> r.fields().dataKeys().forEach(id -> dataKeyIds.add(new String(id.bytes(), StandardCharsets.ISO_8859_1))));
+        assertThat(dataKeyIds).as("data keys of this run's AES_GCM_V2 records").isNotEmpty();
+        assertThat(PlaintextScan.find(keys, dataKeyIds).keySet()).as("data key ids found in the keys topic's files")
+                .containsExactlyInAnyOrderElementsOf(dataKeyIds);
+        sealed.addAll(keys);
+        assertThat(PlaintextScan.find(sealed, markers)).as("plaintext in the shared, dead-letter or keys topic's files")
+                .isEmpty();
 
         // Nor anywhere else the stack keeps state (other topics, Connect and Streams state, localkms, logs).
         Map<String, TreeSet<Path>> elsewhere = PlaintextScan.find(List.of(state), markers);

@@ -2,13 +2,12 @@ package io.deptcrypt.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.deptcrypt.crypto.EnvelopeHeaders;
 import io.deptcrypt.devstack.Console;
 import io.deptcrypt.devstack.DeliveryLog;
 import io.deptcrypt.devstack.GeneratedEvent;
+import io.deptcrypt.devstack.SealedRecord;
 import io.deptcrypt.devstack.Stack;
 import io.deptcrypt.devstack.StackConfig;
-import io.deptcrypt.devstack.TopicReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,7 +18,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /** Shared helpers of the end-to-end tests: one whole stack per test class, on free ports and a temporary state dir. */
 final class E2e {
@@ -94,10 +92,10 @@ final class E2e {
 
     /** The shared topic's committed records of the given events, counted by event id (read_committed). */
     static Map<String, Long> sharedCountsById(Stack stack, Set<String> ids) {
-        List<ConsumerRecord<byte[], byte[]>> shared = TopicReader.readAll(stack.kafka().bootstrapServers(),
-                stack.governance().topics().shared(), Duration.ofSeconds(60));
-        return shared.stream()
-                .map(r -> EnvelopeHeaders.eventId(r.headers()).orElse("(none)"))
+        // The event id from the value: AES_GCM_V2 records have no event id header.
+        return SealedRecord.readAll(stack.kafka().bootstrapServers(), stack.governance().topics().shared(),
+                        Duration.ofSeconds(60)).stream()
+                .map(SealedRecord::eventId)
                 .filter(ids::contains)
                 .collect(Collectors.groupingBy(id -> id, Collectors.counting()));
     }

@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import javax.crypto.Cipher;
@@ -12,8 +13,8 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * A reader written from docs/wire-format.md alone: plain JDK, no Avro, no deptcrypt classes, no MPL. It opens an
- * AES_GCM_V1 record value whose data key was wrapped by the raw AES test keyring. If the document is wrong, this
- * fails.
+ * AES_GCM_V1 record value, and an AES_GCM_V2 record value with its data key's record from the keys topic, whose data
+ * keys were wrapped by the raw AES test keyring. If the document is wrong, this fails.
  */
 final class IndependentReader {
 
@@ -81,7 +82,17 @@ final class IndependentReader {
 
     /** Section "Wrapped key, raw AES test keyring": unwrap with the 32-byte wrapping key. */
     static byte[] unwrapRawAes(WrappedKey k, String department, byte[] wrappingKey) throws GeneralSecurityException {
-        byte[] info = k.keyId().getBytes(StandardCharsets.ISO_8859_1);
+        return unwrapRawAes(k.keyId().getBytes(StandardCharsets.ISO_8859_1), k.encryptedDataKey(), department,
+                wrappingKey);
+    }
+
+    /** The same for a version 2 data key record's wrapped key: its key provider info is bytes there. */
+    static byte[] unwrapRawAes(AudienceKey k, byte[] wrappingKey) throws GeneralSecurityException {
+        return unwrapRawAes(k.keyProviderInfo(), k.encryptedDataKey(), k.audience(), wrappingKey);
+    }
+
+    private static byte[] unwrapRawAes(byte[] info, byte[] encryptedDataKey, String department, byte[] wrappingKey)
+            throws GeneralSecurityException {
         ByteBuffer b = ByteBuffer.wrap(info, info.length - 20, 20);
         int tagBits = b.getInt();
         int ivLength = b.getInt();
@@ -99,7 +110,7 @@ final class IndependentReader {
         Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
         c.init(Cipher.DECRYPT_MODE, new SecretKeySpec(wrappingKey, "AES"), new GCMParameterSpec(tagBits, iv));
         c.updateAAD(ec.toByteArray());
-        return c.doFinal(k.encryptedDataKey());
+        return c.doFinal(encryptedDataKey);
     }
 
     /** Section "Ciphertext": AES-256-GCM, 96-bit nonce, 128-bit tag at the end. */
@@ -108,6 +119,124 @@ final class IndependentReader {
         c.init(Cipher.DECRYPT_MODE, new SecretKeySpec(dataKey, "AES"), new GCMParameterSpec(128, v.nonce()));
         c.updateAAD(aad(v, topic));
         return c.doFinal(v.ciphertext());
+    }
+
+    // ---- Format version 2: section "Format AES_GCM_V2 (envelope version 2)"
+
+    /** One entry of the part table, with its ciphertext (GCM ciphertext followed by the tag). */
+    record Part(byte[] dataKeyId, List<byte[]> fields, byte[] nonce, byte[] ciphertext) {}
+
+    /** A version 2 value; {@code headerLength} is where the first ciphertext starts (the AAD covers all before it). */
+    record CompactValue(String contentType, long timestamp, String eventId, List<Part> parts, int headerLength) {}
+
+    record AudienceKey(String audience, String keyProvider, byte[] keyProviderInfo, byte[] encryptedDataKey) {}
+
+    /** A keys-topic value: magic 0xDD, then the Avro binary encoding of DataKeyRecord. */
+    record KeyRecord(int recordVersion, byte[] id, int formatIndex, List<String> audiences,
+            List<AudienceKey> wrappedKeys, long createdAt, String application) {}
+
+    /** Section "Value, byte by byte": fixed-width big-endian fields, read in place. */
+    static CompactValue parseV2(byte[] value) {
+        ByteBuffer in = ByteBuffer.wrap(value); // big-endian
+        if ((in.get() & 0xff) != 0xDC || (in.get() & 0xff) != 0x04) {
+            throw new IllegalArgumentException("not a version 2 value");
+        }
+        int code = in.get() & 0xff;
+        String contentType = switch (code) {
+            case 0x01 -> "application/json";
+            case 0x02 -> "text/plain";
+            case 0x03 -> "application/octet-stream";
+            case 0xFF -> new String(take(in, in.get() & 0xff), StandardCharsets.UTF_8);
+            default -> throw new IllegalArgumentException("unknown content type code " + code);
+        };
+        long timestamp = in.getLong();
+        String eventId = new String(take(in, in.getShort() & 0xffff), StandardCharsets.UTF_8);
+        int partCount = in.get() & 0xff;
+        List<byte[]> ids = new ArrayList<>();
+        List<List<byte[]>> fields = new ArrayList<>();
+        List<byte[]> nonces = new ArrayList<>();
+        List<Integer> lengths = new ArrayList<>();
+        for (int k = 0; k < partCount; k++) {
+            ids.add(take(in, 16));
+            List<byte[]> f = new ArrayList<>();
+            for (int n = in.get() & 0xff; n > 0; n--) {
+                f.add(take(in, in.get() & 0xff));
+            }
+            fields.add(f);
+            nonces.add(take(in, 12));
+            lengths.add(in.getInt());
+        }
+        int headerLength = in.position();
+        List<Part> parts = new ArrayList<>();
+        for (int k = 0; k < partCount; k++) {
+            parts.add(new Part(ids.get(k), fields.get(k), nonces.get(k), take(in, lengths.get(k))));
+        }
+        if (in.hasRemaining()) {
+            throw new IllegalArgumentException("trailing bytes");
+        }
+        return new CompactValue(contentType, timestamp, eventId, parts, headerLength);
+    }
+
+    /** Section "Data key record": Avro binary, read with the rules of "Record value". */
+    static KeyRecord parseKeyRecord(byte[] value) {
+        IndependentReader r = new IndependentReader(value);
+        if ((r.in.get() & 0xff) != 0xDD) {
+            throw new IllegalArgumentException("bad magic");
+        }
+        int recordVersion = (int) r.varlong();
+        byte[] id = take(r.in, 16); // Avro fixed: the bytes, no length
+        int format = (int) r.varlong();
+        List<String> audiences = new ArrayList<>();
+        r.array(() -> audiences.add(r.string()));
+        List<AudienceKey> keys = new ArrayList<>();
+        r.array(() -> keys.add(new AudienceKey(r.string(), r.string(), r.bytes(), r.bytes())));
+        long createdAt = r.varlong();
+        String application = r.string();
+        if (r.in.hasRemaining()) {
+            throw new IllegalArgumentException("trailing bytes");
+        }
+        return new KeyRecord(recordVersion, id, format, audiences, keys, createdAt, application);
+    }
+
+    /** Section "AAD of a part". */
+    static byte[] aadV2(byte[] value, CompactValue v, int part, String topic, byte[] keyRecordValue)
+            throws GeneralSecurityException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes("deptcrypt-v2-part".getBytes(StandardCharsets.US_ASCII));
+        lp(out, topic.getBytes(StandardCharsets.UTF_8));
+        u32(out, part);
+        out.writeBytes(MessageDigest.getInstance("SHA-256").digest(keyRecordValue));
+        out.write(value, 0, v.headerLength());
+        return out.toByteArray();
+    }
+
+    /** AES-256-GCM of part {@code part}: IV = its nonce, AAD as above, the tag at the end of its ciphertext. */
+    static byte[] decryptV2(byte[] value, CompactValue v, int part, String topic, byte[] keyRecordValue, byte[] dataKey)
+            throws GeneralSecurityException {
+        Part p = v.parts().get(part);
+        Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+        c.init(Cipher.DECRYPT_MODE, new SecretKeySpec(dataKey, "AES"), new GCMParameterSpec(128, p.nonce()));
+        c.updateAAD(aadV2(value, v, part, topic, keyRecordValue));
+        return c.doFinal(p.ciphertext());
+    }
+
+    private static byte[] take(ByteBuffer in, int n) {
+        byte[] b = new byte[n];
+        in.get(b);
+        return b;
+    }
+
+    /** An Avro array: blocks of items, a negative count followed by the block's byte size, 0 at the end. */
+    private void array(Runnable readItem) {
+        for (long count = varlong(); count != 0; count = varlong()) {
+            if (count < 0) {
+                count = -count;
+                varlong(); // block size in bytes
+            }
+            for (long i = 0; i < count; i++) {
+                readItem.run();
+            }
+        }
     }
 
     private long varlong() {

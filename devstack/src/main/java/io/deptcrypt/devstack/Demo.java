@@ -2,11 +2,9 @@ package io.deptcrypt.devstack;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.deptcrypt.crypto.EnvelopeHeaders;
-import io.deptcrypt.crypto.EnvelopeSerde;
 import io.deptcrypt.crypto.KmsCallCounts;
-import io.deptcrypt.crypto.avro.Envelope;
 import io.deptcrypt.governance.Governance;
+import io.deptcrypt.runtime.KafkaDataKeyDirectory;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -125,17 +123,17 @@ final class Demo {
         }
 
         // What the topics hold for this run (committed records only).
-        List<ConsumerRecord<byte[], byte[]>> shared = TopicReader.readAll(stack.kafka().bootstrapServers(), g.topics().shared(), READ_TIMEOUT);
+        // Event id and format come from the value, whatever the format (AES_GCM_V2 has no event id header).
+        List<SealedRecord> ofThisRun = SealedRecord.readAll(stack.kafka().bootstrapServers(), g.topics().shared(), READ_TIMEOUT)
+                .stream().filter(r -> byId.containsKey(r.eventId())).toList();
         int landed = countIngest(stack, byId.keySet());
-        List<ConsumerRecord<byte[], byte[]>> ofThisRun = shared.stream()
-                .filter(r -> EnvelopeHeaders.eventId(r.headers()).filter(byId::containsKey).isPresent()).toList();
         int encrypted = ofThisRun.size();
         Map<String, Integer> encryptedAs = new TreeMap<>();
-        ofThisRun.forEach(r -> encryptedAs.merge(EnvelopeSerde.fromBytes(r.value()).getFormat().name(), 1, Integer::sum));
+        ofThisRun.forEach(r -> encryptedAs.merge(r.format().name(), 1, Integer::sum));
         int deadLettered = (int) TopicReader.readAll(stack.kafka().bootstrapServers(), g.topics().deadLetter(), READ_TIMEOUT).stream()
                 .filter(r -> r.timestamp() >= runStartMillis).count();
 
-        List<CrossRead> crossReads = crossReads(stack, shared, byId.keySet());
+        List<CrossRead> crossReads = crossReads(stack, ofThisRun);
         for (CrossRead c : crossReads) {
             if (!c.denied()) {
                 problems.add(c.application() + " tried to open " + c.department() + " event " + c.eventId()
@@ -193,31 +191,30 @@ final class Demo {
     }
 
     /** For each department, one of its records of this run, opened with each non-reader consumer's credentials. */
-    private List<CrossRead> crossReads(Stack stack, List<ConsumerRecord<byte[], byte[]>> shared, Set<String> ids) {
+    private List<CrossRead> crossReads(Stack stack, List<SealedRecord> ofThisRun) {
         Governance g = stack.governance();
         List<CrossRead> out = new ArrayList<>();
         console.line("");
         console.line("################ cross-department reads (each consumer's own KMS credentials) ################");
-        for (Governance.Department d : g.departments()) {
-            Optional<ConsumerRecord<byte[], byte[]>> sample = shared.stream()
-                    .filter(r -> EnvelopeHeaders.department(r.headers()).filter(d.name()::equals).isPresent())
-                    .filter(r -> EnvelopeHeaders.eventId(r.headers()).filter(ids::contains).isPresent())
-                    .findFirst();
-            if (sample.isEmpty()) {
-                continue;
-            }
-            Envelope env = EnvelopeSerde.fromBytes(sample.get().value());
-            for (Stack.Consumer other : stack.consumers().values()) {
-                if (d.readers().contains(other.application())) {
+        try (KafkaDataKeyDirectory keys = TopicReader.keysDirectory(stack.kafka().bootstrapServers(), g.topics().keys(),
+                "deptcrypt-demo-cross-read")) {
+            for (Governance.Department d : g.departments()) {
+                Optional<SealedRecord> sample = ofThisRun.stream().filter(r -> r.department().equals(d.name())).findFirst();
+                if (sample.isEmpty()) {
                     continue;
                 }
-                CrossRead c = CrossRead.attempt(stack, other.application(), env, g.topics().shared());
-                out.add(c);
-                console.line("");
-                console.line("  %s (credentials of the %s consumer) opens %s event %s from %s:", other.application(), other.department(),
-                        d.name(), c.eventId(), g.topics().shared());
-                console.line(c.denied() ? "    DENIED by KMS: AccessDeniedException: %s" : "    NOT DENIED (%s): %s",
-                        c.denied() ? c.message() : c.outcome(), c.denied() ? "" : c.message());
+                for (Stack.Consumer other : stack.consumers().values()) {
+                    if (d.readers().contains(other.application())) {
+                        continue;
+                    }
+                    CrossRead c = CrossRead.attempt(stack, other.application(), keys, sample.get());
+                    out.add(c);
+                    console.line("");
+                    console.line("  %s (credentials of the %s consumer) opens %s %s event %s from %s:", other.application(),
+                            other.department(), d.name(), sample.get().format(), c.eventId(), g.topics().shared());
+                    console.line(c.denied() ? "    DENIED by KMS: AccessDeniedException: %s" : "    NOT DENIED (%s): %s",
+                            c.denied() ? c.message() : c.outcome(), c.denied() ? "" : c.message());
+                }
             }
         }
         return out;

@@ -46,9 +46,10 @@ public final class StackOptions {
     String logLevel;
 
     @Option(names = "--envelope-format", paramLabel = "FORMAT",
-            description = "What the encryptor writes: AES_GCM_V1 (AES-256-GCM per record under a KMS-wrapped data key) or "
+            description = "What the encryptor writes: AES_GCM_V2 (compact: AES-256-GCM per record, its KMS-wrapped data key by "
+                    + "reference to its record on the keys topic), AES_GCM_V1 (each record carries its wrapped data key) or "
                     + "ESDK_MESSAGE_V1 (a standard AWS Encryption SDK message per record). Default: envelope.format of the "
-                    + "topology.properties next to the governance file, AES_GCM_V1 as shipped.")
+                    + "topology.properties next to the governance file, AES_GCM_V2 as shipped.")
     String envelopeFormat; // a String, not the Avro enum: loading Avro before the logs are configured logs to the console
 
     /**

@@ -1,5 +1,6 @@
 package io.deptcrypt.devstack;
 
+import io.deptcrypt.runtime.KafkaDataKeyDirectory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -52,6 +53,15 @@ public final class TopicReader {
             }
             return out;
         }
+    }
+
+    /**
+     * The data keys of the keys topic ({@code topics.keys}), read from its start like a department consumer reads
+     * them, with this class's connection settings: what opens AES_GCM_V2 records outside the apps. The caller closes it.
+     */
+    public static KafkaDataKeyDirectory keysDirectory(String bootstrapServers, String keysTopic, String name) {
+        return KafkaDataKeyDirectory.start(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), keysTopic,
+                KafkaDataKeyDirectory.DEFAULT_CATCH_UP_TIMEOUT, name);
     }
 
     private static boolean reachedEnd(KafkaConsumer<?, ?> consumer, Map<TopicPartition, Long> end) {

@@ -11,7 +11,8 @@
  *       {@link io.deptcrypt.devstack.Endpoints} ({@code endpoints.env}).</li>
  *   <li>{@code Demo}, {@link io.deptcrypt.devstack.EventGenerator}, {@link io.deptcrypt.devstack.DeliveryLog},
  *       {@link io.deptcrypt.devstack.CrossRead}, {@link io.deptcrypt.devstack.KmsAudit}: what the demo sends, sees and
- *       checks.</li>
+ *       checks. {@link io.deptcrypt.devstack.SealedRecord} reads a sealed record's cleartext fields whatever its
+ *       format, and {@link io.deptcrypt.devstack.TopicReader} reads whole topics and the keys topic's data keys.</li>
  *   <li>State-directory plumbing: {@code StateDirLock}, {@code RememberedPorts}, {@code ComponentLogs}.</li>
  * </ul>
  */
