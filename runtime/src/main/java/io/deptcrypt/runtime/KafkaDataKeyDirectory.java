@@ -182,7 +182,13 @@ public final class KafkaDataKeyDirectory implements DataKeyDirectory, AutoClosea
                 waitBeforeRetry();
             }
         }
-        consumer.close(Duration.ofSeconds(2));
+        // close() interrupts this thread to end a blocking call; the consumer's close would throw on that flag
+        Thread.interrupted();
+        try {
+            consumer.close(Duration.ofSeconds(2));
+        } catch (InterruptException | WakeupException e) {
+            LOG.debug("keys topic reader of {} closed while interrupted", topic);
+        }
     }
 
     private void assignNewPartitions(Set<TopicPartition> assigned) {
