@@ -58,6 +58,7 @@ final class SealProcessor implements Processor<byte[], byte[], byte[], SealedEve
     @Override
     public void init(ProcessorContext<byte[], SealedEvent> context) {
         this.context = context;
+        counters.bind(context);
     }
 
     @Override
@@ -77,7 +78,7 @@ final class SealProcessor implements Processor<byte[], byte[], byte[], SealedEve
             byte[] key = keyByDepartment ? valid.department().getBytes(StandardCharsets.UTF_8) : null;
             context.forward(new Record<>(key, new SealedEvent(valid.department(), eventId, value), record.timestamp(),
                     headers), SHARED_SINK);
-            counters.countSealed();
+            counters.countSealed(valid.department());
         } else {
             IngestParser.DeadLetter dead = (IngestParser.DeadLetter) decision;
             String derivedId = IngestParser.derivedEventId(source.topic(), source.partition(), source.offset());
