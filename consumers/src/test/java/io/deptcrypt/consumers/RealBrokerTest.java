@@ -156,8 +156,9 @@ class RealBrokerTest {
                     + ",application=fin,department=finance"), ConsumerMetrics.OPENED_TOTAL.name())).isEqualTo(2.0);
             assertThat(jmx.getAttribute(new ObjectName("kafka.streams:type=" + ConsumerMetrics.GROUP
                     + ",application=sal,department=sales"), ConsumerMetrics.IGNORED_TOTAL.name())).isEqualTo(2.0);
-            assertThat(jmx.queryNames(new ObjectName("kafka.streams:type=" + KmsCallSensors.GROUP + ",application=fin,*"),
-                    null)).hasSize(3); // one per KMS operation (the raw AES stand-in makes no KMS calls to count)
+            // one MBean per KMS operation (the raw AES stand-in makes no KMS calls to count)
+            assertThat(jmx.queryNames(new ObjectName("kafka.streams:type=" + KmsCallSensors.GROUP
+                    + ",application=fin,*"), null)).hasSize(3);
             assertThat(jmx.queryNames(new ObjectName("kafka.streams:type=stream-thread-metrics,*"), null)).isNotEmpty();
 
             // A plain KafkaConsumer with the DecryptingDeserializer (read_committed) sees the same.

@@ -16,6 +16,10 @@ class KmsCallObserverTest {
 
     record Call(KmsOperation operation, long nanos, boolean failed) {}
 
+    private static KmsCallObserver recordingInto(List<Call> calls) {
+        return (operation, nanos, failed) -> calls.add(new Call(operation, nanos, failed));
+    }
+
     private static SealContext ctx(String department, int i) {
         return new SealContext(department, "event-" + i, TestGovernance.SHARED, 1_700_000_000_000L + i,
                 "application/json");
@@ -32,8 +36,8 @@ class KmsCallObserverTest {
         List<Call> readerCalls = new CopyOnWriteArrayList<>();
         KmsKeyringProvider salesReader = fx.reader("deptcrypt-sales-consumer", TestGovernance.SALES.toString());
         try (Sealer sealer = Sealer.create(fx.governance, fx.encryptor, SealerConfig.defaults());
-             AutoCloseable s = fx.encryptor.observeKmsCalls((op, nanos, failed) -> sealerCalls.add(new Call(op, nanos, failed)));
-             AutoCloseable r = salesReader.observeKmsCalls((op, nanos, failed) -> readerCalls.add(new Call(op, nanos, failed)))) {
+             AutoCloseable s = fx.encryptor.observeKmsCalls(recordingInto(sealerCalls));
+             AutoCloseable r = salesReader.observeKmsCalls(recordingInto(readerCalls))) {
             Envelope finance = sealer.seal(ctx("finance", 1), plaintext(1));
             sealer.seal(ctx("finance", 2), plaintext(2));
             sealer.seal(ctx("sales", 3), plaintext(3));
@@ -56,7 +60,7 @@ class KmsCallObserverTest {
         KmsFixture fx = new KmsFixture();
         List<Call> calls = new CopyOnWriteArrayList<>();
         try (Sealer sealer = Sealer.create(fx.governance, fx.encryptor, SealerConfig.defaults())) {
-            AutoCloseable handle = fx.encryptor.observeKmsCalls((op, nanos, failed) -> calls.add(new Call(op, nanos, failed)));
+            AutoCloseable handle = fx.encryptor.observeKmsCalls(recordingInto(calls));
             sealer.seal(ctx("finance", 1), plaintext(1));
             handle.close();
             sealer.seal(ctx("sales", 2), plaintext(2));
