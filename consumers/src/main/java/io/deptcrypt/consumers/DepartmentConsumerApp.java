@@ -55,7 +55,8 @@ public final class DepartmentConsumerApp extends AbstractStreamsApp {
         // closed in reverse order after the streams: the opener's keys, the directory, then the sink
         StreamsLifecycle lifecycle = StreamsLifecycle.start(cfg.applicationName() + " (" + cfg.department() + ")",
                 closing -> topology(cfg, opener, effective, counters, closing), props,
-                DepartmentConsumerApp::isConfigurationError, effective, directory, opener);
+                DepartmentConsumerApp::isConfigurationError, effective, directory, opener,
+                keyrings.observeKmsCalls(counters.kmsCallSensors()));
         return new DepartmentConsumerApp(lifecycle, opener, counters);
     }
 

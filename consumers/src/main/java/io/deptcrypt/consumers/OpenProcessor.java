@@ -64,6 +64,7 @@ final class OpenProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     @Override
     public void init(ProcessorContext<byte[], byte[]> context) {
         this.context = context;
+        counters.bind(context, department);
     }
 
     /**
@@ -129,6 +130,7 @@ final class OpenProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         String message = "cannot open " + position(at) + " (eventId " + eventId + ", department " + department + "): "
                 + reason + ": " + detail;
         FailureAction action = failureActions.of(reason);
+        counters.countOpenFailed(reason);
         String key = reason == OpenFailureReason.ACCESS_DENIED ? DepartmentConsumerConfig.FAILURE_ACTION_ACCESS_DENIED
                 : DepartmentConsumerConfig.FAILURE_ACTION_UNREADABLE;
         switch (action) {

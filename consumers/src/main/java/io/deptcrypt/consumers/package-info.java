@@ -6,6 +6,8 @@
  * {@link io.deptcrypt.consumers.FailureAction}. {@link io.deptcrypt.consumers.DepartmentConsumerConfig} declares and
  * parses its keys, {@link io.deptcrypt.consumers.DepartmentConsumerApp} runs it embedded,
  * {@link io.deptcrypt.consumers.ConsumerCli} from the command line. {@link io.deptcrypt.consumers.DecryptingDeserializer}
- * does the same opening for a plain KafkaConsumer.
+ * does the same opening for a plain KafkaConsumer. The app's counts ({@link io.deptcrypt.consumers.ConsumerCounters})
+ * are also Kafka metrics among its Streams metrics, listed with their meaning in
+ * {@link io.deptcrypt.consumers.ConsumerMetrics}.
  */
 package io.deptcrypt.consumers;

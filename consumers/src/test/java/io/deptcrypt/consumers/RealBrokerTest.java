@@ -8,11 +8,14 @@ import io.deptcrypt.crypto.OpenerConfig;
 import io.deptcrypt.embedded.EmbeddedKafka;
 import io.deptcrypt.governance.Governance;
 import io.deptcrypt.runtime.KafkaDataKeyDirectory;
+import io.deptcrypt.runtime.KmsCallSensors;
 import io.deptcrypt.runtime.KmsRetry;
 import io.deptcrypt.testkit.RawAesKeyringProvider;
 import io.deptcrypt.testkit.TestGovernance;
 import io.deptcrypt.topology.EncryptorApp;
 import io.deptcrypt.topology.EncryptorConfig;
+import io.deptcrypt.topology.EncryptorMetrics;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,6 +25,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.BooleanSupplier;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -140,6 +145,21 @@ class RealBrokerTest {
             assertThat(s.counters().ignored()).isEqualTo(2);
             assertThat(f.state()).isEqualTo(KafkaStreams.State.RUNNING);
             assertThat(f.failure()).isEmpty();
+
+            // The same counts over JMX, beside Kafka Streams' own metrics (as jconsole or a JMX exporter sees them).
+            MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
+            assertThat(jmx.getAttribute(new ObjectName("kafka.streams:type=" + EncryptorMetrics.GROUP
+                    + ",application=enc,department=finance"), EncryptorMetrics.SEALED_TOTAL.name())).isEqualTo(2.0);
+            assertThat(jmx.getAttribute(new ObjectName("kafka.streams:type=" + EncryptorMetrics.GROUP
+                    + ",application=enc,reason=NOT_JSON"), EncryptorMetrics.DEAD_LETTERED_TOTAL.name())).isEqualTo(1.0);
+            assertThat(jmx.getAttribute(new ObjectName("kafka.streams:type=" + ConsumerMetrics.GROUP
+                    + ",application=fin,department=finance"), ConsumerMetrics.OPENED_TOTAL.name())).isEqualTo(2.0);
+            assertThat(jmx.getAttribute(new ObjectName("kafka.streams:type=" + ConsumerMetrics.GROUP
+                    + ",application=sal,department=sales"), ConsumerMetrics.IGNORED_TOTAL.name())).isEqualTo(2.0);
+            // one MBean per KMS operation (the raw AES stand-in makes no KMS calls to count)
+            assertThat(jmx.queryNames(new ObjectName("kafka.streams:type=" + KmsCallSensors.GROUP
+                    + ",application=fin,*"), null)).hasSize(3);
+            assertThat(jmx.queryNames(new ObjectName("kafka.streams:type=stream-thread-metrics,*"), null)).isNotEmpty();
 
             // A plain KafkaConsumer with the DecryptingDeserializer (read_committed) sees the same.
             Properties p = new Properties();

@@ -17,4 +17,12 @@ public interface KeyringProvider {
 
     /** KMS calls made through this provider's keyrings so far. */
     KmsCallCounts kmsCalls();
+
+    /**
+     * Tells {@code observer} of every KMS call from now on, until the returned handle is closed. A provider that
+     * makes no KMS calls (the raw AES test keyrings) keeps this default, which observes nothing.
+     */
+    default AutoCloseable observeKmsCalls(KmsCallObserver observer) {
+        return () -> { };
+    }
 }

@@ -23,7 +23,8 @@ import software.amazon.cryptography.materialproviders.model.DiscoveryFilter;
  *       A strict keyring over the governance keys would not work: governance names aliases, wrapped keys name key
  *       ARNs.</li>
  * </ul>
- * Every KMS call goes through a counting decorator of the injected client, so {@link #kmsCalls()} is exact.
+ * Every KMS call goes through a counting decorator of the injected client, so {@link #kmsCalls()} is exact and
+ * {@link #observeKmsCalls} sees each call's duration and outcome.
  */
 public final class KmsKeyringProvider implements KeyringProvider {
 
@@ -63,5 +64,10 @@ public final class KmsKeyringProvider implements KeyringProvider {
     @Override
     public KmsCallCounts kmsCalls() {
         return kms.counts();
+    }
+
+    @Override
+    public AutoCloseable observeKmsCalls(KmsCallObserver observer) {
+        return kms.observe(Objects.requireNonNull(observer, "observer"));
     }
 }

@@ -7,11 +7,14 @@ import io.deptcrypt.governance.KmsArn;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.header.Headers;
@@ -52,6 +55,7 @@ public final class Sealer implements AutoCloseable {
     /** Nonce masks and data key ids: SecureRandom, or seeded in tests of the stored serialized forms. */
     private final Random random;
     private final Map<String, Slot> slots = new ConcurrentHashMap<>();
+    private final List<Consumer<String>> newDataKeyObservers = new CopyOnWriteArrayList<>();
     private final Object updateLock = new Object();
     private volatile Routing routing;
     private volatile boolean closed;
@@ -209,6 +213,17 @@ public final class Sealer implements AutoCloseable {
             }
         }
         LOG.info("governance {} taken: sealing for departments {}", governance.source(), governance.departmentNames());
+    }
+
+    /**
+     * Tells {@code observer} the department of each data key generated from now on (a department's first key, and
+     * each that replaces a spent or expired one; {@value EncryptionContext#QUARANTINE_DEPARTMENT} for the quarantine
+     * key), until the returned handle is closed. Called on the sealing thread: it must be quick and must not throw.
+     */
+    public AutoCloseable observeNewDataKeys(Consumer<String> observer) {
+        Objects.requireNonNull(observer, "observer");
+        newDataKeyObservers.add(observer);
+        return () -> newDataKeyObservers.remove(observer);
     }
 
     /** KMS calls made through this sealer's {@link KeyringProvider} (shared if the provider is shared). */
@@ -394,6 +409,7 @@ public final class Sealer implements AutoCloseable {
                         wallClockMillis.getAsLong(), routing.governance().owner());
             }
             LOG.debug("new data key for department {} under {}", department, key);
+            newDataKeyObservers.forEach(o -> o.accept(department));
             return new DataKey(materials, slotFormat.id(), department, published, nanoTime.getAsLong(),
                     config.maxRecordsPerDataKey(), maxAgeNanos, random);
         }

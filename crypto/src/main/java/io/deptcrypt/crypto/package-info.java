@@ -11,8 +11,9 @@
  *       key with its counter nonces ({@code DataKey}, {@code DeterministicNonces}), the opener's cache
  *       ({@code DataKeyCache}), and the destroyable plaintext key both share ({@code PlaintextDataKey}).</li>
  *   <li>The KMS SPI: {@link io.deptcrypt.crypto.KeyringProvider}, implemented over AWS KMS by
- *       {@link io.deptcrypt.crypto.KmsKeyringProvider}; KMS errors mapped to the exceptions callers act on. The raw AES
- *       test keyring lives in the testkit module.</li>
+ *       {@link io.deptcrypt.crypto.KmsKeyringProvider}; KMS errors mapped to the exceptions callers act on; the calls
+ *       counted ({@link io.deptcrypt.crypto.KmsCallCounts}) and observed for metrics
+ *       ({@link io.deptcrypt.crypto.KmsCallObserver}). The raw AES test keyring lives in the testkit module.</li>
  * </ul>
  */
 package io.deptcrypt.crypto;

@@ -87,8 +87,16 @@ public final class DeptcryptCommand implements Runnable {
         @Mixin
         StackOptions stack;
 
+        @Option(names = "--metrics-every", paramLabel = "SECONDS",
+                description = "Every SECONDS, print one line per app from its Kafka metrics (docs/metrics.md).")
+        Integer metricsEverySeconds;
+
         @Override
         public Integer call() throws InterruptedException {
+            if (metricsEverySeconds != null && metricsEverySeconds < 1) {
+                throw new CommandLine.ParameterException(new CommandLine(this),
+                        "--metrics-every must be at least 1 second, was " + metricsEverySeconds);
+            }
             StackConfig cfg = stack.toConfig();
             Console console = Console.system();
             Stack running = Stack.start(cfg, console, System.out);
@@ -123,6 +131,10 @@ public final class DeptcryptCommand implements Runnable {
                 console.line("this process ignores SIGINT (started in the background by a script): stop it with kill %d (SIGTERM)", pid);
             } else {
                 console.line("Ctrl-C (or kill %d) stops the stack; the next start reuses %s", pid, cfg.stateDir());
+            }
+            if (metricsEverySeconds != null) {
+                MetricsReport report = MetricsReport.every(Duration.ofSeconds(metricsEverySeconds), running, console);
+                Runtime.getRuntime().addShutdownHook(new Thread(report::close, "deptcrypt-metrics-report-stop"));
             }
             stopped.await();
             return 0;

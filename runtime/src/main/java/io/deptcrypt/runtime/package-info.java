@@ -16,6 +16,10 @@
  *       {@link io.deptcrypt.runtime.StreamsAppCommand} and {@link io.deptcrypt.runtime.StreamsAppLauncher} (the
  *       command line and its exit codes), {@link io.deptcrypt.runtime.CliLogging}.</li>
  *   <li>Records: {@link io.deptcrypt.runtime.DeadLetterHeaders}.</li>
+ *   <li>Metrics, registered among the app's Kafka Streams metrics: {@link io.deptcrypt.runtime.MetricDefinition} (a
+ *       metric's name, group, tags and meaning; each app lists its own), {@link io.deptcrypt.runtime.SensorRegistry}
+ *       (counters and latencies as Kafka sensors) and {@link io.deptcrypt.runtime.KmsCallSensors} (the KMS calls both
+ *       kinds of app make).</li>
  *   <li>The keys topic of AES_GCM_V2 over Kafka: {@link io.deptcrypt.runtime.KafkaDataKeyPublisher} (the encryptor's
  *       acknowledged publication of each data key's record) and {@link io.deptcrypt.runtime.KafkaDataKeyDirectory}
  *       (a reader's copy of the topic, caught up on demand), crypto's {@code DataKeyPublisher} and

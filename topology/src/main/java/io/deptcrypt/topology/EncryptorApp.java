@@ -50,7 +50,7 @@ public final class EncryptorApp extends AbstractStreamsApp {
             Sealer sealer = Sealer.create(cfg.governance(), keyrings, cfg.sealer());
             StreamsLifecycle lifecycle = StreamsLifecycle.start("encryptor",
                     closing -> topology(cfg, sealer, counters, closing), props, EncryptorApp::isConfigurationError,
-                    sealer);
+                    sealer, observe(sealer, keyrings, counters));
             return new EncryptorApp(lifecycle, sealer, counters);
         }
         KafkaDataKeyPublisher publisher = KafkaDataKeyPublisher.forStreamsApp(props,
@@ -59,8 +59,22 @@ public final class EncryptorApp extends AbstractStreamsApp {
         // closed in reverse order after the streams: the sealer's keys first, then the publisher
         StreamsLifecycle lifecycle = StreamsLifecycle.start("encryptor",
                 closing -> topology(cfg, sealer, counters, closing), props, EncryptorApp::isConfigurationError,
-                publisher, sealer);
+                publisher, sealer, observe(sealer, keyrings, counters));
         return new EncryptorApp(lifecycle, sealer, counters);
+    }
+
+    /**
+     * Counts the sealer's new data keys and the KMS calls of its keyrings in {@code counters} (and so in the app's
+     * metrics); closing the handle stops that.
+     */
+    static AutoCloseable observe(Sealer sealer, KeyringProvider keyrings, EncryptorCounters counters) {
+        AutoCloseable dataKeys = sealer.observeNewDataKeys(counters::countNewDataKey);
+        AutoCloseable kmsCalls = keyrings.observeKmsCalls(counters.kmsCallSensors());
+        return () -> {
+            try (dataKeys; kmsCalls) {
+                // closes both, the KMS observer first
+            }
+        };
     }
 
     /** The topology alone (for TopologyTestDriver and for custom runners). */

@@ -1,14 +1,24 @@
 package io.deptcrypt.topology;
 
+import io.deptcrypt.runtime.KmsCallSensors;
+import io.deptcrypt.runtime.SensorRegistry;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
 
-/** Live counts of the encryptor's work; safe to read from any thread. */
+/**
+ * Live counts of the encryptor's work; safe to read from any thread. Once a processor has {@link #bind bound} them
+ * to the app's Kafka Streams metrics, each count is also recorded there ({@link EncryptorMetrics}), as are the KMS
+ * calls ({@link #kmsCallSensors()}).
+ */
 public final class EncryptorCounters {
     private final LongAdder sealed = new LongAdder();
     private final LongAdder kmsRetries = new LongAdder();
+    private final LongAdder dataKeys = new LongAdder();
     private final Map<DeadLetterReason, LongAdder> deadLettered = new EnumMap<>(DeadLetterReason.class);
+    private final KmsCallSensors kmsCallSensors = new KmsCallSensors();
+    private volatile EncryptorMetrics metrics;
 
     public EncryptorCounters() {
         for (DeadLetterReason r : DeadLetterReason.values()) {
@@ -35,12 +45,52 @@ public final class EncryptorCounters {
         return kmsRetries.sum();
     }
 
-    void countSealed() {
+    /** Data keys generated (one KMS GenerateDataKey each), the quarantine key's included. */
+    public long dataKeysGenerated() {
+        return dataKeys.sum();
+    }
+
+    /**
+     * Records from now on into the metrics of the processor's app as well; every task's processor calls it, and only
+     * the first for an app's Streams changes anything.
+     */
+    void bind(ProcessorContext<?, ?> context) {
+        SensorRegistry registry = SensorRegistry.of(context.metrics());
+        EncryptorMetrics m = metrics;
+        if (m == null || !m.registry().sameAs(registry)) {
+            metrics = new EncryptorMetrics(registry, context.applicationId());
+        }
+        kmsCallSensors.bind(registry, context.applicationId());
+    }
+
+    /** What the app registers with its KeyringProvider. */
+    KmsCallSensors kmsCallSensors() {
+        return kmsCallSensors;
+    }
+
+    void countSealed(String department) {
         sealed.increment();
+        EncryptorMetrics m = metrics;
+        if (m != null) {
+            m.sealed(department);
+        }
     }
 
     void countDeadLetter(DeadLetterReason reason) {
         deadLettered.get(reason).increment();
+        EncryptorMetrics m = metrics;
+        if (m != null) {
+            m.deadLettered(reason);
+        }
+    }
+
+    /** What the app registers with its Sealer. */
+    void countNewDataKey(String department) {
+        dataKeys.increment();
+        EncryptorMetrics m = metrics;
+        if (m != null) {
+            m.newDataKey(department);
+        }
     }
 
     LongAdder kmsRetryCounter() {
@@ -49,6 +99,7 @@ public final class EncryptorCounters {
 
     @Override
     public String toString() {
-        return "EncryptorCounters[sealed=" + sealed() + ", deadLettered=" + deadLettered() + ", kmsRetries=" + kmsRetries() + "]";
+        return "EncryptorCounters[sealed=" + sealed() + ", deadLettered=" + deadLettered() + ", kmsRetries="
+                + kmsRetries() + ", dataKeysGenerated=" + dataKeysGenerated() + "]";
     }
 }

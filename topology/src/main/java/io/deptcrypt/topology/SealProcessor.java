@@ -59,6 +59,7 @@ final class SealProcessor implements Processor<byte[], byte[], byte[], SealedEve
     @Override
     public void init(ProcessorContext<byte[], SealedEvent> context) {
         this.context = context;
+        counters.bind(context);
     }
 
     @Override
@@ -79,7 +80,7 @@ final class SealProcessor implements Processor<byte[], byte[], byte[], SealedEve
             String partitionKey = valid.partitionKey() != null ? valid.partitionKey() : groupId(record.headers());
             context.forward(new Record<>(key, new SealedEvent(valid.department(), eventId, partitionKey, value),
                     record.timestamp(), headers), SHARED_SINK);
-            counters.countSealed();
+            counters.countSealed(valid.department());
         } else {
             IngestParser.DeadLetter dead = (IngestParser.DeadLetter) decision;
             String derivedId = IngestParser.derivedEventId(source.topic(), source.partition(), source.offset());
