@@ -7,10 +7,14 @@ import io.deptcrypt.governance.KmsArn;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
 import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
@@ -152,18 +156,9 @@ public final class Sealer implements AutoCloseable {
             return EnvelopeSerde.toBytes(env);
         }
         Objects.requireNonNull(plaintext, "plaintext");
-        byte[] eventId = ctx.eventId().getBytes(StandardCharsets.UTF_8);
-        if (eventId.length > AesGcmV2.MAX_EVENT_ID_BYTES) {
-            throw new EnvelopeException("event id of " + eventId.length + " UTF-8 bytes is longer than AES_GCM_V2's "
-                    + AesGcmV2.MAX_EVENT_ID_BYTES);
-        }
+        byte[] eventId = v2EventId(ctx.eventId());
         int code = AesGcmV2.contentTypeCode(ctx.contentType());
-        byte[] contentType = code == AesGcmV2.OTHER_CONTENT_TYPE ? ctx.contentType().getBytes(StandardCharsets.UTF_8)
-                : null;
-        if (contentType != null && contentType.length > 255) {
-            throw new EnvelopeException("content type of " + contentType.length + " UTF-8 bytes is longer than"
-                    + " AES_GCM_V2's 255 (event " + ctx.eventId() + ")");
-        }
+        byte[] contentType = v2ContentType(code, ctx.contentType(), ctx.eventId());
         int headerLength = AesGcmV2.headerLength(contentType, eventId.length);
         int ciphertextLength = plaintext.length + AesGcmV2.TAG_BYTES;
         byte[] out = new byte[headerLength + ciphertextLength]; // the one array of the record: written in place
@@ -188,6 +183,123 @@ public final class Sealer implements AutoCloseable {
     }
 
     /**
+     * Seals one event as one AES_GCM_V2 record of several parts (docs/event-types.md): part k under the data key of
+     * its audience set (one GenerateDataKey under the first audience's KMS key, one Encrypt under each other's, per
+     * data-key lifetime; a one-audience set shares its department's data key), each part's AAD binding the whole
+     * header, its index and its data key's record. Writes the {@code deptcrypt.audience} header: the sorted union of
+     * the parts' audiences. The record key is the caller's (null, as every AES_GCM_V2 record).
+     *
+     * @param parts 1 to 16; with more than one, every part names its fields (RecordPart#fields)
+     * @throws IllegalStateException    this sealer does not write AES_GCM_V2
+     * @throws IllegalArgumentException the parts break those rules, or a field name is longer than 255 UTF-8 bytes
+     * @throws EnvelopeException        as {@link #sealRecord}, or an audience is not a department of the governance
+     */
+    public byte[] sealParts(String eventId, String topic, long timestampMillis, String contentType,
+            List<RecordPart> parts, Headers headers) {
+        Objects.requireNonNull(parts, "parts");
+        Objects.requireNonNull(headers, "headers");
+        if (format != WireFormat.Format.AES_GCM_V2) {
+            throw new IllegalStateException("records of several parts need AES_GCM_V2; this sealer writes " + format);
+        }
+        if (eventId == null || eventId.isEmpty() || topic == null || topic.isEmpty()) {
+            throw new IllegalArgumentException("eventId and topic must not be null or empty");
+        }
+        Objects.requireNonNull(contentType, "contentType");
+        int p = parts.size();
+        if (p < 1 || p > AesGcmV2.MAX_PARTS) {
+            throw new IllegalArgumentException("a record has 1 to " + AesGcmV2.MAX_PARTS + " parts, not " + p
+                    + " (event " + eventId + ")");
+        }
+        byte[] id = v2EventId(eventId);
+        int code = AesGcmV2.contentTypeCode(contentType);
+        byte[] contentTypeText = v2ContentType(code, contentType, eventId);
+        byte[][][] fields = new byte[p][][];
+        int[] lengths = new int[p];
+        int headerLength = AesGcmV2.headerLength(contentTypeText, id.length) - AesGcmV2.PART_ENTRY_BYTES;
+        long total = 0;
+        TreeSet<String> union = new TreeSet<>();
+        for (int k = 0; k < p; k++) {
+            RecordPart part = parts.get(k);
+            if (p > 1 && part.fields().isEmpty()) {
+                throw new IllegalArgumentException("part " + k + " of a record of " + p + " parts names no fields"
+                        + " (event " + eventId + ")");
+            }
+            if (part.fields().size() > AesGcmV2.MAX_FIELDS) {
+                throw new IllegalArgumentException("part " + k + " has " + part.fields().size() + " fields; at most "
+                        + AesGcmV2.MAX_FIELDS + " (event " + eventId + ")");
+            }
+            fields[k] = new byte[part.fields().size()][];
+            for (int f = 0; f < fields[k].length; f++) {
+                fields[k][f] = part.fields().get(f).getBytes(StandardCharsets.UTF_8);
+                if (fields[k][f].length > AesGcmV2.MAX_FIELD_BYTES) {
+                    throw new IllegalArgumentException("field " + part.fields().get(f) + " is longer than "
+                            + AesGcmV2.MAX_FIELD_BYTES + " UTF-8 bytes (event " + eventId + ")");
+                }
+            }
+            headerLength += AesGcmV2.partEntryLength(fields[k]);
+            lengths[k] = part.plaintext().length + AesGcmV2.TAG_BYTES;
+            total += lengths[k];
+            union.addAll(part.audiences());
+        }
+        if (headerLength + total > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("event " + eventId + " is too large for one record");
+        }
+        byte[] out = new byte[(int) (headerLength + total)];
+        Use[] uses = new Use[p];
+        try {
+            DataKeyId[] keys = new DataKeyId[p];
+            for (int k = 0; k < p; k++) {
+                Use use;
+                do {
+                    use = slotFor(parts.get(k).audiences()).acquire();
+                } while (use == null);
+                uses[k] = use;
+                keys[k] = use.key().published.id();
+            }
+            int[] nonces = AesGcmV2.writeHeader(out, code, contentTypeText, timestampMillis, id, keys, fields, lengths);
+            for (int k = 0; k < p; k++) {
+                uses[k].key().writeNonce(uses[k].number(), out, nonces[k]);
+            }
+            int at = headerLength;
+            for (int k = 0; k < p; k++) {
+                DataKey key = uses[k].key();
+                byte[] aad = k == 0 ? key.aadPrefix(topic) : AesGcmV2.aadPrefix(topic, k, key.published.sha256());
+                AesGcmV2.encrypt(key.cipher.get(), key.key, out, nonces[k], headerLength, aad,
+                        parts.get(k).plaintext(), at);
+                at += lengths[k];
+            }
+        } finally {
+            for (Use use : uses) {
+                if (use != null) {
+                    use.key().release();
+                }
+            }
+        }
+        EnvelopeHeaders.writeAudience(headers, String.join(String.valueOf(PublishedDataKey.AUDIENCE_SEPARATOR), union)
+                .getBytes(StandardCharsets.UTF_8));
+        return out;
+    }
+
+    private static byte[] v2EventId(String eventId) {
+        byte[] id = eventId.getBytes(StandardCharsets.UTF_8);
+        if (id.length > AesGcmV2.MAX_EVENT_ID_BYTES) {
+            throw new EnvelopeException("event id of " + id.length + " UTF-8 bytes is longer than AES_GCM_V2's "
+                    + AesGcmV2.MAX_EVENT_ID_BYTES);
+        }
+        return id;
+    }
+
+    /** The UTF-8 media type for code {@link AesGcmV2#OTHER_CONTENT_TYPE}, else null. */
+    private static byte[] v2ContentType(int code, String contentType, String eventId) {
+        byte[] text = code == AesGcmV2.OTHER_CONTENT_TYPE ? contentType.getBytes(StandardCharsets.UTF_8) : null;
+        if (text != null && text.length > 255) {
+            throw new EnvelopeException("content type of " + text.length + " UTF-8 bytes is longer than"
+                    + " AES_GCM_V2's 255 (event " + eventId + ")");
+        }
+        return text;
+    }
+
+    /**
      * Takes a new governance while records are being sealed (those in progress finish under the key they started
      * with). Departments added are sealed from now on; records for departments removed are refused; a department
      * whose KMS key changed (and the quarantine, if its key changed) gets a new data key with its next record. The
@@ -200,7 +312,7 @@ public final class Sealer implements AutoCloseable {
             routing = next;
             for (String name : slots.keySet()) {
                 slots.computeIfPresent(name, (n, slot) -> {
-                    if (slot.key.equals(next.keyOf(n))) {
+                    if (slot.keys.equals(next.keysOrNull(n))) {
                         return slot;
                     }
                     slot.retire();
@@ -301,6 +413,36 @@ public final class Sealer implements AutoCloseable {
         });
     }
 
+    /**
+     * The live slot of an audience set: its department's slot for one audience, else one slot per set (named by the
+     * audiences joined by ',', which no department name contains), replaced when an audience's key changed.
+     */
+    private Slot slotFor(SortedSet<String> audiences) {
+        if (audiences.size() == 1) {
+            return slot(audiences.first(), false);
+        }
+        if (closed) {
+            throw new IllegalStateException("sealer is closed");
+        }
+        String name = String.join(String.valueOf(PublishedDataKey.AUDIENCE_SEPARATOR), audiences);
+        Slot s = slots.get(name);
+        List<KmsArn> keys = routing.keysOf(name);
+        if (s != null && !s.retired && s.keys.equals(keys)) {
+            return s;
+        }
+        return slots.compute(name, (n, old) -> {
+            Routing now = routing;
+            List<KmsArn> k = now.keysOf(n);
+            if (old != null && !old.retired && old.keys.equals(k)) {
+                return old;
+            }
+            if (old != null) {
+                old.retire();
+            }
+            return new Slot(List.copyOf(audiences), k, format);
+        });
+    }
+
     /** The governance as the sealer looks it up per record: department name to key (a map; a stream showed in profiles). */
     private record Routing(Governance governance, Map<String, KmsArn> departmentKeys) {
         static Routing of(Governance g) {
@@ -313,16 +455,52 @@ public final class Sealer implements AutoCloseable {
             return slotName.equals(QUARANTINE) ? governance.quarantine().key() : departmentKeys.get(slotName);
         }
 
+        /** The keys of a slot's audiences (its name split at ','), in order. */
+        List<KmsArn> keysOf(String slotName) {
+            List<KmsArn> keys = keysOrNull(slotName);
+            if (keys == null) {
+                for (String a : slotName.split(String.valueOf(PublishedDataKey.AUDIENCE_SEPARATOR))) {
+                    if (keyOf(a) == null) {
+                        throw unknown(a);
+                    }
+                }
+            }
+            return keys;
+        }
+
+        /** As {@link #keysOf}, or null if an audience is not in the governance. */
+        List<KmsArn> keysOrNull(String slotName) {
+            if (slotName.indexOf(PublishedDataKey.AUDIENCE_SEPARATOR) < 0) {
+                KmsArn k = keyOf(slotName);
+                return k == null ? null : List.of(k);
+            }
+            List<KmsArn> keys = new ArrayList<>();
+            for (String a : slotName.split(String.valueOf(PublishedDataKey.AUDIENCE_SEPARATOR))) {
+                KmsArn k = departmentKeys.get(a);
+                if (k == null) {
+                    return null;
+                }
+                keys.add(k);
+            }
+            return List.copyOf(keys);
+        }
+
         EnvelopeException unknown(String department) {
             return new EnvelopeException("unknown department '" + department + "' (governance " + governance.source()
                     + " declares " + governance.departmentNames() + ")");
         }
     }
 
-    /** The current data key of one department (or of the quarantine key) under one KMS key. */
+    /**
+     * The current data key of one department (or of the quarantine key) under one KMS key, or of one audience set
+     * under its audiences' keys (AES_GCM_V2).
+     */
     private final class Slot {
         private final String department;
         private final KmsArn key;
+        /** The audiences (sorted) and their keys, in the same order; one of each for a department's slot. */
+        private final List<String> audiences;
+        private final List<KmsArn> keys;
         private final WireFormat.Format slotFormat;
         private final byte[] audienceHeader;
         private volatile DataKey current;
@@ -331,8 +509,14 @@ public final class Sealer implements AutoCloseable {
         private volatile boolean retired;
 
         Slot(String department, KmsArn key, WireFormat.Format slotFormat) {
-            this.department = department;
-            this.key = key;
+            this(List.of(department), List.of(key), slotFormat);
+        }
+
+        Slot(List<String> audiences, List<KmsArn> keys, WireFormat.Format slotFormat) {
+            this.audiences = audiences;
+            this.keys = keys;
+            this.department = String.join(String.valueOf(PublishedDataKey.AUDIENCE_SEPARATOR), audiences);
+            this.key = keys.get(0);
             this.slotFormat = slotFormat;
             this.audienceHeader = department.getBytes(StandardCharsets.UTF_8);
         }
@@ -382,19 +566,34 @@ public final class Sealer implements AutoCloseable {
             }
         }
 
-        /** A new data key: one GenerateDataKey; for AES_GCM_V2 also its (not yet published) record. */
+        /**
+         * A new data key: one GenerateDataKey under the first audience's key; for AES_GCM_V2 also one Encrypt of it
+         * under each other audience's key, each through that audience's own keyring and encryption context, and its
+         * (not yet published) record.
+         */
         private DataKey generate() {
-            var materials = DataKeys.generate(keyrings.encryptKeyring(key), slotFormat.id(), department,
-                    key.toString());
+            String first = audiences.get(0);
+            var materials = DataKeys.generate(keyrings.encryptKeyring(key), slotFormat.id(), first, key.toString());
             PublishedDataKey published = null;
             if (slotFormat == WireFormat.Format.AES_GCM_V2) {
+                List<AudienceWrappedKey> wrapped = new ArrayList<>();
+                materials.encryptedDataKeys().forEach(e -> wrapped.add(AudienceWrappedKey.of(first, e)));
+                try {
+                    for (int i = 1; i < audiences.size(); i++) {
+                        String audience = audiences.get(i);
+                        DataKeys.wrap(keyrings.encryptKeyring(keys.get(i)), materials, audience, keys.get(i).toString())
+                                .forEach(e -> wrapped.add(AudienceWrappedKey.of(audience, e)));
+                    }
+                } catch (RuntimeException e) {
+                    new PlaintextDataKey(materials.plaintextDataKey()).destroy(); // never used: zeroed now
+                    throw e;
+                }
                 DataKeyId id = DataKeyId.random(random);
-                published = PublishedDataKey.create(id, slotFormat, Set.of(department),
-                        materials.encryptedDataKeys().stream().map(e -> AudienceWrappedKey.of(department, e)).toList(),
+                published = PublishedDataKey.create(id, slotFormat, Set.copyOf(audiences), wrapped,
                         wallClockMillis.getAsLong(), routing.governance().owner());
             }
-            LOG.debug("new data key for department {} under {}", department, key);
-            return new DataKey(materials, slotFormat.id(), department, published, nanoTime.getAsLong(),
+            LOG.debug("new data key for {} under {}", department, keys);
+            return new DataKey(materials, slotFormat.id(), first, published, nanoTime.getAsLong(),
                     config.maxRecordsPerDataKey(), maxAgeNanos, random);
         }
 
