@@ -13,6 +13,7 @@ import io.deptcrypt.governance.EncryptionContext;
 import io.deptcrypt.governance.EventType;
 import io.deptcrypt.governance.Governance;
 import io.deptcrypt.testkit.InMemoryKeysTopic;
+import io.deptcrypt.testkit.RawAesKeyringProvider;
 import io.deptcrypt.testkit.TestEventTypes;
 import io.deptcrypt.testkit.TestGovernance;
 import java.io.ByteArrayOutputStream;
@@ -133,6 +134,24 @@ class MultiAudienceTest {
         // and finance's credentials on sales' field group: refused too
         Opener financeCredentials = reader("finance");
         assertThatThrownBy(() -> financeCredentials.open(TOPIC, value, "sales", null))
+                .isInstanceOf(KmsAccessDeniedException.class);
+    }
+
+    @Test
+    void withTheRawAesTestKeyringsEachAudienceIsRefusedTheOthersFieldGroup() throws Exception {
+        RawAesKeyringProvider all = RawAesKeyringProvider.generate(governance);
+        InMemoryKeysTopic keys = new InMemoryKeysTopic();
+        Sealer raw = Sealer.create(governance, all, SealerConfig.defaults().withFormat(EnvelopeFormatId.AES_GCM_V2),
+                keys);
+        byte[] value = raw.sealParts("deal-raw", TOPIC, 1L, "application/json",
+                FieldParts.split(JSON.readTree(EVENT), dealWon), new RecordHeaders());
+        Opener sales = Opener.create(all.readerFor(governance, "sales-consumer"), OpenerConfig.defaults(), keys);
+        Opener finance = Opener.create(all.readerFor(governance, "finance-consumer"), OpenerConfig.defaults(), keys);
+        assertThat(json(sales.open(TOPIC, value, "sales", null).plaintext()).has("customer")).isTrue();
+        assertThat(json(finance.open(TOPIC, value, "finance", null).plaintext()).has("iban")).isTrue();
+        assertThatThrownBy(() -> sales.open(TOPIC, value, "finance", null))
+                .isInstanceOf(KmsAccessDeniedException.class);
+        assertThatThrownBy(() -> finance.open(TOPIC, value, "sales", null))
                 .isInstanceOf(KmsAccessDeniedException.class);
     }
 
