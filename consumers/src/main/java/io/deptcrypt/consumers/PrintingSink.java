@@ -15,7 +15,8 @@ import java.util.Base64;
 
 /**
  * The default sink: prints three blocks per event, ORIGINAL MESSAGE (a summary of the sealed envelope with a
- * shortened ciphertext), DECRYPTED MESSAGE (the plaintext; this consumer is authorised to see it) and PARTITION.
+ * shortened ciphertext), DECRYPTED MESSAGE (the plaintext; this consumer is authorised to see it; for an event of
+ * several audiences also the fields withheld from this department) and PARTITION.
  */
 public final class PrintingSink implements DepartmentSink {
 
@@ -76,6 +77,10 @@ public final class PrintingSink implements DepartmentSink {
         }
         b.append("=== DECRYPTED MESSAGE ===\n");
         b.append(printable(e)).append('\n');
+        if (!e.withheldFields().isEmpty()) {
+            b.append("withheld:     ").append(String.join(", ", e.withheldFields()))
+                    .append(" (sealed for other audiences, not opened)\n");
+        }
         b.append("=== PARTITION ===\n");
         b.append("topic: ").append(e.topic()).append(", partition: ").append(e.partition()).append(", offset: ").append(e.offset()).append("\n\n");
         return b.toString();
