@@ -12,6 +12,8 @@ import io.deptcrypt.crypto.avro.EnvelopeFormatId;
 import io.deptcrypt.governance.EncryptionContext;
 import io.deptcrypt.governance.EventType;
 import io.deptcrypt.governance.Governance;
+import io.deptcrypt.governance.GovernanceLoader;
+import io.deptcrypt.governance.KmsArn;
 import io.deptcrypt.testkit.InMemoryKeysTopic;
 import io.deptcrypt.testkit.RawAesKeyringProvider;
 import io.deptcrypt.testkit.TestEventTypes;
@@ -20,7 +22,10 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.BeforeEach;
@@ -179,6 +184,38 @@ class MultiAudienceTest {
             finance.open(TOPIC, seal("again-" + i, EVENT, new RecordHeaders()), "finance", null);
         }
         assertThat(finance.kmsCalls().decrypt()).as("one Decrypt per data key it reads: rest and finance's").isEqualTo(2);
+    }
+
+    @Test
+    void aNewKeyForOneAudienceRetiresTheDataKeysOfEverySetItIsIn() throws Exception {
+        KmsArn hr2 = KmsArn.parse("arn:aws:kms:us-east-1:111122223333:alias/deptcrypt-hr-2");
+        Governance next = GovernanceLoader.parse(TestEventTypes.YAML.replace("alias/deptcrypt-hr\n",
+                "alias/deptcrypt-hr-2\n"), "next.yaml");
+        assertThat(next.department("hr").key()).isEqualTo(hr2);
+        Map<KmsArn, byte[]> wrapping = new HashMap<>();
+        Random random = new Random(1);
+        for (KmsArn k : List.of(TestGovernance.FINANCE, TestGovernance.SALES, TestEventTypes.HR, hr2,
+                TestEventTypes.LEGAL, TestGovernance.QUARANTINE)) {
+            byte[] key = new byte[32];
+            random.nextBytes(key);
+            wrapping.put(k, key);
+        }
+        RawAesKeyringProvider raw = new RawAesKeyringProvider(wrapping);
+        InMemoryKeysTopic keys = new InMemoryKeysTopic();
+        Sealer s = Sealer.create(governance, raw, SealerConfig.defaults().withFormat(EnvelopeFormatId.AES_GCM_V2), keys);
+        List<RecordPart> parts = FieldParts.split(JSON.readTree(EVENT), dealWon);
+        s.sealParts("before", TOPIC, 1L, "application/json", parts, new RecordHeaders());
+        assertThat(raw.kmsCalls()).isEqualTo(new KmsCallCounts(4, 3, 0));
+        s.update(next);
+        byte[] after = s.sealParts("after", TOPIC, 1L, "application/json", parts, new RecordHeaders());
+        // {finance,hr,sales} and {hr,sales} get new keys (GenerateDataKey + 2, + 1 Encrypt); {finance}, {sales} keep theirs
+        assertThat(raw.kmsCalls()).isEqualTo(new KmsCallCounts(6, 6, 0));
+        PublishedDataKey rest = keys.published().get(keys.published().size() - 2);
+        assertThat(rest.audiences()).containsExactly("finance", "hr", "sales");
+        assertThat(rest.wrappedKeysFor("hr").get(0).keyText()).contains("alias/deptcrypt-hr-2");
+        Opener hr = Opener.create(raw.restrictedTo(List.of(hr2)), OpenerConfig.defaults(), keys);
+        assertThat(json(hr.open(TOPIC, after, "hr", null).plaintext()).get("bonus").asInt()).isEqualTo(300);
+        s.close();
     }
 
     @Test
