@@ -1,7 +1,6 @@
 package io.deptcrypt.consumers;
 
 import io.deptcrypt.crypto.CleartextFields;
-import io.deptcrypt.crypto.DataKeyId;
 import io.deptcrypt.crypto.EnvelopeSerde;
 import io.deptcrypt.crypto.WireFormat;
 import io.deptcrypt.crypto.avro.Envelope;
@@ -12,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.List;
 
 /**
  * The default sink: prints three blocks per event, ORIGINAL MESSAGE (a summary of the sealed envelope with a
@@ -50,8 +50,14 @@ public final class PrintingSink implements DepartmentSink {
                     .append(" bytes)\n");
             b.append("timestamp:    ").append(Instant.ofEpochMilli(f.timestampMillis())).append('\n');
             b.append("contentType:  ").append(f.contentType()).append('\n');
-            for (DataKeyId id : f.dataKeys()) {
-                b.append("data key:     ").append(id).append(" (its wrapped keys are on the keys topic)\n");
+            for (int k = 0; k < f.dataKeys().size(); k++) {
+                b.append("data key:     ").append(f.dataKeys().get(k)).append(" (its wrapped keys are on the keys topic)");
+                List<String> fields = f.partFields().get(k);
+                if (!fields.isEmpty()) {
+                    b.append(", part ").append(k).append(": ").append(fields.equals(List.of("")) ? "the rest"
+                            : String.join(", ", fields));
+                }
+                b.append('\n');
             }
             b.append("ciphertext:   ").append(f.ciphertextBytes()).append(" bytes, base64 ")
                     .append(shorten(Base64.getEncoder().encodeToString(Arrays.copyOfRange(e.value(),

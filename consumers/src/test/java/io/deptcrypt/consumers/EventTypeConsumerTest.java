@@ -135,7 +135,8 @@ class EventTypeConsumerTest {
         assertThat(deal.withheldFields()).isEqualTo(WITHHELD.get(department));
         String printed = PrintingSink.format(deal);
         assertThat(printed).contains("withheld:     " + String.join(", ", WITHHELD.get(department)))
-                .contains("audiences:    finance, hr, sales").contains("12.50");
+                .contains("audiences:    finance, hr, sales").contains("12.50")
+                .contains(", part 0: the rest\n").contains(", part 1: /iban, /invoice/number\n");
         for (String other : FORBIDDEN.get(department)) {
             assertThat(new String(deal.plaintext(), UTF_8)).doesNotContain(other);
             assertThat(printed).doesNotContain(other);
