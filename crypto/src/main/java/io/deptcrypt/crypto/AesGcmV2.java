@@ -147,6 +147,56 @@ final class AesGcmV2 {
         return nonces;
     }
 
+    /**
+     * The part table of a record of {@code parts}: each part's fields as UTF-8, each ciphertext's length, the header's
+     * length and the record's.
+     */
+    record PartTable(byte[][][] fields, int[] ciphertextLengths, int headerLength, int recordLength) {
+
+        /**
+         * @throws IllegalArgumentException 0 or more than {@value #MAX_PARTS} parts, a part without fields in a record
+         *                                  of several, more than {@value #MAX_FIELDS} fields or a field longer than
+         *                                  {@value #MAX_FIELD_BYTES} UTF-8 bytes, or a record over 2 GB
+         */
+        static PartTable of(List<RecordPart> parts, byte[] contentTypeText, int eventIdBytes, String eventId) {
+            int p = parts.size();
+            if (p < 1 || p > MAX_PARTS) {
+                throw new IllegalArgumentException("a record has 1 to " + MAX_PARTS + " parts, not " + p + " (event "
+                        + eventId + ")");
+            }
+            byte[][][] fields = new byte[p][][];
+            int[] lengths = new int[p];
+            long header = AesGcmV2.headerLength(contentTypeText, eventIdBytes) - PART_ENTRY_BYTES;
+            long total = 0;
+            for (int k = 0; k < p; k++) {
+                List<String> names = parts.get(k).fields();
+                if (p > 1 && names.isEmpty()) {
+                    throw new IllegalArgumentException("part " + k + " of a record of " + p + " parts names no fields"
+                            + " (event " + eventId + ")");
+                }
+                if (names.size() > MAX_FIELDS) {
+                    throw new IllegalArgumentException("part " + k + " has " + names.size() + " fields; at most "
+                            + MAX_FIELDS + " (event " + eventId + ")");
+                }
+                fields[k] = new byte[names.size()][];
+                for (int f = 0; f < fields[k].length; f++) {
+                    fields[k][f] = names.get(f).getBytes(StandardCharsets.UTF_8);
+                    if (fields[k][f].length > MAX_FIELD_BYTES) {
+                        throw new IllegalArgumentException("field " + names.get(f) + " is longer than "
+                                + MAX_FIELD_BYTES + " UTF-8 bytes (event " + eventId + ")");
+                    }
+                }
+                header += partEntryLength(fields[k]);
+                lengths[k] = parts.get(k).plaintext().length + TAG_BYTES;
+                total += lengths[k];
+            }
+            if (header + total > Integer.MAX_VALUE - 8) {
+                throw new IllegalArgumentException("event " + eventId + " is too large for one record");
+            }
+            return new PartTable(fields, lengths, (int) header, (int) (header + total));
+        }
+    }
+
     /** {@code "deptcrypt-v2-part" || lp(topic) || u32 part || sha256}: the AAD before the record's header bytes. */
     static byte[] aadPrefix(String topic, int part, byte[] keyRecordSha256) {
         byte[] t = topic.getBytes(StandardCharsets.UTF_8);

@@ -30,6 +30,10 @@ import software.amazon.cryptography.materialproviders.model.DecryptionMaterials;
  * department's record, and the cache never answers across departments. A data key KMS refused is remembered for
  * {@link OpenerConfig#accessDeniedTtl()}.
  * <p>
+ * An AES_GCM_V2 record of several parts (one event for several audiences, docs/event-types.md) is opened for the
+ * reader's parts only: every part whose data key lists the reader is decrypted under its own key, the others are
+ * never touched and their fields are reported as {@link OpenedRecord#withheldFields() withheld}.
+ * <p>
  * Per thread the last data key is kept with what its records share: the next record under it is recognised by
  * comparing its 16-byte id in place (AES_GCM_V2) or its wrapped keys field by field (AES_GCM_V1), with no hashing,
  * copying or shared cache, and its lease notices at once when the key was retired.

@@ -206,45 +206,16 @@ public final class Sealer implements AutoCloseable {
         }
         Objects.requireNonNull(contentType, "contentType");
         int p = parts.size();
-        if (p < 1 || p > AesGcmV2.MAX_PARTS) {
-            throw new IllegalArgumentException("a record has 1 to " + AesGcmV2.MAX_PARTS + " parts, not " + p
-                    + " (event " + eventId + ")");
-        }
         byte[] id = v2EventId(eventId);
         int code = AesGcmV2.contentTypeCode(contentType);
         byte[] contentTypeText = v2ContentType(code, contentType, eventId);
-        byte[][][] fields = new byte[p][][];
-        int[] lengths = new int[p];
-        int headerLength = AesGcmV2.headerLength(contentTypeText, id.length) - AesGcmV2.PART_ENTRY_BYTES;
-        long total = 0;
+        AesGcmV2.PartTable table = AesGcmV2.PartTable.of(parts, contentTypeText, id.length, eventId);
+        byte[][][] fields = table.fields();
+        int[] lengths = table.ciphertextLengths();
+        int headerLength = table.headerLength();
         TreeSet<String> union = new TreeSet<>();
-        for (int k = 0; k < p; k++) {
-            RecordPart part = parts.get(k);
-            if (p > 1 && part.fields().isEmpty()) {
-                throw new IllegalArgumentException("part " + k + " of a record of " + p + " parts names no fields"
-                        + " (event " + eventId + ")");
-            }
-            if (part.fields().size() > AesGcmV2.MAX_FIELDS) {
-                throw new IllegalArgumentException("part " + k + " has " + part.fields().size() + " fields; at most "
-                        + AesGcmV2.MAX_FIELDS + " (event " + eventId + ")");
-            }
-            fields[k] = new byte[part.fields().size()][];
-            for (int f = 0; f < fields[k].length; f++) {
-                fields[k][f] = part.fields().get(f).getBytes(StandardCharsets.UTF_8);
-                if (fields[k][f].length > AesGcmV2.MAX_FIELD_BYTES) {
-                    throw new IllegalArgumentException("field " + part.fields().get(f) + " is longer than "
-                            + AesGcmV2.MAX_FIELD_BYTES + " UTF-8 bytes (event " + eventId + ")");
-                }
-            }
-            headerLength += AesGcmV2.partEntryLength(fields[k]);
-            lengths[k] = part.plaintext().length + AesGcmV2.TAG_BYTES;
-            total += lengths[k];
-            union.addAll(part.audiences());
-        }
-        if (headerLength + total > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("event " + eventId + " is too large for one record");
-        }
-        byte[] out = new byte[(int) (headerLength + total)];
+        parts.forEach(part -> union.addAll(part.audiences()));
+        byte[] out = new byte[table.recordLength()];
         Use[] uses = new Use[p];
         try {
             DataKeyId[] keys = new DataKeyId[p];

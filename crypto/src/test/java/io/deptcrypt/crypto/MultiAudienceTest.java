@@ -22,11 +22,13 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeSet;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -352,6 +354,29 @@ class MultiAudienceTest {
         byte[] twice = replaceOnce(value, "/customer", "/iban\0\0\0\0");
         assertThatThrownBy(() -> reader("hr").open(TOPIC, twice, "hr", null))
                 .isInstanceOf(EnvelopeException.class);
+    }
+
+    @Test
+    void partsThatBreakTheFormatsRulesAreRefusedNamingTheRule() {
+        RecordPart whole = new RecordPart(new TreeSet<>(Set.of("finance")), List.of(), new byte[1]);
+        RecordPart iban = new RecordPart(new TreeSet<>(Set.of("finance")), List.of("/iban"), new byte[1]);
+        assertThatThrownBy(() -> sealer.sealParts("e", TOPIC, 1L, "application/json", List.of(), new RecordHeaders()))
+                .hasMessageContaining("a record has 1 to 16 parts, not 0");
+        List<RecordPart> seventeen = Collections.nCopies(17, iban);
+        assertThatThrownBy(() -> sealer.sealParts("e", TOPIC, 1L, "application/json", seventeen, new RecordHeaders()))
+                .hasMessageContaining("not 17");
+        assertThatThrownBy(() -> sealer.sealParts("e", TOPIC, 1L, "application/json", List.of(iban, whole),
+                new RecordHeaders())).hasMessageContaining("part 1 of a record of 2 parts names no fields");
+        RecordPart longName = new RecordPart(new TreeSet<>(Set.of("finance")), List.of("/" + "x".repeat(255)),
+                new byte[1]);
+        assertThatThrownBy(() -> sealer.sealParts("e", TOPIC, 1L, "application/json", List.of(longName),
+                new RecordHeaders())).hasMessageContaining("longer than 255 UTF-8 bytes");
+        RecordPart unknown = new RecordPart(new TreeSet<>(Set.of("marketing")), List.of(), new byte[1]);
+        assertThatThrownBy(() -> sealer.sealParts("e", TOPIC, 1L, "application/json", List.of(unknown),
+                new RecordHeaders())).isInstanceOf(EnvelopeException.class).hasMessageContaining("'marketing'");
+        Sealer v1 = Sealer.create(governance, encryptor, SealerConfig.defaults());
+        assertThatThrownBy(() -> v1.sealParts("e", TOPIC, 1L, "application/json", List.of(whole), new RecordHeaders()))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("need AES_GCM_V2");
     }
 
     @Test
