@@ -36,6 +36,8 @@ import org.slf4j.LoggerFactory;
  *       first record is sealed under it; a key whose publication failed is published again on the next record
  *       (no new GenerateDataKey), so publication outages are retried like KMS outages.</li>
  * </ul>
+ * {@link #sealParts} seals one event for several audiences (docs/event-types.md) as one AES_GCM_V2 record, each part
+ * under the data key of its audience set, kept like a department's (a set of one is that department's data key).
  * Dead letters ({@link #sealQuarantine}) are always self-contained: AES_GCM_V1, or ESDK_MESSAGE_V1 when that is the
  * configured format. {@link #update} takes a new governance while records are being sealed.
  */
