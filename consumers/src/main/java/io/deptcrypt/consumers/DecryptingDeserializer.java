@@ -5,6 +5,7 @@ import io.deptcrypt.crypto.EnvelopeHeaders;
 import io.deptcrypt.crypto.KmsAccessDeniedException;
 import io.deptcrypt.crypto.KmsKeyringProvider;
 import io.deptcrypt.crypto.NotForReaderException;
+import io.deptcrypt.crypto.OpenedRecord;
 import io.deptcrypt.crypto.Opener;
 import io.deptcrypt.crypto.TemporarilyUnavailableException;
 import io.deptcrypt.governance.Governance;
@@ -35,7 +36,8 @@ import software.amazon.awssdk.services.kms.KmsClient;
  * A value {@link Deserializer} for a plain {@code KafkaConsumer} on the shared topic: returns the plaintext of this
  * department's records and {@code null} for every other department's record (whose value it does not decode when
  * the {@code deptcrypt.audience} header, or for version 1 records {@code deptcrypt.department}, is present). Callers
- * skip {@code null} values. Use it with {@code isolation.level=read_committed} so aborted encryptor output is never
+ * skip {@code null} values. Of a record of several audiences (docs/event-types.md) it returns the event put together
+ * from this department's parts, and adds the {@value OpenedEvent#WITHHELD_HEADER} header listing the absent fields. Use it with {@code isolation.level=read_committed} so aborted encryptor output is never
  * read. AES_GCM_V2 data keys are looked up in the governance keys topic ({@code topics.keys}), read by a consumer of
  * the deserializer's own with the consumer's bootstrap and security settings.
  *
@@ -193,8 +195,12 @@ public final class DecryptingDeserializer implements Deserializer<byte[]> {
         boolean routed = audience != null || headerDepartment.isPresent();
         String eventId = headers == null ? "?" : EnvelopeHeaders.eventId(headers).orElse("?");
         try {
-            return retry.call(() -> "opening a " + department + " record of " + topic,
-                    () -> opener.open(topic, data, department, audience).plaintext(), () -> closed, kmsRetries);
+            OpenedRecord opened = retry.call(() -> "opening a " + department + " record of " + topic,
+                    () -> opener.open(topic, data, department, audience), () -> closed, kmsRetries);
+            if (headers != null && !opened.withheldFields().isEmpty()) {
+                addWithheld(headers, opened);
+            }
+            return opened.plaintext();
         } catch (TemporarilyUnavailableException e) {
             throw e;
         } catch (NotForReaderException e) {
@@ -207,6 +213,16 @@ public final class DecryptingDeserializer implements Deserializer<byte[]> {
             return failed(topic, eventId, OpenFailureReason.ACCESS_DENIED, e.getMessage(), e);
         } catch (DeptcryptCryptoException e) {
             return failed(topic, eventId, OpenFailureReason.INVALID_ENVELOPE, e.getMessage(), e);
+        }
+    }
+
+    /** The record's {@value OpenedEvent#WITHHELD_HEADER} header, where the consumer's headers can still change. */
+    private static void addWithheld(Headers headers, OpenedRecord opened) {
+        try {
+            headers.remove(OpenedEvent.WITHHELD_HEADER);
+            headers.add(OpenedEvent.WITHHELD_HEADER, OpenedEvent.withheldHeader(opened.withheldFields()));
+        } catch (IllegalStateException readOnly) {
+            // read-only headers: the plaintext alone says it, the fields are absent
         }
     }
 

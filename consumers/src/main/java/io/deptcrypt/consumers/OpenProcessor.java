@@ -27,7 +27,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps this department's records (the {@code deptcrypt.audience} header of AES_GCM_V2 records; the record key or
  * {@code deptcrypt.department} header of version 1 records; other departments' values are never decoded), opens
- * them and hands the plaintext to the sink and, if configured, the plaintext topic. A record of the department that
+ * them and hands the plaintext to the sink and, if configured, the plaintext topic. Of a record of several audiences
+ * (docs/event-types.md) it opens exactly the parts sealed for this department; the fields of the others are absent
+ * and listed in the {@value OpenedEvent#WITHHELD_HEADER} header. A record of the department that
  * cannot be opened follows the {@link FailureAction}.
  */
 final class OpenProcessor implements Processor<byte[], byte[], byte[], byte[]> {
@@ -118,6 +120,9 @@ final class OpenProcessor implements Processor<byte[], byte[], byte[], byte[]> {
             headers.add(EnvelopeHeaders.DEPARTMENT, departmentBytes);
             headers.add(EnvelopeHeaders.EVENT_ID, eventId.getBytes(StandardCharsets.UTF_8));
             headers.add(DepartmentConsumerApp.CONTENT_TYPE_HEADER, opened.contentType().getBytes(StandardCharsets.UTF_8));
+            if (!opened.withheldFields().isEmpty()) {
+                headers.add(OpenedEvent.WITHHELD_HEADER, OpenedEvent.withheldHeader(opened.withheldFields()));
+            }
             context.forward(new Record<>(eventId.getBytes(StandardCharsets.UTF_8), plaintext, record.timestamp(), headers),
                     PLAINTEXT_SINK);
         }

@@ -1,7 +1,6 @@
 package io.deptcrypt.consumers;
 
 import io.deptcrypt.crypto.CleartextFields;
-import io.deptcrypt.crypto.DataKeyId;
 import io.deptcrypt.crypto.EnvelopeSerde;
 import io.deptcrypt.crypto.WireFormat;
 import io.deptcrypt.crypto.avro.Envelope;
@@ -12,10 +11,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.List;
 
 /**
  * The default sink: prints three blocks per event, ORIGINAL MESSAGE (a summary of the sealed envelope with a
- * shortened ciphertext), DECRYPTED MESSAGE (the plaintext; this consumer is authorised to see it) and PARTITION.
+ * shortened ciphertext), DECRYPTED MESSAGE (the plaintext; this consumer is authorised to see it; for an event of
+ * several audiences also the fields withheld from this department) and PARTITION.
  */
 public final class PrintingSink implements DepartmentSink {
 
@@ -49,8 +50,14 @@ public final class PrintingSink implements DepartmentSink {
                     .append(" bytes)\n");
             b.append("timestamp:    ").append(Instant.ofEpochMilli(f.timestampMillis())).append('\n');
             b.append("contentType:  ").append(f.contentType()).append('\n');
-            for (DataKeyId id : f.dataKeys()) {
-                b.append("data key:     ").append(id).append(" (its wrapped keys are on the keys topic)\n");
+            for (int k = 0; k < f.dataKeys().size(); k++) {
+                b.append("data key:     ").append(f.dataKeys().get(k)).append(" (its wrapped keys are on the keys topic)");
+                List<String> fields = f.partFields().get(k);
+                if (!fields.isEmpty()) {
+                    b.append(", part ").append(k).append(": ").append(fields.equals(List.of("")) ? "the rest"
+                            : String.join(", ", fields));
+                }
+                b.append('\n');
             }
             b.append("ciphertext:   ").append(f.ciphertextBytes()).append(" bytes, base64 ")
                     .append(shorten(Base64.getEncoder().encodeToString(Arrays.copyOfRange(e.value(),
@@ -76,6 +83,10 @@ public final class PrintingSink implements DepartmentSink {
         }
         b.append("=== DECRYPTED MESSAGE ===\n");
         b.append(printable(e)).append('\n');
+        if (!e.withheldFields().isEmpty()) {
+            b.append("withheld:     ").append(String.join(", ", e.withheldFields()))
+                    .append(" (sealed for other audiences, not opened)\n");
+        }
         b.append("=== PARTITION ===\n");
         b.append("topic: ").append(e.topic()).append(", partition: ").append(e.partition()).append(", offset: ").append(e.offset()).append("\n\n");
         return b.toString();

@@ -11,7 +11,8 @@ import javax.crypto.spec.GCMParameterSpec;
 /**
  * Envelope version 2, format AES_GCM_V2 (docs/wire-format.md, "Format version 2"): a fixed binary layout read in
  * place, the data key by reference to its record on the keys topic, and a part table so that one record can carry
- * parts sealed for different audiences (today: exactly one part, the whole event).
+ * parts sealed for different audiences: one part, the whole event, for a department's event; for an event type with
+ * field rules (docs/event-types.md) the rest of the event ({@link #REST_FIELD}) and one part per field group.
  * <pre>
  * u8     0xDC                      magic (as version 1)
  * u8     0x04                      version: the Avro zig-zag varint of 2, so a version 1 reader refuses it
@@ -40,6 +41,10 @@ final class AesGcmV2 {
     static final int MAX_EVENT_ID_BYTES = 0xFFFF;
     static final int OTHER_CONTENT_TYPE = 0xFF;
     static final byte[] AAD_LABEL = "deptcrypt-v2-part".getBytes(StandardCharsets.US_ASCII);
+    /** The field of the part holding the event without its field groups: the empty JSON Pointer (the document). */
+    static final String REST_FIELD = "";
+    static final int MAX_FIELDS = 255;
+    static final int MAX_FIELD_BYTES = 255;
 
     /** Content type codes; the index is the code, 0 is not used. */
     private static final List<String> CONTENT_TYPES = List.of("", "application/json", "text/plain",
@@ -100,6 +105,98 @@ final class AesGcmV2 {
         return at;
     }
 
+    /** The bytes of a part entry with these fields (UTF-8 each). */
+    static int partEntryLength(byte[][] fields) {
+        int n = PART_ENTRY_BYTES;
+        for (byte[] f : fields) {
+            n += 1 + f.length;
+        }
+        return n;
+    }
+
+    /**
+     * Writes the header of a record of {@code keys.length} parts into {@code out} from offset 0, without nonces;
+     * returns each part's nonce offset. The header ends where the first ciphertext starts.
+     */
+    static int[] writeHeader(byte[] out, int contentTypeCode, byte[] contentTypeText, long timestamp, byte[] eventId,
+            DataKeyId[] keys, byte[][][] fields, int[] ciphertextLengths) {
+        int at = 0;
+        out[at++] = EnvelopeSerde.MAGIC;
+        out[at++] = VERSION_BYTE;
+        out[at++] = (byte) contentTypeCode;
+        if (contentTypeText != null) {
+            out[at++] = (byte) contentTypeText.length;
+            at = Bytes.put(out, at, contentTypeText);
+        }
+        at = Bytes.putLong(out, at, timestamp);
+        out[at++] = (byte) (eventId.length >>> 8);
+        out[at++] = (byte) eventId.length;
+        at = Bytes.put(out, at, eventId);
+        out[at++] = (byte) keys.length;
+        int[] nonces = new int[keys.length];
+        for (int k = 0; k < keys.length; k++) {
+            at = keys[k].writeTo(out, at);
+            out[at++] = (byte) fields[k].length;
+            for (byte[] f : fields[k]) {
+                out[at++] = (byte) f.length;
+                at = Bytes.put(out, at, f);
+            }
+            nonces[k] = at;
+            at = Bytes.putInt(out, at + NONCE_BYTES, ciphertextLengths[k]);
+        }
+        return nonces;
+    }
+
+    /**
+     * The part table of a record of {@code parts}: each part's fields as UTF-8, each ciphertext's length, the header's
+     * length and the record's.
+     */
+    record PartTable(byte[][][] fields, int[] ciphertextLengths, int headerLength, int recordLength) {
+
+        /**
+         * @throws IllegalArgumentException 0 or more than {@value #MAX_PARTS} parts, a part without fields in a record
+         *                                  of several, more than {@value #MAX_FIELDS} fields or a field longer than
+         *                                  {@value #MAX_FIELD_BYTES} UTF-8 bytes, or a record over 2 GB
+         */
+        static PartTable of(List<RecordPart> parts, byte[] contentTypeText, int eventIdBytes, String eventId) {
+            int p = parts.size();
+            if (p < 1 || p > MAX_PARTS) {
+                throw new IllegalArgumentException("a record has 1 to " + MAX_PARTS + " parts, not " + p + " (event "
+                        + eventId + ")");
+            }
+            byte[][][] fields = new byte[p][][];
+            int[] lengths = new int[p];
+            long header = AesGcmV2.headerLength(contentTypeText, eventIdBytes) - PART_ENTRY_BYTES;
+            long total = 0;
+            for (int k = 0; k < p; k++) {
+                List<String> names = parts.get(k).fields();
+                if (p > 1 && names.isEmpty()) {
+                    throw new IllegalArgumentException("part " + k + " of a record of " + p + " parts names no fields"
+                            + " (event " + eventId + ")");
+                }
+                if (names.size() > MAX_FIELDS) {
+                    throw new IllegalArgumentException("part " + k + " has " + names.size() + " fields; at most "
+                            + MAX_FIELDS + " (event " + eventId + ")");
+                }
+                fields[k] = new byte[names.size()][];
+                for (int f = 0; f < fields[k].length; f++) {
+                    fields[k][f] = names.get(f).getBytes(StandardCharsets.UTF_8);
+                    if (fields[k][f].length > MAX_FIELD_BYTES) {
+                        throw new IllegalArgumentException("field " + names.get(f) + " is longer than "
+                                + MAX_FIELD_BYTES + " UTF-8 bytes (event " + eventId + ")");
+                    }
+                }
+                header += partEntryLength(fields[k]);
+                lengths[k] = parts.get(k).plaintext().length + TAG_BYTES;
+                total += lengths[k];
+            }
+            if (header + total > Integer.MAX_VALUE - 8) {
+                throw new IllegalArgumentException("event " + eventId + " is too large for one record");
+            }
+            return new PartTable(fields, lengths, (int) header, (int) (header + total));
+        }
+    }
+
     /** {@code "deptcrypt-v2-part" || lp(topic) || u32 part || sha256}: the AAD before the record's header bytes. */
     static byte[] aadPrefix(String topic, int part, byte[] keyRecordSha256) {
         byte[] t = topic.getBytes(StandardCharsets.UTF_8);
@@ -119,6 +216,19 @@ final class AesGcmV2 {
             gcm.updateAAD(aadPrefix);
             gcm.updateAAD(out, 0, headerLength);
             gcm.doFinal(plaintext, 0, plaintext.length, out, headerLength);
+        } catch (GeneralSecurityException e) {
+            throw new DeptcryptCryptoException("AES-GCM encryption failed: " + e.getClass().getSimpleName(), e);
+        }
+    }
+
+    /** Encrypts part {@code plaintext} into {@code out} at {@code ciphertextOffset}; the AAD as above. */
+    static void encrypt(Cipher gcm, SecretKey key, byte[] out, int nonceOffset, int headerLength, byte[] aadPrefix,
+            byte[] plaintext, int ciphertextOffset) {
+        try {
+            gcm.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, out, nonceOffset, NONCE_BYTES));
+            gcm.updateAAD(aadPrefix);
+            gcm.updateAAD(out, 0, headerLength);
+            gcm.doFinal(plaintext, 0, plaintext.length, out, ciphertextOffset);
         } catch (GeneralSecurityException e) {
             throw new DeptcryptCryptoException("AES-GCM encryption failed: " + e.getClass().getSimpleName(), e);
         }
@@ -170,6 +280,22 @@ final class AesGcmV2 {
 
         int ciphertextLength(int k) {
             return parts[k][4];
+        }
+
+        /** The fields part {@code k} lists (JSON Pointers; empty: the whole event). */
+        List<String> fields(byte[] value, int k) {
+            int n = fieldCount(k);
+            if (n == 0) {
+                return List.of();
+            }
+            String[] out = new String[n];
+            int at = keyIdOffset(k) + DataKeyId.BYTES + 1;
+            for (int f = 0; f < n; f++) {
+                int length = value[at++] & 0xff;
+                out[f] = new String(value, at, length, StandardCharsets.UTF_8);
+                at += length;
+            }
+            return List.of(out);
         }
 
         String eventId(byte[] value) {

@@ -45,6 +45,29 @@ final class DataKeys {
         }
     }
 
+    /**
+     * Wraps the data key of {@code generated} for one more audience: {@code keyring}'s OnEncrypt of materials that
+     * already hold the key, under the audience's own encryption context (e.g. one KMS Encrypt).
+     */
+    static List<EncryptedDataKey> wrap(IKeyring keyring, EncryptionMaterials generated, String department,
+            String keyText) {
+        try {
+            EncryptionMaterials withKey = MPL.InitializeEncryptionMaterials(InitializeEncryptionMaterialsInput.builder()
+                            .algorithmSuiteId(generated.algorithmSuite().id())
+                            .encryptionContext(EncryptionContext.of(department))
+                            .requiredEncryptionContextKeys(List.of())
+                            .build())
+                    .toBuilder().plaintextDataKey(generated.plaintextDataKey().duplicate()).build();
+            EncryptionMaterials m = keyring.OnEncrypt(OnEncryptInput.builder().materials(withKey).build()).materials();
+            if (m.encryptedDataKeys() == null || m.encryptedDataKeys().isEmpty()) {
+                throw new EnvelopeException("keyring for " + keyText + " wrapped no data key");
+            }
+            return m.encryptedDataKeys();
+        } catch (RuntimeException e) {
+            throw KmsErrorMapping.map(e, "wrap a data key for department '" + department + "'", keyText);
+        }
+    }
+
     static DecryptionMaterials unwrap(IKeyring keyring, EnvelopeFormatId format, String department,
             List<EncryptedDataKey> edks, String keyText) {
         try {

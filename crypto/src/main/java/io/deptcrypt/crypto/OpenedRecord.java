@@ -16,9 +16,11 @@ public final class OpenedRecord {
     private final Envelope envelope;
     private final byte[] value;
     private final AesGcmV2.Layout layout;
+    private final List<String> withheld;
 
     private OpenedRecord(WireFormat.Format format, List<String> audiences, byte[] plaintext, Envelope envelope,
-            byte[] value, AesGcmV2.Layout layout) {
+            byte[] value, AesGcmV2.Layout layout, List<String> withheld) {
+        this.withheld = List.copyOf(withheld);
         this.format = format;
         this.audiences = audiences;
         this.plaintext = plaintext;
@@ -29,11 +31,16 @@ public final class OpenedRecord {
 
     static OpenedRecord of(Envelope envelope, byte[] plaintext) {
         return new OpenedRecord(WireFormat.Format.of(envelope.getFormat()), List.of(envelope.getDepartment()),
-                plaintext, envelope, null, null);
+                plaintext, envelope, null, null, List.of());
     }
 
     static OpenedRecord of(byte[] value, AesGcmV2.Layout layout, List<String> audiences, byte[] plaintext) {
-        return new OpenedRecord(WireFormat.Format.AES_GCM_V2, audiences, plaintext, null, value, layout);
+        return of(value, layout, audiences, plaintext, List.of());
+    }
+
+    static OpenedRecord of(byte[] value, AesGcmV2.Layout layout, List<String> audiences, byte[] plaintext,
+            List<String> withheld) {
+        return new OpenedRecord(WireFormat.Format.AES_GCM_V2, audiences, plaintext, null, value, layout, withheld);
     }
 
     public WireFormat.Format format() {
@@ -58,7 +65,18 @@ public final class OpenedRecord {
         return envelope != null ? envelope.getContentType() : layout.contentType(value);
     }
 
-    /** The opened data; owned by the receiver. */
+    /**
+     * The JSON Pointers of the fields this reader may not open (docs/event-types.md): absent from
+     * {@link #plaintext()}, in record order. Empty for a record of one part.
+     */
+    public List<String> withheldFields() {
+        return withheld;
+    }
+
+    /**
+     * The opened data; owned by the receiver. For a record of several parts: the event put together from the parts
+     * this reader opened (JSON), without the {@link #withheldFields()}.
+     */
     public byte[] plaintext() {
         return plaintext;
     }
@@ -66,6 +84,7 @@ public final class OpenedRecord {
     @Override
     public String toString() {
         return "OpenedRecord[" + format + ", audiences=" + audiences + ", eventId=" + eventId() + ", contentType="
-                + contentType() + ", plaintext=" + plaintext.length + " bytes]";
+                + contentType() + ", plaintext=" + plaintext.length + " bytes"
+                + (withheld.isEmpty() ? "" : ", withheld=" + withheld) + "]";
     }
 }

@@ -7,6 +7,7 @@ import io.deptcrypt.crypto.avro.WrappedKey;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -28,6 +29,10 @@ import software.amazon.cryptography.materialproviders.model.DecryptionMaterials;
  * department (audience) is the KMS encryption context of the unwrap, so KMS refuses a wrapped key moved into another
  * department's record, and the cache never answers across departments. A data key KMS refused is remembered for
  * {@link OpenerConfig#accessDeniedTtl()}.
+ * <p>
+ * An AES_GCM_V2 record of several parts (one event for several audiences, docs/event-types.md) is opened for the
+ * reader's parts only: every part whose data key lists the reader is decrypted under its own key, the others are
+ * never touched and their fields are reported as {@link OpenedRecord#withheldFields() withheld}.
  * <p>
  * Per thread the last data key is kept with what its records share: the next record under it is recognised by
  * comparing its 16-byte id in place (AES_GCM_V2) or its wrapped keys field by field (AES_GCM_V1), with no hashing,
@@ -221,6 +226,9 @@ public final class Opener implements AutoCloseable {
 
     private OpenedRecord openV2(String topic, byte[] value, String reader, byte[] audienceHeader) {
         AesGcmV2.Layout l = AesGcmV2.parse(value, topic);
+        if (l.partCount() > 1 || l.fieldCount(0) > 0) {
+            return openParts(topic, value, l, reader, audienceHeader);
+        }
         while (true) {
             KnownV2Key known = lastV2Key.get();
             if (known == null || l.partCount() != 1 || !known.id().isAt(value, l.keyIdOffset(0))
@@ -255,23 +263,14 @@ public final class Opener implements AutoCloseable {
     private KnownV2Key resolveV2(String topic, byte[] value, AesGcmV2.Layout l, String reader, byte[] audienceHeader) {
         List<PublishedDataKey> records = new ArrayList<>(l.partCount());
         int chosen = -1;
-        boolean onlyFieldParts = false;
         for (int k = 0; k < l.partCount(); k++) {
             PublishedDataKey record = lookUp(value, l, k, topic);
             records.add(record);
             if (chosen < 0 && record.hasAudience(reader)) {
-                if (l.fieldCount(k) == 0) {
-                    chosen = k;
-                } else {
-                    onlyFieldParts = true;
-                }
+                chosen = k;
             }
         }
         List<String> audiences = audiences(records);
-        if (chosen < 0 && onlyFieldParts) {
-            throw l.error(value, "the parts for '" + reader + "' carry single fields, which this reader does not"
-                    + " open (a newer deptcrypt does)", topic);
-        }
         if (chosen < 0) {
             throw new NotForReaderException(reader, audiences, " (AES_GCM_V2 record, eventId " + l.eventId(value)
                     + ", topic " + topic + ")");
@@ -288,6 +287,84 @@ public final class Opener implements AutoCloseable {
                 AesGcmV2.aadPrefix(topic, chosen, record.sha256()), unwrappedV2(record, reader));
         lastV2Key.set(known);
         return known;
+    }
+
+    /**
+     * A record of several parts (docs/event-types.md): every part whose data key has {@code reader} among its
+     * audiences is opened (each authenticates the whole header), the others are withheld, never decrypted.
+     */
+    private OpenedRecord openParts(String topic, byte[] value, AesGcmV2.Layout l, String reader,
+            byte[] audienceHeader) {
+        int p = l.partCount();
+        List<PublishedDataKey> records = new ArrayList<>(p);
+        List<List<String>> fields = new ArrayList<>(p);
+        Set<String> seen = new HashSet<>();
+        for (int k = 0; k < p; k++) {
+            records.add(lookUp(value, l, k, topic));
+            List<String> f = l.fields(value, k);
+            if (f.isEmpty()) {
+                throw l.error(value, "part " + k + " of a record of " + p + " parts names no fields", topic);
+            }
+            if (f.contains(AesGcmV2.REST_FIELD) && (k != 0 || f.size() != 1)) {
+                throw l.error(value, "the rest of the event (field \"\") must be part 0, alone", topic);
+            }
+            for (String field : f) {
+                if (!seen.add(field)) {
+                    throw l.error(value, "field " + field + " is in two parts", topic);
+                }
+            }
+            fields.add(f);
+        }
+        List<String> audiences = audiences(records);
+        if (audienceHeader != null && !Arrays.equals(audienceHeader,
+                String.join(",", audiences).getBytes(StandardCharsets.UTF_8))) {
+            throw lyingHeader(value, l, audienceHeader, audiences, topic);
+        }
+        List<Integer> mine = new ArrayList<>();
+        for (int k = 0; k < p; k++) {
+            if (records.get(k).hasAudience(reader)) {
+                mine.add(k);
+            }
+        }
+        if (mine.isEmpty()) {
+            throw new NotForReaderException(reader, audiences, " (AES_GCM_V2 record, eventId " + l.eventId(value)
+                    + ", topic " + topic + ")");
+        }
+        List<List<String>> openedFields = new ArrayList<>(mine.size());
+        List<byte[]> plaintexts = new ArrayList<>(mine.size());
+        List<String> withheld = new ArrayList<>();
+        for (int k = 0; k < p; k++) {
+            if (!mine.contains(k)) {
+                withheld.addAll(fields.get(k));
+                continue;
+            }
+            PublishedDataKey record = records.get(k);
+            plaintexts.add(decryptPart(topic, value, l, k, record, reader));
+            openedFields.add(fields.get(k));
+        }
+        byte[] event = FieldParts.merge(openedFields, plaintexts);
+        return OpenedRecord.of(value, l, audiences, event, withheld);
+    }
+
+    /** Decrypts part {@code k} with its data key, from the cache or unwrapped now (a retired key: looked up again). */
+    private byte[] decryptPart(String topic, byte[] value, AesGcmV2.Layout l, int k, PublishedDataKey record,
+            String reader) {
+        while (true) {
+            Unwrapped unwrapped = unwrappedV2(record, reader);
+            PlaintextDataKey key = unwrapped.key();
+            if (!key.tryLease()) {
+                if (closed) {
+                    throw new IllegalStateException("opener is closed");
+                }
+                continue;
+            }
+            try {
+                return AesGcmV2.decrypt(unwrapped.cipher().get(), key, value, l, k,
+                        AesGcmV2.aadPrefix(topic, k, record.sha256()), topic);
+            } finally {
+                key.release();
+            }
+        }
     }
 
     /** The record of part {@code k}'s data key. */

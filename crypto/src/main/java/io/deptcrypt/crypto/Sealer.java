@@ -7,11 +7,14 @@ import io.deptcrypt.governance.KmsArn;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
 import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -35,6 +38,8 @@ import org.slf4j.LoggerFactory;
  *       first record is sealed under it; a key whose publication failed is published again on the next record
  *       (no new GenerateDataKey), so publication outages are retried like KMS outages.</li>
  * </ul>
+ * {@link #sealParts} seals one event for several audiences (docs/event-types.md) as one AES_GCM_V2 record, each part
+ * under the data key of its audience set, kept like a department's (a set of one is that department's data key).
  * Dead letters ({@link #sealQuarantine}) are always self-contained: AES_GCM_V1, or ESDK_MESSAGE_V1 when that is the
  * configured format. {@link #update} takes a new governance while records are being sealed.
  */
@@ -156,18 +161,9 @@ public final class Sealer implements AutoCloseable {
             return EnvelopeSerde.toBytes(env);
         }
         Objects.requireNonNull(plaintext, "plaintext");
-        byte[] eventId = ctx.eventId().getBytes(StandardCharsets.UTF_8);
-        if (eventId.length > AesGcmV2.MAX_EVENT_ID_BYTES) {
-            throw new EnvelopeException("event id of " + eventId.length + " UTF-8 bytes is longer than AES_GCM_V2's "
-                    + AesGcmV2.MAX_EVENT_ID_BYTES);
-        }
+        byte[] eventId = v2EventId(ctx.eventId());
         int code = AesGcmV2.contentTypeCode(ctx.contentType());
-        byte[] contentType = code == AesGcmV2.OTHER_CONTENT_TYPE ? ctx.contentType().getBytes(StandardCharsets.UTF_8)
-                : null;
-        if (contentType != null && contentType.length > 255) {
-            throw new EnvelopeException("content type of " + contentType.length + " UTF-8 bytes is longer than"
-                    + " AES_GCM_V2's 255 (event " + ctx.eventId() + ")");
-        }
+        byte[] contentType = v2ContentType(code, ctx.contentType(), ctx.eventId());
         int headerLength = AesGcmV2.headerLength(contentType, eventId.length);
         int ciphertextLength = plaintext.length + AesGcmV2.TAG_BYTES;
         byte[] out = new byte[headerLength + ciphertextLength]; // the one array of the record: written in place
@@ -192,6 +188,94 @@ public final class Sealer implements AutoCloseable {
     }
 
     /**
+     * Seals one event as one AES_GCM_V2 record of several parts (docs/event-types.md): part k under the data key of
+     * its audience set (one GenerateDataKey under the first audience's KMS key, one Encrypt under each other's, per
+     * data-key lifetime; a one-audience set shares its department's data key), each part's AAD binding the whole
+     * header, its index and its data key's record. Writes the {@code deptcrypt.audience} header: the sorted union of
+     * the parts' audiences. The record key is the caller's (null, as every AES_GCM_V2 record).
+     *
+     * @param parts 1 to 16; with more than one, every part names its fields (RecordPart#fields)
+     * @throws IllegalStateException    this sealer does not write AES_GCM_V2
+     * @throws IllegalArgumentException the parts break those rules, or a field name is longer than 255 UTF-8 bytes
+     * @throws EnvelopeException        as {@link #sealRecord}, or an audience is not a department of the governance
+     */
+    public byte[] sealParts(String eventId, String topic, long timestampMillis, String contentType,
+            List<RecordPart> parts, Headers headers) {
+        Objects.requireNonNull(parts, "parts");
+        Objects.requireNonNull(headers, "headers");
+        if (format != WireFormat.Format.AES_GCM_V2) {
+            throw new IllegalStateException("records of several parts need AES_GCM_V2; this sealer writes " + format);
+        }
+        if (eventId == null || eventId.isEmpty() || topic == null || topic.isEmpty()) {
+            throw new IllegalArgumentException("eventId and topic must not be null or empty");
+        }
+        Objects.requireNonNull(contentType, "contentType");
+        int p = parts.size();
+        byte[] id = v2EventId(eventId);
+        int code = AesGcmV2.contentTypeCode(contentType);
+        byte[] contentTypeText = v2ContentType(code, contentType, eventId);
+        AesGcmV2.PartTable table = AesGcmV2.PartTable.of(parts, contentTypeText, id.length, eventId);
+        byte[][][] fields = table.fields();
+        int[] lengths = table.ciphertextLengths();
+        int headerLength = table.headerLength();
+        TreeSet<String> union = new TreeSet<>();
+        parts.forEach(part -> union.addAll(part.audiences()));
+        byte[] out = new byte[table.recordLength()];
+        Use[] uses = new Use[p];
+        try {
+            DataKeyId[] keys = new DataKeyId[p];
+            for (int k = 0; k < p; k++) {
+                Use use;
+                do {
+                    use = slotFor(parts.get(k).audiences()).acquire();
+                } while (use == null);
+                uses[k] = use;
+                keys[k] = use.key().published.id();
+            }
+            int[] nonces = AesGcmV2.writeHeader(out, code, contentTypeText, timestampMillis, id, keys, fields, lengths);
+            for (int k = 0; k < p; k++) {
+                uses[k].key().writeNonce(uses[k].number(), out, nonces[k]);
+            }
+            int at = headerLength;
+            for (int k = 0; k < p; k++) {
+                DataKey key = uses[k].key();
+                byte[] aad = k == 0 ? key.aadPrefix(topic) : AesGcmV2.aadPrefix(topic, k, key.published.sha256());
+                AesGcmV2.encrypt(key.cipher.get(), key.key, out, nonces[k], headerLength, aad,
+                        parts.get(k).plaintext(), at);
+                at += lengths[k];
+            }
+        } finally {
+            for (Use use : uses) {
+                if (use != null) {
+                    use.key().release();
+                }
+            }
+        }
+        EnvelopeHeaders.writeAudience(headers, String.join(String.valueOf(PublishedDataKey.AUDIENCE_SEPARATOR), union)
+                .getBytes(StandardCharsets.UTF_8));
+        return out;
+    }
+
+    private static byte[] v2EventId(String eventId) {
+        byte[] id = eventId.getBytes(StandardCharsets.UTF_8);
+        if (id.length > AesGcmV2.MAX_EVENT_ID_BYTES) {
+            throw new EnvelopeException("event id of " + id.length + " UTF-8 bytes is longer than AES_GCM_V2's "
+                    + AesGcmV2.MAX_EVENT_ID_BYTES);
+        }
+        return id;
+    }
+
+    /** The UTF-8 media type for code {@link AesGcmV2#OTHER_CONTENT_TYPE}, else null. */
+    private static byte[] v2ContentType(int code, String contentType, String eventId) {
+        byte[] text = code == AesGcmV2.OTHER_CONTENT_TYPE ? contentType.getBytes(StandardCharsets.UTF_8) : null;
+        if (text != null && text.length > 255) {
+            throw new EnvelopeException("content type of " + text.length + " UTF-8 bytes is longer than"
+                    + " AES_GCM_V2's 255 (event " + eventId + ")");
+        }
+        return text;
+    }
+
+    /**
      * Takes a new governance while records are being sealed (those in progress finish under the key they started
      * with). Departments added are sealed from now on; records for departments removed are refused; a department
      * whose KMS key changed (and the quarantine, if its key changed) gets a new data key with its next record. The
@@ -204,7 +288,7 @@ public final class Sealer implements AutoCloseable {
             routing = next;
             for (String name : slots.keySet()) {
                 slots.computeIfPresent(name, (n, slot) -> {
-                    if (slot.key.equals(next.keyOf(n))) {
+                    if (slot.keys.equals(next.keysOrNull(n))) {
                         return slot;
                     }
                     slot.retire();
@@ -316,6 +400,36 @@ public final class Sealer implements AutoCloseable {
         });
     }
 
+    /**
+     * The live slot of an audience set: its department's slot for one audience, else one slot per set (named by the
+     * audiences joined by ',', which no department name contains), replaced when an audience's key changed.
+     */
+    private Slot slotFor(SortedSet<String> audiences) {
+        if (audiences.size() == 1) {
+            return slot(audiences.first(), false);
+        }
+        if (closed) {
+            throw new IllegalStateException("sealer is closed");
+        }
+        String name = String.join(String.valueOf(PublishedDataKey.AUDIENCE_SEPARATOR), audiences);
+        Slot s = slots.get(name);
+        List<KmsArn> keys = routing.keysOf(name);
+        if (s != null && !s.retired && s.keys.equals(keys)) {
+            return s;
+        }
+        return slots.compute(name, (n, old) -> {
+            Routing now = routing;
+            List<KmsArn> k = now.keysOf(n);
+            if (old != null && !old.retired && old.keys.equals(k)) {
+                return old;
+            }
+            if (old != null) {
+                old.retire();
+            }
+            return new Slot(List.copyOf(audiences), k, format);
+        });
+    }
+
     /** The governance as the sealer looks it up per record: department name to key (a map; a stream showed in profiles). */
     private record Routing(Governance governance, Map<String, KmsArn> departmentKeys) {
         static Routing of(Governance g) {
@@ -328,16 +442,52 @@ public final class Sealer implements AutoCloseable {
             return slotName.equals(QUARANTINE) ? governance.quarantine().key() : departmentKeys.get(slotName);
         }
 
+        /** The keys of a slot's audiences (its name split at ','), in order. */
+        List<KmsArn> keysOf(String slotName) {
+            List<KmsArn> keys = keysOrNull(slotName);
+            if (keys == null) {
+                for (String a : slotName.split(String.valueOf(PublishedDataKey.AUDIENCE_SEPARATOR))) {
+                    if (keyOf(a) == null) {
+                        throw unknown(a);
+                    }
+                }
+            }
+            return keys;
+        }
+
+        /** As {@link #keysOf}, or null if an audience is not in the governance. */
+        List<KmsArn> keysOrNull(String slotName) {
+            if (slotName.indexOf(PublishedDataKey.AUDIENCE_SEPARATOR) < 0) {
+                KmsArn k = keyOf(slotName);
+                return k == null ? null : List.of(k);
+            }
+            List<KmsArn> keys = new ArrayList<>();
+            for (String a : slotName.split(String.valueOf(PublishedDataKey.AUDIENCE_SEPARATOR))) {
+                KmsArn k = departmentKeys.get(a);
+                if (k == null) {
+                    return null;
+                }
+                keys.add(k);
+            }
+            return List.copyOf(keys);
+        }
+
         EnvelopeException unknown(String department) {
             return new EnvelopeException("unknown department '" + department + "' (governance " + governance.source()
                     + " declares " + governance.departmentNames() + ")");
         }
     }
 
-    /** The current data key of one department (or of the quarantine key) under one KMS key. */
+    /**
+     * The current data key of one department (or of the quarantine key) under one KMS key, or of one audience set
+     * under its audiences' keys (AES_GCM_V2).
+     */
     private final class Slot {
         private final String department;
         private final KmsArn key;
+        /** The audiences (sorted) and their keys, in the same order; one of each for a department's slot. */
+        private final List<String> audiences;
+        private final List<KmsArn> keys;
         private final WireFormat.Format slotFormat;
         private final byte[] audienceHeader;
         private volatile DataKey current;
@@ -346,8 +496,14 @@ public final class Sealer implements AutoCloseable {
         private volatile boolean retired;
 
         Slot(String department, KmsArn key, WireFormat.Format slotFormat) {
-            this.department = department;
-            this.key = key;
+            this(List.of(department), List.of(key), slotFormat);
+        }
+
+        Slot(List<String> audiences, List<KmsArn> keys, WireFormat.Format slotFormat) {
+            this.audiences = audiences;
+            this.keys = keys;
+            this.department = String.join(String.valueOf(PublishedDataKey.AUDIENCE_SEPARATOR), audiences);
+            this.key = keys.get(0);
             this.slotFormat = slotFormat;
             this.audienceHeader = department.getBytes(StandardCharsets.UTF_8);
         }
@@ -397,20 +553,36 @@ public final class Sealer implements AutoCloseable {
             }
         }
 
-        /** A new data key: one GenerateDataKey; for AES_GCM_V2 also its (not yet published) record. */
+        /**
+         * A new data key: one GenerateDataKey under the first audience's key; for AES_GCM_V2 also one Encrypt of it
+         * under each other audience's key, each through that audience's own keyring and encryption context, and its
+         * (not yet published) record.
+         */
         private DataKey generate() {
-            var materials = DataKeys.generate(keyrings.encryptKeyring(key), slotFormat.id(), department,
-                    key.toString());
+            String first = audiences.get(0);
+            var materials = DataKeys.generate(keyrings.encryptKeyring(key), slotFormat.id(), first, key.toString());
             PublishedDataKey published = null;
             if (slotFormat == WireFormat.Format.AES_GCM_V2) {
+                List<AudienceWrappedKey> wrapped = new ArrayList<>();
+                materials.encryptedDataKeys().forEach(e -> wrapped.add(AudienceWrappedKey.of(first, e)));
+                try {
+                    for (int i = 1; i < audiences.size(); i++) {
+                        String audience = audiences.get(i);
+                        DataKeys.wrap(keyrings.encryptKeyring(keys.get(i)), materials, audience, keys.get(i).toString())
+                                .forEach(e -> wrapped.add(AudienceWrappedKey.of(audience, e)));
+                    }
+                } catch (RuntimeException e) {
+                    new PlaintextDataKey(materials.plaintextDataKey()).destroy(); // never used: zeroed now
+                    throw e;
+                }
                 DataKeyId id = DataKeyId.random(random);
-                published = PublishedDataKey.create(id, slotFormat, Set.of(department),
-                        materials.encryptedDataKeys().stream().map(e -> AudienceWrappedKey.of(department, e)).toList(),
+                published = PublishedDataKey.create(id, slotFormat, Set.copyOf(audiences), wrapped,
                         wallClockMillis.getAsLong(), routing.governance().owner());
             }
-            LOG.debug("new data key for department {} under {}", department, key);
+            LOG.debug("new data key for {} under {}", department, keys);
+            // one rotation per audience set; its label is the sorted audiences joined by ','
             newDataKeyObservers.forEach(o -> o.accept(department));
-            return new DataKey(materials, slotFormat.id(), department, published, nanoTime.getAsLong(),
+            return new DataKey(materials, slotFormat.id(), first, published, nanoTime.getAsLong(),
                     config.maxRecordsPerDataKey(), maxAgeNanos, random);
         }
 

@@ -4,6 +4,10 @@
  *   <li>Sealing and opening: {@link io.deptcrypt.crypto.Sealer}, {@link io.deptcrypt.crypto.Opener} and their
  *       configs; the Kafka value ({@link io.deptcrypt.crypto.EnvelopeSerde}) and headers
  *       ({@link io.deptcrypt.crypto.EnvelopeHeaders}).</li>
+ *   <li>One event for several audiences (docs/event-types.md): {@link io.deptcrypt.crypto.Sealer#sealParts} seals
+ *       {@link io.deptcrypt.crypto.RecordPart}s into one AES_GCM_V2 record, one data key per audience set;
+ *       {@link io.deptcrypt.crypto.FieldParts} splits a JSON event by its type's field rules and puts back what a
+ *       reader may open.</li>
  *   <li>The wire format as named, versioned code: the persisted ids ({@link io.deptcrypt.crypto.WireFormat}), one
  *       class per ciphertext format ({@code AesGcmV1}, {@code EsdkMessageV1}), the AAD ({@code RecordAad}) and the
  *       canonical wrapped keys ({@code WrappedKeys}).</li>

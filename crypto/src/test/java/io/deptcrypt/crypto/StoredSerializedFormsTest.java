@@ -5,7 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.amazonaws.encryptionsdk.ParsedCiphertext;
 import io.deptcrypt.crypto.avro.Envelope;
 import io.deptcrypt.crypto.avro.EnvelopeFormatId;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.deptcrypt.governance.EncryptionContext;
+import io.deptcrypt.governance.EventType;
+import io.deptcrypt.governance.Governance;
+import io.deptcrypt.governance.GovernanceLoader;
 import io.deptcrypt.governance.KmsArn;
 import io.deptcrypt.testkit.InMemoryKeysTopic;
 import io.deptcrypt.testkit.RawAesKeyringProvider;
@@ -15,6 +19,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
@@ -154,6 +159,99 @@ class StoredSerializedFormsTest {
         assertThat(HexFormat.of().formatHex(fresh)).as(change).isEqualTo(HexFormat.of().formatHex(storedValue));
         assertThat(headers.toArray()).hasSize(1);
         assertThat(headers.lastHeader(EnvelopeHeaders.AUDIENCE).value()).isEqualTo("finance".getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The event type of the multi-part stored form: finance and sales read it, /iban is finance's alone. */
+    static final String PARTS_GOVERNANCE = TestGovernance.yaml() + """
+
+            eventTypes:
+              - name: deal-won
+                audiences: [finance, sales]
+                fields:
+                  - pointer: /iban
+                    audiences: [finance]
+            """;
+    static final byte[] PARTS_EVENT = "{\"amount\":42,\"iban\":\"DE00 1234\"}".getBytes(StandardCharsets.UTF_8);
+
+    /**
+     * AES_GCM_V2 with two parts (docs/event-types.md): the rest of the event for finance and sales, and /iban for
+     * finance, each under its audience set's data key; stored with both data key records, in
+     * {@code aes_gcm_v2.parts.hex}. Deterministic as the one-part form (the fixed keyring hands out the same data
+     * key for both sets; ids and nonce masks come from the seeded Random, rest first).
+     */
+    @Test
+    void theStoredMultiPartFormAndItsKeyRecordsOpenAndResealingGivesThemBack() throws IOException {
+        Path storedFile = Path.of("src", "test", "resources", "serialization", "aes_gcm_v2.parts.hex");
+        List<byte[]> stored = Files.exists(storedFile) ? readSections(storedFile) : null;
+        EncryptedDataKey wrapped = stored != null
+                ? decodeKeyRecord(stored.get(0)).wrappedKeys().get(0).toMpl()
+                : wrapDataKey(EnvelopeFormatId.AES_GCM_V2);
+        Governance governance = GovernanceLoader.parse(PARTS_GOVERNANCE, "stored-parts.yaml");
+        EventType type = governance.findEventType("deal-won").orElseThrow();
+
+        InMemoryKeysTopic keysTopic = new InMemoryKeysTopic();
+        Sealer sealer = Sealer.create(governance, new FixedDataKey(DATA_KEY, wrapped),
+                SealerConfig.defaults().withFormat(EnvelopeFormatId.AES_GCM_V2), keysTopic, System::nanoTime,
+                () -> CREATED_AT, new Random(NONCE_MASK_SEED));
+        RecordHeaders headers = new RecordHeaders();
+        byte[] fresh = sealer.sealParts(CTX.eventId(), TOPIC, CTX.timestampMillis(), CTX.contentType(),
+                FieldParts.split(new ObjectMapper().readTree(PARTS_EVENT), type), headers);
+        List<PublishedDataKey> keys = keysTopic.published();
+        assertThat(keys).hasSize(2);
+        Path written = Path.of("target", "serialization", "aes_gcm_v2.parts.hex");
+        Files.createDirectories(written.getParent());
+        Files.writeString(written, toHex("data key record 1 of the AES_GCM_V2 multi-part form (keys-topic value)",
+                keys.get(0).value()) + toHex("data key record 2 of the AES_GCM_V2 multi-part form (keys-topic value)",
+                keys.get(1).value()) + toHex("record value, format AES_GCM_V2, two parts", fresh));
+        assertThat(stored).as("%s is missing: a fresh one is in %s", storedFile, written).isNotNull();
+
+        // (1) the stored record opens for finance with the raw AES test keyring and the stored key records
+        InMemoryKeysTopic storedKeys = new InMemoryKeysTopic();
+        for (byte[] k : stored.subList(0, 2)) {
+            storedKeys.put(idOf(k), k);
+        }
+        Opener opener = Opener.create(new RawAesKeyringProvider(Map.of(FINANCE, WRAPPING_KEY)), OpenerConfig.defaults(),
+                storedKeys);
+        OpenedRecord opened = opener.open(TOPIC, stored.get(2), "finance",
+                "finance,sales".getBytes(StandardCharsets.UTF_8));
+        assertThat(new String(opened.plaintext(), StandardCharsets.UTF_8)).isEqualTo(new String(PARTS_EVENT,
+                StandardCharsets.UTF_8));
+        assertThat(opened.withheldFields()).isEmpty();
+        assertThat(decodeKeyRecord(stored.get(0)).audiences()).containsExactly("finance", "sales");
+        assertThat(decodeKeyRecord(stored.get(1)).audiences()).containsExactly("finance");
+        assertThat(CleartextFields.read(stored.get(2)).dataKeys()).containsExactly(
+                decodeKeyRecord(stored.get(0)).id(), decodeKeyRecord(stored.get(1)).id());
+
+        // (2) re-sealing the same inputs gives the stored forms
+        String change = "the bytes of the AES_GCM_V2 multi-part form changed; if that is intended, copy " + written
+                + " to " + storedFile;
+        assertThat(HexFormat.of().formatHex(keys.get(0).value())).as(change)
+                .isEqualTo(HexFormat.of().formatHex(stored.get(0)));
+        assertThat(HexFormat.of().formatHex(keys.get(1).value())).as(change)
+                .isEqualTo(HexFormat.of().formatHex(stored.get(1)));
+        assertThat(HexFormat.of().formatHex(fresh)).as(change).isEqualTo(HexFormat.of().formatHex(stored.get(2)));
+        assertThat(headers.lastHeader(EnvelopeHeaders.AUDIENCE).value())
+                .isEqualTo("finance,sales".getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The hex sections of a file, each after its {@code #} line. */
+    private static List<byte[]> readSections(Path file) throws IOException {
+        List<byte[]> out = new ArrayList<>();
+        StringBuilder hex = null;
+        for (String line : Files.readAllLines(file)) {
+            if (line.startsWith("#")) {
+                if (hex != null) {
+                    out.add(HexFormat.of().parseHex(hex.toString()));
+                }
+                hex = new StringBuilder();
+            } else if (hex != null) {
+                hex.append(line.replaceAll("\\s", ""));
+            }
+        }
+        if (hex != null) {
+            out.add(HexFormat.of().parseHex(hex.toString()));
+        }
+        return out;
     }
 
     private static PublishedDataKey decodeKeyRecord(byte[] value) {

@@ -17,6 +17,10 @@ import java.util.Optional;
  * @param keyAdmins  applications that administer keys (policies, grants, rotation) but may not use them
  * @param quarantine the key that seals dead-lettered input, and who may read it
  * @param departments the departments, in file order
+ * @param typeField  the ingest event's top-level field naming its event type ({@value #DEFAULT_TYPE_FIELD} unless
+ *                   the file says otherwise)
+ * @param eventTypes the event types read by several departments, in file order (docs/event-types.md); empty: every
+ *                   event names its one department
  */
 public record Governance(
         String source,
@@ -27,12 +31,33 @@ public record Governance(
         String owner,
         List<String> keyAdmins,
         Quarantine quarantine,
-        List<Department> departments) {
+        List<Department> departments,
+        String typeField,
+        List<EventType> eventTypes) {
+
+    /** The ingest field that names an event's type when the file has no {@code typeField}. */
+    public static final String DEFAULT_TYPE_FIELD = "type";
 
     public Governance {
         applications = List.copyOf(applications);
         keyAdmins = List.copyOf(keyAdmins);
         departments = List.copyOf(departments);
+        eventTypes = List.copyOf(eventTypes);
+    }
+
+    /** Without event types: every event names its one department. */
+    public Governance(String source, String account, String region, Topics topics, List<Application> applications,
+            String owner, List<String> keyAdmins, Quarantine quarantine, List<Department> departments) {
+        this(source, account, region, topics, applications, owner, keyAdmins, quarantine, departments,
+                DEFAULT_TYPE_FIELD, List.of());
+    }
+
+    public Optional<EventType> findEventType(String name) {
+        return eventTypes.stream().filter(t -> t.name().equals(name)).findFirst();
+    }
+
+    public List<String> eventTypeNames() {
+        return eventTypes.stream().map(EventType::name).toList();
     }
 
     public Optional<Department> findDepartment(String name) {

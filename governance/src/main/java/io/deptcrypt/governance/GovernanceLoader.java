@@ -1,6 +1,7 @@
 package io.deptcrypt.governance;
 
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,6 +11,7 @@ import io.deptcrypt.governance.Governance.Department;
 import io.deptcrypt.governance.Governance.Quarantine;
 import io.deptcrypt.governance.Governance.Topics;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -19,6 +21,8 @@ import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -32,6 +36,9 @@ public final class GovernanceLoader {
     private static final Pattern ACCOUNT = Pattern.compile("\\d{12}");
     private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d");
     private static final Pattern TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
+    private static final Pattern TYPE_FIELD = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,62}");
+    /** The fields every ingest event may carry; the type field must be another. */
+    private static final List<String> INGEST_FIELDS = List.of("department", "data", "eventId", "partitionKey");
     private static final Pattern ROLE_ARN = Pattern.compile("arn:(aws|aws-cn|aws-us-gov):iam::(\\d{12}):role/[\\w+=,.@/-]{1,512}");
 
     private GovernanceLoader() {}
@@ -78,7 +85,7 @@ public final class GovernanceLoader {
                 throw new GovernanceException(source + ": the file is empty");
             }
             object(root, "(top level)", "account", "region", "topics", "applications", "owner", "keyAdmins",
-                    "quarantine", "departments");
+                    "quarantine", "departments", "typeField", "eventTypes");
             String account = string(root, "", "account", ACCOUNT, "must be a 12-digit AWS account id");
             String region = string(root, "", "region", REGION, "must be an AWS region such as us-east-1");
             Topics topics = topics(required(root, "", "topics"));
@@ -149,8 +156,130 @@ public final class GovernanceLoader {
                 }
                 departments.add(new Department(name, key, readers));
             }
+            String typeField = root.hasNonNull("typeField")
+                    ? string(root, "", "typeField", TYPE_FIELD, "must be a JSON field name (letters, digits, '_',"
+                            + " starting with a letter)")
+                    : Governance.DEFAULT_TYPE_FIELD;
+            if (INGEST_FIELDS.contains(typeField)) {
+                throw error("typeField", "'" + typeField + "' is already a field of every ingest event ("
+                        + String.join(", ", INGEST_FIELDS) + ")");
+            }
+            List<EventType> eventTypes = root.hasNonNull("eventTypes")
+                    ? eventTypes(root.get("eventTypes"), new LinkedHashSet<>(departments.stream()
+                            .map(Department::name).toList()))
+                    : List.of();
             return new Governance(source, account, region, topics, applications, owner, keyAdmins,
-                    new Quarantine(qKey, qReaders), departments);
+                    new Quarantine(qKey, qReaders), departments, typeField, eventTypes);
+        }
+
+        List<EventType> eventTypes(JsonNode types, Set<String> departments) {
+            List<EventType> out = new ArrayList<>();
+            Set<String> names = new HashSet<>();
+            for (int i = 0; i < arrayOf(types, "eventTypes", true).size(); i++) {
+                String p = "eventTypes[" + i + "]";
+                JsonNode t = types.get(i);
+                object(t, p, "name", "audiences", "fields");
+                String name = string(t, p, "name", NAME, "must be lower-case letters, digits and '-', starting with a letter");
+                if (!names.add(name)) {
+                    throw error(p + ".name", "duplicate event type '" + name + "'");
+                }
+                SortedSet<String> audiences = departmentRefs(t, p, departments);
+                if (audiences.size() > EventType.MAX_AUDIENCES) {
+                    throw error(p + ".audiences", "has " + audiences.size() + " departments; at most "
+                            + EventType.MAX_AUDIENCES + " can read one event");
+                }
+                out.add(new EventType(name, audiences, fieldRules(t, p, name, audiences, departments)));
+            }
+            return out;
+        }
+
+        List<EventType.FieldRule> fieldRules(JsonNode type, String path, String typeName, SortedSet<String> typeAudiences,
+                Set<String> departments) {
+            JsonNode fields = type.get("fields");
+            if (fields == null || fields.isNull()) {
+                return List.of();
+            }
+            String fp = path + ".fields";
+            List<EventType.FieldRule> rules = new ArrayList<>();
+            Set<SortedSet<String>> groups = new HashSet<>();
+            for (int j = 0; j < arrayOf(fields, fp, true).size(); j++) {
+                String p = fp + "[" + j + "]";
+                JsonNode f = fields.get(j);
+                object(f, p, "pointer", "audiences");
+                String pointer = pointer(required(f, p, "pointer"), p + ".pointer");
+                for (EventType.FieldRule earlier : rules) {
+                    if (overlaps(earlier.pointer(), pointer)) {
+                        throw error(p + ".pointer", "'" + pointer + "' " + (earlier.pointer().equals(pointer)
+                                ? "has a rule already" : "overlaps the rule for '" + earlier.pointer() + "'")
+                                + "; each value may have one rule only");
+                    }
+                }
+                SortedSet<String> audiences = departmentRefs(f, p, departments);
+                for (String a : audiences) {
+                    if (!typeAudiences.contains(a)) {
+                        throw error(p + ".audiences", "'" + a + "' is not an audience of event type '" + typeName
+                                + "' (its audiences: " + typeAudiences + ")");
+                    }
+                }
+                if (audiences.equals(typeAudiences)) {
+                    throw error(p + ".audiences", "lists every audience of event type '" + typeName
+                            + "'; a field every audience reads needs no rule");
+                }
+                groups.add(audiences);
+                if (groups.size() > EventType.MAX_FIELD_GROUPS) {
+                    throw error(p + ".audiences", "is the " + groups.size() + "th distinct audience set of event type '"
+                            + typeName + "'; at most " + EventType.MAX_FIELD_GROUPS + " fit in one record");
+                }
+                rules.add(new EventType.FieldRule(pointer, audiences));
+            }
+            return rules;
+        }
+
+        /** A JSON Pointer (RFC 6901) to a value inside the data, not the data itself. */
+        String pointer(JsonNode n, String path) {
+            if (!n.isTextual()) {
+                throw error(path, "must be a string, a JSON Pointer such as /iban");
+            }
+            String text = n.textValue();
+            if (text.isEmpty() || text.equals("/")) {
+                throw error(path, "'" + text + "' names the whole data, not a field in it (e.g. /iban)");
+            }
+            try {
+                JsonPointer.compile(text);
+            } catch (IllegalArgumentException e) {
+                throw error(path, "'" + text + "' is not a JSON Pointer (RFC 6901: '/' then the field name, '~0' for"
+                        + " '~' and '~1' for '/')");
+            }
+            if (text.getBytes(StandardCharsets.UTF_8).length > EventType.MAX_POINTER_BYTES) {
+                throw error(path, "is longer than " + EventType.MAX_POINTER_BYTES + " UTF-8 bytes");
+            }
+            return text;
+        }
+
+        /** Whether one pointer is the other or inside it ({@code /a} and {@code /a/b}; not {@code /a} and {@code /ab}). */
+        static boolean overlaps(String a, String b) {
+            return a.equals(b) || b.startsWith(a + "/") || a.startsWith(b + "/");
+        }
+
+        SortedSet<String> departmentRefs(JsonNode parent, String path, Set<String> departments) {
+            String p = path + ".audiences";
+            JsonNode n = required(parent, path, "audiences");
+            SortedSet<String> out = new TreeSet<>();
+            for (int i = 0; i < arrayOf(n, p, true).size(); i++) {
+                JsonNode e = n.get(i);
+                String ep = p + "[" + i + "]";
+                if (!e.isTextual()) {
+                    throw error(ep, "must be a department name");
+                }
+                if (!departments.contains(e.textValue())) {
+                    throw error(ep, "'" + e.textValue() + "' is not a declared department (declared: " + departments
+                            + ")");
+                }
+                if (!out.add(e.textValue())) {
+                    throw error(ep, "'" + e.textValue() + "' is listed twice");
+                }
+            }
+            return out;
         }
 
         Topics topics(JsonNode t) {

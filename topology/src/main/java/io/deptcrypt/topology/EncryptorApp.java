@@ -80,7 +80,8 @@ public final class EncryptorApp extends AbstractStreamsApp {
     /** The topology alone (for TopologyTestDriver and for custom runners). */
     public static Topology topology(EncryptorConfig cfg, Sealer sealer, EncryptorCounters counters, BooleanSupplier closing) {
         Governance.Topics topics = cfg.governance().topics();
-        IngestParser parser = new IngestParser(cfg.governance().departmentNames(), cfg.maxEventBytes());
+        IngestParser parser = new IngestParser(cfg.governance(), cfg.maxEventBytes(),
+                sealer.config().format() == EnvelopeFormatId.AES_GCM_V2);
         Topology t = new Topology();
         t.addSource("ingest-topic", new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.ingest());
         t.addProcessor("seal", () -> new SealProcessor(parser, sealer, cfg.kmsRetry(), closing, counters,

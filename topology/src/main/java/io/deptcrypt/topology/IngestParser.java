@@ -8,19 +8,27 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.deptcrypt.crypto.FieldParts;
+import io.deptcrypt.crypto.RecordPart;
+import io.deptcrypt.governance.EventType;
+import io.deptcrypt.governance.Governance;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
 /**
  * Validates one ingest value, {@code {"department": "finance", "data": <string or JSON>, "eventId": "optional",
- * "partitionKey": "optional"}},
- * and decides where it goes. Messages of a {@link DeadLetter} describe the problem without quoting the input:
+ * "partitionKey": "optional"}}, or for an event read by several departments {@code {"type": "deal-won", "data": ...}}
+ * (the type field is governance's {@code typeField}; docs/event-types.md), and decides where it goes. A typed
+ * event's parts are made here, by its type's field rules. Messages of a {@link DeadLetter} describe the problem without quoting the input:
  * Jackson's own messages quote content, so only the parse location is kept.
  */
 public final class IngestParser {
@@ -41,7 +49,6 @@ public final class IngestParser {
     static final int MAX_EVENT_ID_CHARS = 256;
     /** The longest partition key (the same bound as an event id). */
     static final int MAX_PARTITION_KEY_CHARS = 256;
-    private static final Set<String> FIELDS = Set.of("department", "data", "eventId", "partitionKey");
 
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
@@ -52,10 +59,38 @@ public final class IngestParser {
 
     private final List<String> departments;
     private final int maxEventBytes;
+    private final String typeField;
+    private final Map<String, EventType> eventTypes;
+    private final boolean severalParts;
+    private final Set<String> fields;
 
+    /** Events of one department only (no event types). */
     public IngestParser(List<String> departments, int maxEventBytes) {
+        this(departments, maxEventBytes, Governance.DEFAULT_TYPE_FIELD, List.of(), false);
+    }
+
+    /**
+     * Events of the governance's departments and event types.
+     *
+     * @param severalParts whether the sealer writes records of several parts (AES_GCM_V2); if not, typed events are
+     *                     dead-lettered as {@link DeadLetterReason#EVENT_TYPES_NEED_AES_GCM_V2}
+     */
+    public IngestParser(Governance governance, int maxEventBytes, boolean severalParts) {
+        this(governance.departmentNames(), maxEventBytes, governance.typeField(), governance.eventTypes(),
+                severalParts);
+    }
+
+    private IngestParser(List<String> departments, int maxEventBytes, String typeField, List<EventType> types,
+            boolean severalParts) {
         this.departments = List.copyOf(departments);
         this.maxEventBytes = maxEventBytes;
+        this.typeField = typeField;
+        Map<String, EventType> byName = new LinkedHashMap<>();
+        types.forEach(t -> byName.put(t.name(), t));
+        this.eventTypes = Collections.unmodifiableMap(byName);
+        this.severalParts = severalParts;
+        this.fields = types.isEmpty() ? Set.of("department", "data", "eventId", "partitionKey")
+                : Set.of("department", "data", "eventId", "partitionKey", typeField);
     }
 
     /** What to do with one ingest record. */
@@ -68,17 +103,28 @@ public final class IngestParser {
      * @param plaintext    what gets sealed: UTF-8 of a string {@code data}, else compact JSON of {@code data}
      * @param partitionKey the given partition key (records with the same one keep their order), or {@code null}
      */
-    public record Valid(String department, String eventId, String contentType, byte[] plaintext, String partitionKey)
+    public record Valid(String department, String eventId, String contentType, byte[] plaintext, String partitionKey,
+                        String eventType, List<RecordPart> parts)
             implements Decision {
+
+        public Valid(String department, String eventId, String contentType, byte[] plaintext, String partitionKey) {
+            this(department, eventId, contentType, plaintext, partitionKey, null, null);
+        }
 
         public Valid(String department, String eventId, String contentType, byte[] plaintext) {
             this(department, eventId, contentType, plaintext, null);
         }
 
+        /** The department, or for a typed event its type: what the partitioner and messages name it by. */
+        public String routingName() {
+            return department != null ? department : eventType;
+        }
+
         @Override
         public String toString() {
-            return "Valid[department=" + department + ", eventId=" + eventId + ", contentType=" + contentType
-                    + ", plaintext=" + plaintext.length + " bytes" + (partitionKey == null ? "" : ", partitionKey="
+            return "Valid[" + (department != null ? "department=" + department : "type=" + eventType + ", parts="
+                    + parts) + ", eventId=" + eventId + ", contentType=" + contentType + ", plaintext="
+                    + plaintext.length + " bytes" + (partitionKey == null ? "" : ", partitionKey="
                     + partitionKey.length() + " characters") + "]";
         }
     }
@@ -115,28 +161,52 @@ public final class IngestParser {
         }
         int unexpected = 0;
         for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
-            if (!FIELDS.contains(it.next())) {
+            if (!fields.contains(it.next())) {
                 unexpected++;
             }
         }
         if (unexpected > 0) {
             return dead(DeadLetterReason.UNEXPECTED_FIELD, unexpected + " unexpected field(s); only department, data,"
-                    + " eventId and partitionKey are allowed");
+                    + " eventId and partitionKey are allowed" + (eventTypes.isEmpty() ? "" : ", and " + typeField));
         }
 
-        JsonNode dept = root.get("department");
-        if (dept == null || dept.isNull()) {
-            return dead(DeadLetterReason.MISSING_DEPARTMENT, "field 'department' is missing");
+        JsonNode typeNode = eventTypes.isEmpty() ? null : root.get(typeField);
+        EventType type = null;
+        if (typeNode != null && !typeNode.isNull()) {
+            if (root.hasNonNull("department")) {
+                return dead(DeadLetterReason.DEPARTMENT_AND_TYPE, "the event has both 'department' and '" + typeField
+                        + "'; it names its one department or its type");
+            }
+            type = typeNode.isTextual() ? eventTypes.get(typeNode.textValue()) : null;
+            if (type == null) {
+                return dead(DeadLetterReason.UNKNOWN_EVENT_TYPE, "field '" + typeField + "' "
+                        + (typeNode.isTextual() ? "(" + typeNode.textValue().length() + " characters) is not an event"
+                                + " type governance declares; declared: " + eventTypes.keySet()
+                                : "must be a string, got a " + kind(typeNode)));
+            }
+            if (!severalParts) {
+                return dead(DeadLetterReason.EVENT_TYPES_NEED_AES_GCM_V2, "event type '" + type.name() + "' is read"
+                        + " by " + type.audiences() + ", but this encryptor seals a version 1 format (one department"
+                        + " per record); set envelope.format=AES_GCM_V2");
+            }
         }
-        if (!dept.isTextual() || dept.textValue().isEmpty()) {
-            return dead(DeadLetterReason.MISSING_DEPARTMENT, "field 'department' must be a non-empty string, got "
-                    + (dept.isTextual() ? "an empty string" : "a " + kind(dept)));
-        }
-        String department = dept.textValue();
-        if (!departments.contains(department)) {
-            // The value is input, so it is not repeated here; the sealed dead-letter record holds it.
-            return dead(DeadLetterReason.UNKNOWN_DEPARTMENT, "department (" + department.length() + " characters)"
-                    + " is not declared in governance; declared: " + departments);
+        String department = null;
+        JsonNode dept = type == null ? root.get("department") : null;
+        if (type == null) {
+            if (dept == null || dept.isNull()) {
+                return dead(DeadLetterReason.MISSING_DEPARTMENT, "field 'department' is missing"
+                        + (eventTypes.isEmpty() ? "" : " (and so is '" + typeField + "')"));
+            }
+            if (!dept.isTextual() || dept.textValue().isEmpty()) {
+                return dead(DeadLetterReason.MISSING_DEPARTMENT, "field 'department' must be a non-empty string, got "
+                        + (dept.isTextual() ? "an empty string" : "a " + kind(dept)));
+            }
+            department = dept.textValue();
+            if (!departments.contains(department)) {
+                // The value is input, so it is not repeated here; the sealed dead-letter record holds it.
+                return dead(DeadLetterReason.UNKNOWN_DEPARTMENT, "department (" + department.length() + " characters)"
+                        + " is not declared in governance; declared: " + departments);
+            }
         }
 
         String eventId = null;
@@ -172,20 +242,42 @@ public final class IngestParser {
         if (data == null || data.isNull()) {
             return dead(DeadLetterReason.EMPTY_DATA, "field 'data' is " + (data == null ? "missing" : "null"));
         }
+        String contentType;
+        byte[] plaintext;
         if (data.isTextual()) {
             if (data.textValue().isEmpty()) {
                 return dead(DeadLetterReason.EMPTY_DATA, "field 'data' is an empty string");
             }
-            return new Valid(department, eventId, TEXT, data.textValue().getBytes(StandardCharsets.UTF_8), partitionKey);
+            contentType = TEXT;
+            plaintext = data.textValue().getBytes(StandardCharsets.UTF_8);
+        } else {
+            if (data.isContainerNode() && data.isEmpty()) {
+                return dead(DeadLetterReason.EMPTY_DATA, "field 'data' is an empty " + kind(data));
+            }
+            contentType = JSON;
+            try {
+                plaintext = MAPPER.writeValueAsBytes(data);
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("re-serialising parsed JSON failed", e);
+            }
         }
-        if (data.isContainerNode() && data.isEmpty()) {
-            return dead(DeadLetterReason.EMPTY_DATA, "field 'data' is an empty " + kind(data));
+        if (type == null) {
+            return new Valid(department, eventId, contentType, plaintext, partitionKey);
         }
-        try {
-            return new Valid(department, eventId, JSON, MAPPER.writeValueAsBytes(data), partitionKey);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("re-serialising parsed JSON failed", e);
+        List<RecordPart> parts;
+        if (type.fields().isEmpty()) {
+            parts = List.of(new RecordPart(type.audiences(), List.of(), plaintext));
+        } else if (!contentType.equals(JSON)) {
+            return dead(DeadLetterReason.FIELD_RULE_MISMATCH, "event type '" + type.name() + "' has field rules, so"
+                    + " its data must be a JSON object, not a string");
+        } else {
+            try {
+                parts = FieldParts.split(data, type);
+            } catch (FieldParts.MismatchException e) {
+                return dead(DeadLetterReason.FIELD_RULE_MISMATCH, e.getMessage()); // names the rule, not content
+            }
         }
+        return new Valid(null, eventId, contentType, plaintext, partitionKey, type.name(), parts);
     }
 
     /**

@@ -72,13 +72,17 @@ final class SealProcessor implements Processor<byte[], byte[], byte[], SealedEve
         if (decision instanceof IngestParser.Valid valid) {
             String eventId = valid.eventId() != null ? valid.eventId()
                     : IngestParser.derivedEventId(source.topic(), source.partition(), source.offset());
-            SealContext ctx = new SealContext(valid.department(), eventId, sharedTopic, record.timestamp(), valid.contentType());
             Headers headers = new RecordHeaders();
-            byte[] value = retry.call(() -> "sealing a " + valid.department() + " event from " + position(source),
-                    () -> sealer.sealRecord(ctx, valid.plaintext(), headers), closing, counters.kmsRetryCounter());
+            byte[] value = retry.call(() -> "sealing a " + valid.routingName() + " event from " + position(source),
+                    () -> valid.parts() != null // a typed event: one record for all its audiences
+                            ? sealer.sealParts(eventId, sharedTopic, record.timestamp(), valid.contentType(),
+                                    valid.parts(), headers)
+                            : sealer.sealRecord(new SealContext(valid.department(), eventId, sharedTopic,
+                                    record.timestamp(), valid.contentType()), valid.plaintext(), headers),
+                    closing, counters.kmsRetryCounter());
             byte[] key = keyByDepartment ? valid.department().getBytes(StandardCharsets.UTF_8) : null;
             String partitionKey = valid.partitionKey() != null ? valid.partitionKey() : groupId(record.headers());
-            context.forward(new Record<>(key, new SealedEvent(valid.department(), eventId, partitionKey, value),
+            context.forward(new Record<>(key, new SealedEvent(valid.routingName(), eventId, partitionKey, value),
                     record.timestamp(), headers), SHARED_SINK);
             counters.countSealed(valid.department());
         } else {

@@ -1,6 +1,7 @@
 /**
  * The encryptor: a Kafka Streams app that validates ingest events ({@link io.deptcrypt.topology.IngestParser}),
- * seals them per department ({@link io.deptcrypt.topology.SealProcessor}) onto the shared topic, spread over its
+ * seals them per department, or an event of an event type once for all its audiences with its field groups as parts
+ * (docs/event-types.md), ({@link io.deptcrypt.topology.SealProcessor}) onto the shared topic, spread over its
  * partitions by {@link io.deptcrypt.topology.Partitioning}, and sends invalid input, sealed under the quarantine key,
  * to the dead-letter topic. In the default format, AES_GCM_V2, each data key's record goes to the keys topic first
  * (runtime's {@code KafkaDataKeyPublisher}). {@link io.deptcrypt.topology.EncryptorConfig} declares and parses its keys,
