@@ -16,6 +16,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -84,6 +85,26 @@ public final class GovernanceWatcher implements AutoCloseable {
         return w;
     }
 
+    /**
+     * As {@link #start}, then waits up to {@code timeout} until the topic was read to its end, so that an app starting
+     * after an apply begins on the version in force rather than its file's (it runs on, and says so, if not).
+     */
+    public static GovernanceWatcher startCaughtUp(Map<String, Object> clientProperties, Governance running,
+                                                  Listener listener, String name, Duration timeout) {
+        GovernanceWatcher w = start(clientProperties, running, listener, name);
+        try {
+            if (!w.awaitCaughtUp(timeout)) {
+                LOG.warn("{}: the governance topic {} was not read to its end within {}; starting on governance {}"
+                        + " and taking newer versions as they are read", name, w.topic, timeout, running.source());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            w.close();
+            throw new IllegalStateException(name + ": interrupted while reading the governance topic " + w.topic, e);
+        }
+        return w;
+    }
+
     /** The governance in force: the last version accepted, or the one the app started with. */
     public Governance current() {
         return current;
@@ -134,7 +155,7 @@ public final class GovernanceWatcher implements AutoCloseable {
                     caughtUp.countDown();
                 }
             }
-        } catch (WakeupException | org.apache.kafka.common.errors.InterruptException e) {
+        } catch (WakeupException | InterruptException e) {
             if (!closing) {
                 LOG.error("governance watcher of {} stopped unexpectedly", topic, e);
             }

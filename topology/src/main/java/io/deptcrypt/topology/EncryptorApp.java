@@ -7,11 +7,16 @@ import io.deptcrypt.crypto.Sealer;
 import io.deptcrypt.crypto.avro.EnvelopeFormatId;
 import io.deptcrypt.governance.Governance;
 import io.deptcrypt.runtime.AbstractStreamsApp;
+import io.deptcrypt.runtime.GovernanceWatcher;
 import io.deptcrypt.runtime.KafkaDataKeyPublisher;
 import io.deptcrypt.runtime.StreamsLifecycle;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.Topology;
@@ -19,7 +24,8 @@ import org.apache.kafka.streams.Topology;
 /**
  * The encryptor: ingest topic → validate → seal → shared topic; invalid input → dead-letter topic sealed under the
  * quarantine key. With AES_GCM_V2 (the default) each data key's record is published to the keys topic first, by a
- * producer of the app's own. Embeddable: {@link #start} returns the running app, which is its own handle.
+ * producer of the app's own. With {@code governance.watch} it follows the governance topic and seals for the version
+ * applied last ({@link GovernanceFollower}). Embeddable: {@link #start} returns the running app, which is its own handle.
  *
  * <pre>{@code
  * try (EncryptorApp app = EncryptorApp.start(EncryptorConfig.load(path), keyrings)) {
@@ -30,13 +36,19 @@ import org.apache.kafka.streams.Topology;
  */
 public final class EncryptorApp extends AbstractStreamsApp {
 
+    /** How long a start waits for the governance topic to be read, so it begins on the version in force. */
+    static final Duration WATCHER_CATCH_UP = Duration.ofSeconds(15);
+
     private final Sealer sealer;
     private final EncryptorCounters counters;
+    private final GovernanceFollower follower;
 
-    private EncryptorApp(StreamsLifecycle lifecycle, Sealer sealer, EncryptorCounters counters) {
+    private EncryptorApp(StreamsLifecycle lifecycle, Sealer sealer, EncryptorCounters counters,
+                         GovernanceFollower follower) {
         super(lifecycle);
         this.sealer = sealer;
         this.counters = counters;
+        this.follower = follower;
     }
 
     /**
@@ -46,27 +58,43 @@ public final class EncryptorApp extends AbstractStreamsApp {
     public static EncryptorApp start(EncryptorConfig cfg, KeyringProvider keyrings) {
         Properties props = streamsProperties(cfg);
         EncryptorCounters counters = new EncryptorCounters();
+        List<AutoCloseable> resources = new ArrayList<>(); // closed in reverse order after the streams
+        Sealer sealer;
         if (cfg.sealer().format() != EnvelopeFormatId.AES_GCM_V2) {
-            Sealer sealer = Sealer.create(cfg.governance(), keyrings, cfg.sealer());
-            StreamsLifecycle lifecycle = StreamsLifecycle.start("encryptor",
-                    closing -> topology(cfg, sealer, counters, closing), props, EncryptorApp::isConfigurationError,
-                    sealer);
-            return new EncryptorApp(lifecycle, sealer, counters);
+            sealer = Sealer.create(cfg.governance(), keyrings, cfg.sealer());
+        } else {
+            KafkaDataKeyPublisher publisher = KafkaDataKeyPublisher.forStreamsApp(props,
+                    cfg.governance().topics().keys(), cfg.applicationId());
+            resources.add(publisher);
+            sealer = Sealer.create(cfg.governance(), keyrings, cfg.sealer(), publisher);
         }
-        KafkaDataKeyPublisher publisher = KafkaDataKeyPublisher.forStreamsApp(props,
-                cfg.governance().topics().keys(), cfg.applicationId());
-        Sealer sealer = Sealer.create(cfg.governance(), keyrings, cfg.sealer(), publisher);
-        // closed in reverse order after the streams: the sealer's keys first, then the publisher
+        resources.add(sealer); // the sealer's keys go before the publisher
+        GovernanceFollower follower = new GovernanceFollower(sealer, cfg.governance());
+        if (cfg.watchGovernance()) {
+            try { // closed first: no governance version reaches a sealer being closed
+                resources.add(GovernanceWatcher.startCaughtUp(cfg.clientProperties(), cfg.governance(), follower,
+                        "encryptor", WATCHER_CATCH_UP));
+            } catch (RuntimeException e) {
+                StreamsLifecycle.closeAll("encryptor", resources, e);
+                throw e;
+            }
+        }
         StreamsLifecycle lifecycle = StreamsLifecycle.start("encryptor",
-                closing -> topology(cfg, sealer, counters, closing), props, EncryptorApp::isConfigurationError,
-                publisher, sealer);
-        return new EncryptorApp(lifecycle, sealer, counters);
+                closing -> topology(cfg, follower, sealer, counters, closing), props, EncryptorApp::isConfigurationError,
+                resources.toArray(AutoCloseable[]::new));
+        return new EncryptorApp(lifecycle, sealer, counters, follower);
     }
 
     /** The topology alone (for TopologyTestDriver and for custom runners). */
     public static Topology topology(EncryptorConfig cfg, Sealer sealer, EncryptorCounters counters, BooleanSupplier closing) {
+        return topology(cfg, () -> cfg.governance().departmentNames(), sealer, counters, closing);
+    }
+
+    /** The topology accepting the ingest of {@code departments} (read anew per record: the governance in force). */
+    static Topology topology(EncryptorConfig cfg, Supplier<List<String>> departments, Sealer sealer,
+                             EncryptorCounters counters, BooleanSupplier closing) {
         Governance.Topics topics = cfg.governance().topics();
-        IngestParser parser = new IngestParser(cfg.governance().departmentNames(), cfg.maxEventBytes());
+        IngestParser parser = new IngestParser(departments, cfg.maxEventBytes());
         Topology t = new Topology();
         t.addSource("ingest-topic", new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.ingest());
         t.addProcessor("seal", () -> new SealProcessor(parser, sealer, cfg.kmsRetry(), closing, counters,
@@ -105,6 +133,11 @@ public final class EncryptorApp extends AbstractStreamsApp {
 
     public EncryptorCounters counters() {
         return counters;
+    }
+
+    /** The last governance version applied while running that this app seals for (0: none yet, or not watching). */
+    public long governanceVersion() {
+        return follower.version();
     }
 
     public KmsCallCounts kmsCalls() {

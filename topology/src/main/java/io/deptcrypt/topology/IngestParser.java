@@ -15,6 +15,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * Validates one ingest value, {@code {"department": "finance", "data": <string or JSON>, "eventId": "optional"}},
@@ -40,12 +41,22 @@ public final class IngestParser {
             .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES) // 12.50 stays 12.50
             .build();
 
-    private final List<String> departments;
+    private final Supplier<List<String>> departments;
     private final int maxEventBytes;
 
     public IngestParser(List<String> departments, int maxEventBytes) {
-        this.departments = List.copyOf(departments);
+        this(constant(departments), maxEventBytes);
+    }
+
+    /** Departments read anew for each value: those of the governance in force ({@link GovernanceFollower}). */
+    public IngestParser(Supplier<List<String>> departments, int maxEventBytes) {
+        this.departments = departments;
         this.maxEventBytes = maxEventBytes;
+    }
+
+    private static Supplier<List<String>> constant(List<String> departments) {
+        List<String> copy = List.copyOf(departments);
+        return () -> copy;
     }
 
     /** What to do with one ingest record. */
@@ -115,10 +126,11 @@ public final class IngestParser {
                     + (dept.isTextual() ? "an empty string" : "a " + kind(dept)));
         }
         String department = dept.textValue();
-        if (!departments.contains(department)) {
+        List<String> declared = departments.get();
+        if (!declared.contains(department)) {
             // The value is input, so it is not repeated here; the sealed dead-letter record holds it.
             return dead(DeadLetterReason.UNKNOWN_DEPARTMENT, "department (" + department.length() + " characters)"
-                    + " is not declared in governance; declared: " + departments);
+                    + " is not declared in governance; declared: " + declared);
         }
 
         String eventId = null;
