@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.deptcrypt.consumers.DecryptingDeserializer;
 import io.deptcrypt.consumers.DepartmentConsumerApp;
 import io.deptcrypt.consumers.FailureAction;
+import io.deptcrypt.control.audit.AuditLogReader;
+import io.deptcrypt.control.audit.AuditRecord;
 import io.deptcrypt.control.live.GovernanceTopic;
 import io.deptcrypt.control.live.KmsLive;
 import io.deptcrypt.control.live.LiveState;
@@ -16,6 +18,7 @@ import io.deptcrypt.control.plan.Change;
 import io.deptcrypt.control.plan.Plan;
 import io.deptcrypt.control.plan.Planner;
 import io.deptcrypt.control.plan.Target;
+import io.deptcrypt.crypto.KmsCallCounts;
 import io.deptcrypt.crypto.KmsKeyringProvider;
 import io.deptcrypt.crypto.Opener;
 import io.deptcrypt.crypto.OpenerConfig;
@@ -35,7 +38,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -111,11 +116,14 @@ class LiveGovernanceE2ETest {
             E2e.await("20 streamed finance events opened", Duration.ofSeconds(60),
                     () -> finance.counters().opened() >= warm + 20);
 
+            long openedBeforeApply = finance.counters().opened();
+            long applyStarted = System.nanoTime();
             long revoked = apply(text.replace(FINANCE_READERS, "readers: [security-auditor]"),
                     List.of("PutKeyPolicy", "PublishGovernance")).publishedVersion().orElseThrow();
             long applied = System.nanoTime();
             long openedAtApply = finance.counters().opened();
             long skippedAtApply = finance.counters().skipped();
+            KmsCallCounts kmsAtApply = finance.kmsCalls();
             awaitVersion(finance, revoked);
             double reacted = (System.nanoTime() - applied) / 1e9;
             // Keep streaming for the whole bound and beyond: finance records keep arriving and are refused.
@@ -125,11 +133,22 @@ class LiveGovernanceE2ETest {
             long openedAfterApply = finance.counters().opened() - openedAtApply;
             double lastOpened = Math.max(0, (opens.lastOpenedNanos() - applied) / 1e9);
             long refused = finance.counters().skipped() - skippedAtApply;
-            System.out.printf("revocation: the finance consumer took version %d %.3f s after apply ended; its last record"
-                    + " opened %.3f s after apply (%d opened after apply, %d refused since, %d events sent)%n", revoked,
-                    reacted, lastOpened, openedAfterApply, refused, sender.sent());
+            long decrypts = finance.kmsCalls().minus(kmsAtApply).decrypt();
+            // What a user sees: from the moment KMS refuses (the finance key policy put) to the last record opened.
+            Instant policyPut = lastFinancePolicyPut();
+            double sincePolicy = Math.max(0, Duration.between(policyPut, opens.lastOpenedAt()).toMillis() / 1000.0);
+            System.out.printf("revocation: apply took %.3f s (%d finance records opened meanwhile); the finance consumer"
+                    + " took version %d %.3f s after apply ended; its last record opened %.3f s after the key policy"
+                    + " was put and %.3f s after apply ended (%d opened after apply, %d refused since with %d KMS"
+                    + " Decrypt calls, %d events sent)%n", (applied - applyStarted) / 1e9,
+                    openedAtApply - openedBeforeApply, revoked, reacted, sincePolicy, lastOpened, openedAfterApply,
+                    refused, decrypts, sender.sent());
             assertThat(lastOpened).as("seconds from apply to the revoked reader's last opened record")
                     .isLessThanOrEqualTo(REVOCATION_BOUND.toMillis() / 1000.0);
+            assertThat(sincePolicy).as("seconds from the key policy change to the revoked reader's last opened record")
+                    .isLessThanOrEqualTo(REVOCATION_BOUND.toMillis() / 1000.0);
+            assertThat(decrypts).as("KMS Decrypt calls for %d refused records (refusals are remembered per data key)",
+                    refused).isPositive().isLessThan(refused);
 
             long regranted = apply(text, List.of("PutKeyPolicy", "PublishGovernance")).publishedVersion().orElseThrow();
             long openedAtRegrant = finance.counters().opened();
@@ -198,6 +217,18 @@ class LiveGovernanceE2ETest {
         }
     }
 
+    /** When the key admin last put the finance key's policy, from localkms's audit log. */
+    private static Instant lastFinancePolicyPut() {
+        Map<String, String> apps = new HashMap<>();
+        stack.governance().applications().forEach(a -> apps.put(a.role(), a.name()));
+        Map<String, String> keys = new HashMap<>();
+        stack.governance().departmentNames().forEach(d -> keys.put(stack.kms().keyArn(d), d));
+        return AuditLogReader.read(stack.kms().auditLog(), apps, keys).stream()
+                .filter(r -> r.operation().equals("PutKeyPolicy") && r.decision().equals("allow"))
+                .filter(r -> r.department().equals(Optional.of("finance")))
+                .map(AuditRecord::time).max(Instant::compareTo).orElseThrow();
+    }
+
     private static void awaitVersion(DepartmentConsumerApp app, long version) throws InterruptedException {
         E2e.await("the finance consumer took governance version " + version, Duration.ofSeconds(30),
                 () -> app.governanceVersion() == version);
@@ -235,6 +266,7 @@ class LiveGovernanceE2ETest {
     static final class OpenTimes implements AutoCloseable {
         private final Thread thread;
         private volatile long lastOpenedNanos = System.nanoTime();
+        private volatile Instant lastOpenedAt = Instant.now();
         private volatile boolean stop;
 
         private OpenTimes(DepartmentConsumerApp app) {
@@ -245,6 +277,7 @@ class LiveGovernanceE2ETest {
                     if (now != seen) {
                         seen = now;
                         lastOpenedNanos = System.nanoTime();
+                        lastOpenedAt = Instant.now();
                     }
                     try {
                         Thread.sleep(2); // the sampling period: the measurement's resolution
@@ -264,6 +297,11 @@ class LiveGovernanceE2ETest {
 
         long lastOpenedNanos() {
             return lastOpenedNanos;
+        }
+
+        /** The same moment by the wall clock, to compare with the KMS audit log's times. */
+        Instant lastOpenedAt() {
+            return lastOpenedAt;
         }
 
         @Override
