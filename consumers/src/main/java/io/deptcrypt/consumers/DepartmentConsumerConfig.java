@@ -98,7 +98,8 @@ public record DepartmentConsumerConfig(String source, Governance governance, Str
 
     public static final String OPENER_DATA_KEY_TTL_MS = "opener.data.key.ttl.ms";
     public static final String OPENER_DATA_KEY_TTL_MS_DOC = "An unwrapped data key is forgotten this many milliseconds"
-            + " after KMS returned it: the bound on how long a revoked reader keeps opening records.";
+            + " after KMS returned it. With governance.watch a revoked reader drops them within about a second of the"
+            + " apply; without, this is the bound on how long it keeps opening records.";
     public static final long OPENER_DATA_KEY_TTL_MS_DEFAULT = OpenerConfig.DEFAULT_DATA_KEY_TTL.toMillis();
 
     public static final String SINK_STDOUT = "sink.stdout";

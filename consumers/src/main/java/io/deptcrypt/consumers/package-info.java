@@ -6,6 +6,7 @@
  * {@link io.deptcrypt.consumers.FailureAction}. {@link io.deptcrypt.consumers.DepartmentConsumerConfig} declares and
  * parses its keys, {@link io.deptcrypt.consumers.DepartmentConsumerApp} runs it embedded,
  * {@link io.deptcrypt.consumers.ConsumerCli} from the command line. {@link io.deptcrypt.consumers.DecryptingDeserializer}
- * does the same opening for a plain KafkaConsumer.
+ * does the same opening for a plain KafkaConsumer. {@link io.deptcrypt.consumers.ReadAccessFollower} reacts to each
+ * governance version applied while it runs: a revoked or re-granted reader drops its cached data keys.
  */
 package io.deptcrypt.consumers;

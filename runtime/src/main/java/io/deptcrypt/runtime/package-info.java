@@ -16,6 +16,9 @@
  *       {@link io.deptcrypt.runtime.StreamsAppCommand} and {@link io.deptcrypt.runtime.StreamsAppLauncher} (the
  *       command line and its exit codes), {@link io.deptcrypt.runtime.CliLogging}.</li>
  *   <li>Records: {@link io.deptcrypt.runtime.DeadLetterHeaders}.</li>
+ *   <li>Governance while running: {@link io.deptcrypt.runtime.GovernanceWatcher} follows the governance topic and
+ *       hands each applied version to the app's listener ({@code governance.watch} in
+ *       {@link io.deptcrypt.runtime.AppSettings}).</li>
  *   <li>The keys topic of AES_GCM_V2 over Kafka: {@link io.deptcrypt.runtime.KafkaDataKeyPublisher} (the encryptor's
  *       acknowledged publication of each data key's record) and {@link io.deptcrypt.runtime.KafkaDataKeyDirectory}
  *       (a reader's copy of the topic, caught up on demand), crypto's {@code DataKeyPublisher} and

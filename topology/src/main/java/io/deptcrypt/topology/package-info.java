@@ -5,6 +5,7 @@
  * to the dead-letter topic. In the default format, AES_GCM_V2, each data key's record goes to the keys topic first
  * (runtime's {@code KafkaDataKeyPublisher}). {@link io.deptcrypt.topology.EncryptorConfig} declares and parses its keys,
  * {@link io.deptcrypt.topology.EncryptorApp} runs it embedded, {@link io.deptcrypt.topology.EncryptorCli} from the
- * command line.
+ * command line. {@link io.deptcrypt.topology.GovernanceFollower} takes each governance version applied while it runs
+ * (runtime's {@code GovernanceWatcher}): the departments it accepts and seals for.
  */
 package io.deptcrypt.topology;
