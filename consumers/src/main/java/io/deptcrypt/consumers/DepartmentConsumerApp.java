@@ -8,7 +8,6 @@ import io.deptcrypt.runtime.AbstractStreamsApp;
 import io.deptcrypt.runtime.GovernanceWatcher;
 import io.deptcrypt.runtime.KafkaDataKeyDirectory;
 import io.deptcrypt.runtime.StreamsLifecycle;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -23,13 +22,10 @@ import org.apache.kafka.streams.Topology;
  * decoded) → open with this application's own KMS credentials → {@link DepartmentSink} (and optionally a
  * department-owned plaintext topic). AES_GCM_V2 data keys come from the keys topic, read by a
  * {@link KafkaDataKeyDirectory} the app owns. With {@code governance.watch} it follows the governance topic and drops
- * cached data keys when its read access changes ({@link ReadAccessFollower}). Embeddable: {@link #start} returns the running app, which is its own
- * handle.
+ * cached data keys when its read access changes ({@link ReadAccessFollower}). Embeddable: {@link #start} returns the
+ * running app, which is its own handle.
  */
 public final class DepartmentConsumerApp extends AbstractStreamsApp {
-
-    /** How long a start waits for the governance topic to be read, so it begins on the version in force. */
-    static final Duration WATCHER_CATCH_UP = Duration.ofSeconds(15);
 
     /** Header on plaintext-topic records: the media type of the value. */
     public static final String CONTENT_TYPE_HEADER = "deptcrypt.content-type";
@@ -71,7 +67,7 @@ public final class DepartmentConsumerApp extends AbstractStreamsApp {
         if (cfg.watchGovernance()) {
             try {
                 resources.add(GovernanceWatcher.startCaughtUp(cfg.clientProperties(), cfg.governance(), follower,
-                        cfg.applicationName() + "-" + cfg.department(), WATCHER_CATCH_UP));
+                        cfg.applicationName() + "-" + cfg.department()));
             } catch (RuntimeException e) {
                 StreamsLifecycle.closeAll(name, resources, e);
                 throw e;

@@ -44,6 +44,8 @@ public final class GovernanceWatcher implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(GovernanceWatcher.class);
     private static final Duration POLL = Duration.ofMillis(200);
+    /** How long {@link #startCaughtUp} waits for the topic to be read to its end. */
+    public static final Duration CATCH_UP_AT_START = Duration.ofSeconds(15);
 
     private final String topic;
     private final KafkaConsumer<String, byte[]> consumer;
@@ -86,16 +88,17 @@ public final class GovernanceWatcher implements AutoCloseable {
     }
 
     /**
-     * As {@link #start}, then waits up to {@code timeout} until the topic was read to its end, so that an app starting
-     * after an apply begins on the version in force rather than its file's (it runs on, and says so, if not).
+     * As {@link #start}, then waits up to {@link #CATCH_UP_AT_START} until the topic was read to its end, so that an
+     * app starting after an apply begins on the version in force rather than its file's (it runs on, and says so, if
+     * not).
      */
     public static GovernanceWatcher startCaughtUp(Map<String, Object> clientProperties, Governance running,
-                                                  Listener listener, String name, Duration timeout) {
+                                                  Listener listener, String name) {
         GovernanceWatcher w = start(clientProperties, running, listener, name);
         try {
-            if (!w.awaitCaughtUp(timeout)) {
+            if (!w.awaitCaughtUp(CATCH_UP_AT_START)) {
                 LOG.warn("{}: the governance topic {} was not read to its end within {}; starting on governance {}"
-                        + " and taking newer versions as they are read", name, w.topic, timeout, running.source());
+                        + " and taking newer versions as they are read", name, w.topic, CATCH_UP_AT_START, running.source());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

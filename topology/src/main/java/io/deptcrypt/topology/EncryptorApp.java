@@ -10,7 +10,6 @@ import io.deptcrypt.runtime.AbstractStreamsApp;
 import io.deptcrypt.runtime.GovernanceWatcher;
 import io.deptcrypt.runtime.KafkaDataKeyPublisher;
 import io.deptcrypt.runtime.StreamsLifecycle;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -35,9 +34,6 @@ import org.apache.kafka.streams.Topology;
  * }</pre>
  */
 public final class EncryptorApp extends AbstractStreamsApp {
-
-    /** How long a start waits for the governance topic to be read, so it begins on the version in force. */
-    static final Duration WATCHER_CATCH_UP = Duration.ofSeconds(15);
 
     private final Sealer sealer;
     private final EncryptorCounters counters;
@@ -73,7 +69,7 @@ public final class EncryptorApp extends AbstractStreamsApp {
         if (cfg.watchGovernance()) {
             try { // closed first: no governance version reaches a sealer being closed
                 resources.add(GovernanceWatcher.startCaughtUp(cfg.clientProperties(), cfg.governance(), follower,
-                        "encryptor", WATCHER_CATCH_UP));
+                        "encryptor"));
             } catch (RuntimeException e) {
                 StreamsLifecycle.closeAll("encryptor", resources, e);
                 throw e;
