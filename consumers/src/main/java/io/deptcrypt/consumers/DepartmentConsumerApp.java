@@ -5,8 +5,11 @@ import io.deptcrypt.crypto.KmsAccessDeniedException;
 import io.deptcrypt.crypto.KmsCallCounts;
 import io.deptcrypt.crypto.Opener;
 import io.deptcrypt.runtime.AbstractStreamsApp;
+import io.deptcrypt.runtime.GovernanceWatcher;
 import io.deptcrypt.runtime.KafkaDataKeyDirectory;
 import io.deptcrypt.runtime.StreamsLifecycle;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -18,8 +21,9 @@ import org.apache.kafka.streams.Topology;
  * A department's reader: shared topic → keep this department's records (by header or key, others' values never
  * decoded) → open with this application's own KMS credentials → {@link DepartmentSink} (and optionally a
  * department-owned plaintext topic). AES_GCM_V2 data keys come from the keys topic, read by a
- * {@link KafkaDataKeyDirectory} the app owns. Embeddable: {@link #start} returns the running app, which is its own
- * handle.
+ * {@link KafkaDataKeyDirectory} the app owns. With {@code governance.watch} it follows the governance topic and drops
+ * cached data keys when its read access changes ({@link ReadAccessFollower}). Embeddable: {@link #start} returns the
+ * running app, which is its own handle.
  */
 public final class DepartmentConsumerApp extends AbstractStreamsApp {
 
@@ -28,11 +32,14 @@ public final class DepartmentConsumerApp extends AbstractStreamsApp {
 
     private final Opener opener;
     private final ConsumerCounters counters;
+    private final ReadAccessFollower follower;
 
-    private DepartmentConsumerApp(StreamsLifecycle lifecycle, Opener opener, ConsumerCounters counters) {
+    private DepartmentConsumerApp(StreamsLifecycle lifecycle, Opener opener, ConsumerCounters counters,
+                                  ReadAccessFollower follower) {
         super(lifecycle);
         this.opener = opener;
         this.counters = counters;
+        this.follower = follower;
     }
 
     /**
@@ -52,12 +59,25 @@ public final class DepartmentConsumerApp extends AbstractStreamsApp {
             throw e;
         }
         Opener opener = Opener.create(keyrings, cfg.opener(), directory);
-        // closed in reverse order after the streams: the opener's keys, the directory, then the sink
-        StreamsLifecycle lifecycle = StreamsLifecycle.start(cfg.applicationName() + " (" + cfg.department() + ")",
+        String name = cfg.applicationName() + " (" + cfg.department() + ")";
+        // closed in reverse order after the streams: the watcher, the opener's keys, the directory, then the sink
+        List<AutoCloseable> resources = new ArrayList<>(List.of(effective, directory, opener,
+                keyrings.observeKmsCalls(counters.kmsCallSensors())));
+        ReadAccessFollower follower = new ReadAccessFollower(cfg.applicationName(), cfg.department(), opener,
+                cfg.governance());
+        if (cfg.watchGovernance()) {
+            try {
+                resources.add(GovernanceWatcher.startCaughtUp(cfg.clientProperties(), cfg.governance(), follower,
+                        cfg.applicationName() + "-" + cfg.department()));
+            } catch (RuntimeException e) {
+                StreamsLifecycle.closeAll(name, resources, e);
+                throw e;
+            }
+        }
+        StreamsLifecycle lifecycle = StreamsLifecycle.start(name,
                 closing -> topology(cfg, opener, effective, counters, closing), props,
-                DepartmentConsumerApp::isConfigurationError, effective, directory, opener,
-                keyrings.observeKmsCalls(counters.kmsCallSensors()));
-        return new DepartmentConsumerApp(lifecycle, opener, counters);
+                DepartmentConsumerApp::isConfigurationError, resources.toArray(AutoCloseable[]::new));
+        return new DepartmentConsumerApp(lifecycle, opener, counters, follower);
     }
 
     private static void closeQuietly(DepartmentSink sink, RuntimeException failure) {
@@ -110,6 +130,11 @@ public final class DepartmentConsumerApp extends AbstractStreamsApp {
 
     public ConsumerCounters counters() {
         return counters;
+    }
+
+    /** The last governance version applied while running that this app has reacted to (0: none yet, or not watching). */
+    public long governanceVersion() {
+        return follower.version();
     }
 
     /** KMS calls made by this app's Opener (one Decrypt per data key, thanks to its cache). */

@@ -42,12 +42,26 @@ import org.apache.kafka.common.config.ConfigDef.Type;
  * @param failureActions     what to do with a record of the department that cannot be opened, per reason
  * @param deadLetterTopic    where DEAD_LETTER forwards such records ({@code failure.dead.letter.topic})
  * @param kafka              {@code streams.*}, {@code producer.*}, {@code consumer.*} passthrough
+ * @param kafkaLogin         how the consumer logs in to Kafka
+ * @param watchGovernance    take governance versions applied while running ({@code governance.watch})
  */
 public record DepartmentConsumerConfig(String source, Governance governance, String applicationName, String department,
                                        String applicationId, String bootstrapServers, KmsSettings kms,
                                        OpenerConfig opener, KmsRetry kmsRetry, boolean printToStdout,
                                        Optional<String> sinkTopic, FailureActions failureActions,
-                                       Optional<String> deadLetterTopic, KafkaOverrides kafka, KafkaLogin kafkaLogin) {
+                                       Optional<String> deadLetterTopic, KafkaOverrides kafka, KafkaLogin kafkaLogin,
+                                       boolean watchGovernance) {
+
+    /** Following the governance topic. */
+    public DepartmentConsumerConfig(String source, Governance governance, String applicationName, String department,
+                                    String applicationId, String bootstrapServers, KmsSettings kms, OpenerConfig opener,
+                                    KmsRetry kmsRetry, boolean printToStdout, Optional<String> sinkTopic,
+                                    FailureActions failureActions, Optional<String> deadLetterTopic,
+                                    KafkaOverrides kafka, KafkaLogin kafkaLogin) {
+        this(source, governance, applicationName, department, applicationId, bootstrapServers, kms, opener, kmsRetry,
+                printToStdout, sinkTopic, failureActions, deadLetterTopic, kafka, kafkaLogin,
+                AppSettings.GOVERNANCE_WATCH_DEFAULT);
+    }
 
     /** Connecting without authentication (PLAINTEXT). */
     public DepartmentConsumerConfig(String source, Governance governance, String applicationName, String department,
@@ -62,6 +76,7 @@ public record DepartmentConsumerConfig(String source, Governance governance, Str
     public static final String GOVERNANCE_FILE = AppSettings.GOVERNANCE_FILE;
     public static final String APPLICATION_ID = AppSettings.APPLICATION_ID;
     public static final String BOOTSTRAP_SERVERS = AppSettings.BOOTSTRAP_SERVERS;
+    public static final String GOVERNANCE_WATCH = AppSettings.GOVERNANCE_WATCH;
 
     public static final String APPLICATION_ID_DOC = "Kafka Streams application.id (the consumer group). Not set:"
             + " `deptcrypt-<application.name>-<department>`.";
@@ -83,7 +98,8 @@ public record DepartmentConsumerConfig(String source, Governance governance, Str
 
     public static final String OPENER_DATA_KEY_TTL_MS = "opener.data.key.ttl.ms";
     public static final String OPENER_DATA_KEY_TTL_MS_DOC = "An unwrapped data key is forgotten this many milliseconds"
-            + " after KMS returned it: the bound on how long a revoked reader keeps opening records.";
+            + " after KMS returned it. With governance.watch a revoked reader drops them within about a second of the"
+            + " apply; without, this is the bound on how long it keeps opening records.";
     public static final long OPENER_DATA_KEY_TTL_MS_DEFAULT = OpenerConfig.DEFAULT_DATA_KEY_TTL.toMillis();
 
     public static final String SINK_STDOUT = "sink.stdout";
@@ -205,7 +221,7 @@ public record DepartmentConsumerConfig(String source, Governance governance, Str
         return new DepartmentConsumerConfig(c.source(), governance.orElseThrow(), app, department,
                 AppSettings.applicationId(c, "deptcrypt-" + app + "-" + department), c.getString(BOOTSTRAP_SERVERS),
                 kms.orElseThrow(), opener(c), retry.orElseThrow(), c.getBoolean(SINK_STDOUT), c.getOptional(SINK_TOPIC),
-                actions, dlq, kafka, login.orElseThrow());
+                actions, dlq, kafka, login.orElseThrow(), c.getBoolean(GOVERNANCE_WATCH));
     }
 
     /** Bootstrap servers and login, for a plain Kafka client of the consumer (not Streams). */
@@ -302,6 +318,7 @@ public record DepartmentConsumerConfig(String source, Governance governance, Str
     /** A copy pointing at other Kafka brokers (for embedding). */
     public DepartmentConsumerConfig withBootstrapServers(String servers) {
         return new DepartmentConsumerConfig(source, governance, applicationName, department, applicationId, servers,
-                kms, opener, kmsRetry, printToStdout, sinkTopic, failureActions, deadLetterTopic, kafka, kafkaLogin);
+                kms, opener, kmsRetry, printToStdout, sinkTopic, failureActions, deadLetterTopic, kafka, kafkaLogin,
+                watchGovernance);
     }
 }

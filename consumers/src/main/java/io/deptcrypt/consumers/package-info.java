@@ -9,5 +9,7 @@
  * does the same opening for a plain KafkaConsumer. The app's counts ({@link io.deptcrypt.consumers.ConsumerCounters})
  * are also Kafka metrics among its Streams metrics, listed with their meaning in
  * {@link io.deptcrypt.consumers.ConsumerMetrics}.
+ * {@link io.deptcrypt.consumers.ReadAccessFollower} reacts to each
+ * governance version applied while it runs: a revoked or re-granted reader drops its cached data keys.
  */
 package io.deptcrypt.consumers;

@@ -27,6 +27,15 @@ public final class AppSettings {
     public static final String BOOTSTRAP_SERVERS_DOC = "Kafka bootstrap.servers: host:port pairs, comma separated.";
     public static final Object BOOTSTRAP_SERVERS_DEFAULT = ConfigDef.NO_DEFAULT_VALUE;
 
+    public static final String GOVERNANCE_WATCH = "governance.watch";
+    public static final String GOVERNANCE_WATCH_DOC = "Follow the governance topic (topics.governance) while running and"
+            + " take each version `governance apply` publishes, without a restart: the encryptor seals for departments"
+            + " added and refuses removed ones; a department consumer drops its cached data keys when its read access"
+            + " or its department's key changes, so a revoked reader opens nothing new about a second after the apply"
+            + " (docs/governance.md). Until the first apply creates the topic the app runs on its file. false: a change"
+            + " reaches a running app only when its cached data keys expire, or at a restart.";
+    public static final boolean GOVERNANCE_WATCH_DEFAULT = true;
+
     /** Kafka settings with a key of their own here or in {@link KafkaLogin}: the passthrough must not set them (name: why). */
     public static final Map<String, String> OWN_KAFKA_SETTINGS = ownKafkaSettings();
 
@@ -46,14 +55,15 @@ public final class AppSettings {
 
     /**
      * {@code application.id} (documented by the app: its default is the app's own), {@code bootstrap.servers} and the
-     * app's Kafka login ({@link KafkaLogin}).
+     * app's Kafka login ({@link KafkaLogin}) and whether it follows the governance topic ({@code governance.watch}).
      */
     public static ConfigDef defineStreamsApp(ConfigDef d, String applicationIdDoc) {
         KafkaLogin.define(d);
         return d.define(APPLICATION_ID, Type.STRING, APPLICATION_ID_DEFAULT, APPLICATION_ID_VALUES, Importance.MEDIUM,
                         applicationIdDoc)
                 .define(BOOTSTRAP_SERVERS, Type.STRING, BOOTSTRAP_SERVERS_DEFAULT, new ConfigDef.NonEmptyString(),
-                        Importance.HIGH, BOOTSTRAP_SERVERS_DOC);
+                        Importance.HIGH, BOOTSTRAP_SERVERS_DOC)
+                .define(GOVERNANCE_WATCH, Type.BOOLEAN, GOVERNANCE_WATCH_DEFAULT, Importance.MEDIUM, GOVERNANCE_WATCH_DOC);
     }
 
     /** The configured application id, or {@code derived} when none is set. */

@@ -16,6 +16,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -43,6 +44,8 @@ public final class GovernanceWatcher implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(GovernanceWatcher.class);
     private static final Duration POLL = Duration.ofMillis(200);
+    /** How long {@link #startCaughtUp} waits for the topic to be read to its end. */
+    public static final Duration CATCH_UP_AT_START = Duration.ofSeconds(15);
 
     private final String topic;
     private final KafkaConsumer<String, byte[]> consumer;
@@ -81,6 +84,27 @@ public final class GovernanceWatcher implements AutoCloseable {
         GovernanceWatcher w = new GovernanceWatcher(running.topics().governance(), clientProperties, running,
                 Objects.requireNonNull(listener), name);
         w.thread.start();
+        return w;
+    }
+
+    /**
+     * As {@link #start}, then waits up to {@link #CATCH_UP_AT_START} until the topic was read to its end, so that an
+     * app starting after an apply begins on the version in force rather than its file's (it runs on, and says so, if
+     * not).
+     */
+    public static GovernanceWatcher startCaughtUp(Map<String, Object> clientProperties, Governance running,
+                                                  Listener listener, String name) {
+        GovernanceWatcher w = start(clientProperties, running, listener, name);
+        try {
+            if (!w.awaitCaughtUp(CATCH_UP_AT_START)) {
+                LOG.warn("{}: the governance topic {} was not read to its end within {}; starting on governance {}"
+                        + " and taking newer versions as they are read", name, w.topic, CATCH_UP_AT_START, running.source());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            w.close();
+            throw new IllegalStateException(name + ": interrupted while reading the governance topic " + w.topic, e);
+        }
         return w;
     }
 
@@ -134,7 +158,7 @@ public final class GovernanceWatcher implements AutoCloseable {
                     caughtUp.countDown();
                 }
             }
-        } catch (WakeupException | org.apache.kafka.common.errors.InterruptException e) {
+        } catch (WakeupException | InterruptException e) {
             if (!closing) {
                 LOG.error("governance watcher of {} stopped unexpectedly", topic, e);
             }

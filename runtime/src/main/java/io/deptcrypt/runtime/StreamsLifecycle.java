@@ -90,6 +90,13 @@ public final class StreamsLifecycle implements AutoCloseable {
         return lifecycle;
     }
 
+    /** Closes {@code resources} in reverse order after {@code failure} (added to it as suppressed): a start that failed. */
+    public static void closeAll(String name, List<? extends AutoCloseable> resources, RuntimeException failure) {
+        for (int i = resources.size() - 1; i >= 0; i--) {
+            closeQuietly(name, resources.get(i), failure);
+        }
+    }
+
     private static void closeQuietly(String name, AutoCloseable resource, RuntimeException failure) {
         try {
             resource.close();

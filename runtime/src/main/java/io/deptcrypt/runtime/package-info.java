@@ -20,6 +20,9 @@
  *       metric's name, group, tags and meaning; each app lists its own), {@link io.deptcrypt.runtime.SensorRegistry}
  *       (counters and latencies as Kafka sensors) and {@link io.deptcrypt.runtime.KmsCallSensors} (the KMS calls both
  *       kinds of app make).</li>
+ *   <li>Governance while running: {@link io.deptcrypt.runtime.GovernanceWatcher} follows the governance topic and
+ *       hands each applied version to the app's listener ({@code governance.watch} in
+ *       {@link io.deptcrypt.runtime.AppSettings}).</li>
  *   <li>The keys topic of AES_GCM_V2 over Kafka: {@link io.deptcrypt.runtime.KafkaDataKeyPublisher} (the encryptor's
  *       acknowledged publication of each data key's record) and {@link io.deptcrypt.runtime.KafkaDataKeyDirectory}
  *       (a reader's copy of the topic, caught up on demand), crypto's {@code DataKeyPublisher} and

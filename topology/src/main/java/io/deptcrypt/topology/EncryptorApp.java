@@ -7,11 +7,15 @@ import io.deptcrypt.crypto.Sealer;
 import io.deptcrypt.crypto.avro.EnvelopeFormatId;
 import io.deptcrypt.governance.Governance;
 import io.deptcrypt.runtime.AbstractStreamsApp;
+import io.deptcrypt.runtime.GovernanceWatcher;
 import io.deptcrypt.runtime.KafkaDataKeyPublisher;
 import io.deptcrypt.runtime.StreamsLifecycle;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.Topology;
@@ -19,7 +23,8 @@ import org.apache.kafka.streams.Topology;
 /**
  * The encryptor: ingest topic → validate → seal → shared topic; invalid input → dead-letter topic sealed under the
  * quarantine key. With AES_GCM_V2 (the default) each data key's record is published to the keys topic first, by a
- * producer of the app's own. Embeddable: {@link #start} returns the running app, which is its own handle.
+ * producer of the app's own. With {@code governance.watch} it follows the governance topic and seals for the version
+ * applied last ({@link GovernanceFollower}). Embeddable: {@link #start} returns the running app, which is its own handle.
  *
  * <pre>{@code
  * try (EncryptorApp app = EncryptorApp.start(EncryptorConfig.load(path), keyrings)) {
@@ -32,11 +37,14 @@ public final class EncryptorApp extends AbstractStreamsApp {
 
     private final Sealer sealer;
     private final EncryptorCounters counters;
+    private final GovernanceFollower follower;
 
-    private EncryptorApp(StreamsLifecycle lifecycle, Sealer sealer, EncryptorCounters counters) {
+    private EncryptorApp(StreamsLifecycle lifecycle, Sealer sealer, EncryptorCounters counters,
+                         GovernanceFollower follower) {
         super(lifecycle);
         this.sealer = sealer;
         this.counters = counters;
+        this.follower = follower;
     }
 
     /**
@@ -46,21 +54,32 @@ public final class EncryptorApp extends AbstractStreamsApp {
     public static EncryptorApp start(EncryptorConfig cfg, KeyringProvider keyrings) {
         Properties props = streamsProperties(cfg);
         EncryptorCounters counters = new EncryptorCounters();
+        List<AutoCloseable> resources = new ArrayList<>(); // closed in reverse order after the streams
+        Sealer sealer;
         if (cfg.sealer().format() != EnvelopeFormatId.AES_GCM_V2) {
-            Sealer sealer = Sealer.create(cfg.governance(), keyrings, cfg.sealer());
-            StreamsLifecycle lifecycle = StreamsLifecycle.start("encryptor",
-                    closing -> topology(cfg, sealer, counters, closing), props, EncryptorApp::isConfigurationError,
-                    sealer, observe(sealer, keyrings, counters));
-            return new EncryptorApp(lifecycle, sealer, counters);
+            sealer = Sealer.create(cfg.governance(), keyrings, cfg.sealer());
+        } else {
+            KafkaDataKeyPublisher publisher = KafkaDataKeyPublisher.forStreamsApp(props,
+                    cfg.governance().topics().keys(), cfg.applicationId());
+            resources.add(publisher);
+            sealer = Sealer.create(cfg.governance(), keyrings, cfg.sealer(), publisher);
         }
-        KafkaDataKeyPublisher publisher = KafkaDataKeyPublisher.forStreamsApp(props,
-                cfg.governance().topics().keys(), cfg.applicationId());
-        Sealer sealer = Sealer.create(cfg.governance(), keyrings, cfg.sealer(), publisher);
-        // closed in reverse order after the streams: the sealer's keys first, then the publisher
+        resources.add(sealer); // the sealer's keys go before the publisher
+        resources.add(observe(sealer, keyrings, counters));
+        GovernanceFollower follower = new GovernanceFollower(sealer, cfg.governance());
+        if (cfg.watchGovernance()) {
+            try { // closed first: no governance version reaches a sealer being closed
+                resources.add(GovernanceWatcher.startCaughtUp(cfg.clientProperties(), cfg.governance(), follower,
+                        "encryptor"));
+            } catch (RuntimeException e) {
+                StreamsLifecycle.closeAll("encryptor", resources, e);
+                throw e;
+            }
+        }
         StreamsLifecycle lifecycle = StreamsLifecycle.start("encryptor",
-                closing -> topology(cfg, sealer, counters, closing), props, EncryptorApp::isConfigurationError,
-                publisher, sealer, observe(sealer, keyrings, counters));
-        return new EncryptorApp(lifecycle, sealer, counters);
+                closing -> topology(cfg, follower, sealer, counters, closing), props, EncryptorApp::isConfigurationError,
+                resources.toArray(AutoCloseable[]::new));
+        return new EncryptorApp(lifecycle, sealer, counters, follower);
     }
 
     /**
@@ -79,8 +98,14 @@ public final class EncryptorApp extends AbstractStreamsApp {
 
     /** The topology alone (for TopologyTestDriver and for custom runners). */
     public static Topology topology(EncryptorConfig cfg, Sealer sealer, EncryptorCounters counters, BooleanSupplier closing) {
+        return topology(cfg, () -> cfg.governance().departmentNames(), sealer, counters, closing);
+    }
+
+    /** The topology accepting the ingest of {@code departments} (read anew per record: the governance in force). */
+    static Topology topology(EncryptorConfig cfg, Supplier<List<String>> departments, Sealer sealer,
+                             EncryptorCounters counters, BooleanSupplier closing) {
         Governance.Topics topics = cfg.governance().topics();
-        IngestParser parser = new IngestParser(cfg.governance(), cfg.maxEventBytes(),
+        IngestParser parser = new IngestParser(departments, cfg.governance(), cfg.maxEventBytes(),
                 sealer.config().format() == EnvelopeFormatId.AES_GCM_V2);
         Topology t = new Topology();
         t.addSource("ingest-topic", new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.ingest());
@@ -120,6 +145,11 @@ public final class EncryptorApp extends AbstractStreamsApp {
 
     public EncryptorCounters counters() {
         return counters;
+    }
+
+    /** The last governance version applied while running that this app seals for (0: none yet, or not watching). */
+    public long governanceVersion() {
+        return follower.version();
     }
 
     public KmsCallCounts kmsCalls() {

@@ -37,10 +37,20 @@ import org.apache.kafka.common.config.ConfigDef.Type;
  * @param kafka            {@code streams.*}, {@code producer.*}, {@code consumer.*} passthrough
  * @param partitioning     how sealed events are spread over the shared topic's partitions ({@code shared.partitioning})
  * @param kafkaLogin       how the encryptor logs in to Kafka ({@code kafka.security.protocol}, {@code kafka.sasl.*})
+ * @param watchGovernance  take governance versions applied while running ({@code governance.watch})
  */
 public record EncryptorConfig(String source, Governance governance, String applicationId, String bootstrapServers,
                               KmsSettings kms, int maxEventBytes, SealerConfig sealer, KmsRetry kmsRetry,
-                              KafkaOverrides kafka, Partitioning partitioning, KafkaLogin kafkaLogin) {
+                              KafkaOverrides kafka, Partitioning partitioning, KafkaLogin kafkaLogin,
+                              boolean watchGovernance) {
+
+    /** Following the governance topic. */
+    public EncryptorConfig(String source, Governance governance, String applicationId, String bootstrapServers,
+                           KmsSettings kms, int maxEventBytes, SealerConfig sealer, KmsRetry kmsRetry,
+                           KafkaOverrides kafka, Partitioning partitioning, KafkaLogin kafkaLogin) {
+        this(source, governance, applicationId, bootstrapServers, kms, maxEventBytes, sealer, kmsRetry, kafka,
+                partitioning, kafkaLogin, AppSettings.GOVERNANCE_WATCH_DEFAULT);
+    }
 
     /** Connecting without authentication (PLAINTEXT). */
     public EncryptorConfig(String source, Governance governance, String applicationId, String bootstrapServers,
@@ -62,6 +72,7 @@ public record EncryptorConfig(String source, Governance governance, String appli
     public static final String GOVERNANCE_FILE = AppSettings.GOVERNANCE_FILE;
     public static final String APPLICATION_ID = AppSettings.APPLICATION_ID;
     public static final String BOOTSTRAP_SERVERS = AppSettings.BOOTSTRAP_SERVERS;
+    public static final String GOVERNANCE_WATCH = AppSettings.GOVERNANCE_WATCH;
 
     public static final String APPLICATION_ID_DOC = "Kafka Streams application.id: the consumer group and the"
             + " transactional id prefix. Not set: `deptcrypt-<governance owner>`.";
@@ -151,7 +162,8 @@ public record EncryptorConfig(String source, Governance governance, String appli
                 c.getLong(DATA_KEY_MAX_RECORDS), Duration.ofMillis(c.getLong(DATA_KEY_MAX_AGE_MS)));
         return new EncryptorConfig(c.source(), g, AppSettings.applicationId(c, "deptcrypt-" + g.owner()),
                 c.getString(BOOTSTRAP_SERVERS), kms.orElseThrow(), c.getInt(MAX_EVENT_BYTES), sealer, retry.orElseThrow(),
-                kafka, c.getEnum(SHARED_PARTITIONING, Partitioning.class), login.orElseThrow());
+                kafka, c.getEnum(SHARED_PARTITIONING, Partitioning.class), login.orElseThrow(),
+                c.getBoolean(GOVERNANCE_WATCH));
     }
 
     /** Bootstrap servers and login, for a plain Kafka client of the encryptor (not Streams). */
@@ -164,6 +176,6 @@ public record EncryptorConfig(String source, Governance governance, String appli
     /** A copy pointing at other Kafka brokers (for embedding). */
     public EncryptorConfig withBootstrapServers(String servers) {
         return new EncryptorConfig(source, governance, applicationId, servers, kms, maxEventBytes, sealer, kmsRetry, kafka,
-                partitioning, kafkaLogin);
+                partitioning, kafkaLogin, watchGovernance);
     }
 }

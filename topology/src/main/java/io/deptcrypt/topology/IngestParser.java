@@ -23,6 +23,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * Validates one ingest value, {@code {"department": "finance", "data": <string or JSON>, "eventId": "optional",
@@ -57,7 +58,7 @@ public final class IngestParser {
             .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES) // 12.50 stays 12.50
             .build();
 
-    private final List<String> departments;
+    private final Supplier<List<String>> departments;
     private final int maxEventBytes;
     private final String typeField;
     private final Map<String, EventType> eventTypes;
@@ -66,6 +67,11 @@ public final class IngestParser {
 
     /** Events of one department only (no event types). */
     public IngestParser(List<String> departments, int maxEventBytes) {
+        this(constant(departments), maxEventBytes, Governance.DEFAULT_TYPE_FIELD, List.of(), false);
+    }
+
+    /** Departments read anew for each value: those of the governance in force ({@link GovernanceFollower}). */
+    public IngestParser(Supplier<List<String>> departments, int maxEventBytes) {
         this(departments, maxEventBytes, Governance.DEFAULT_TYPE_FIELD, List.of(), false);
     }
 
@@ -76,13 +82,21 @@ public final class IngestParser {
      *                     dead-lettered as {@link DeadLetterReason#EVENT_TYPES_NEED_AES_GCM_V2}
      */
     public IngestParser(Governance governance, int maxEventBytes, boolean severalParts) {
-        this(governance.departmentNames(), maxEventBytes, governance.typeField(), governance.eventTypes(),
-                severalParts);
+        this(constant(governance.departmentNames()), governance, maxEventBytes, severalParts);
     }
 
-    private IngestParser(List<String> departments, int maxEventBytes, String typeField, List<EventType> types,
+    /**
+     * The departments read anew for each value ({@link GovernanceFollower}), the event types of {@code governance}
+     * (fixed: a running encryptor does not follow changed event types yet).
+     */
+    public IngestParser(Supplier<List<String>> departments, Governance governance, int maxEventBytes,
+                        boolean severalParts) {
+        this(departments, maxEventBytes, governance.typeField(), governance.eventTypes(), severalParts);
+    }
+
+    private IngestParser(Supplier<List<String>> departments, int maxEventBytes, String typeField, List<EventType> types,
             boolean severalParts) {
-        this.departments = List.copyOf(departments);
+        this.departments = departments;
         this.maxEventBytes = maxEventBytes;
         this.typeField = typeField;
         Map<String, EventType> byName = new LinkedHashMap<>();
@@ -91,6 +105,11 @@ public final class IngestParser {
         this.severalParts = severalParts;
         this.fields = types.isEmpty() ? Set.of("department", "data", "eventId", "partitionKey")
                 : Set.of("department", "data", "eventId", "partitionKey", typeField);
+    }
+
+    private static Supplier<List<String>> constant(List<String> departments) {
+        List<String> copy = List.copyOf(departments);
+        return () -> copy;
     }
 
     /** What to do with one ingest record. */
@@ -202,10 +221,11 @@ public final class IngestParser {
                         + (dept.isTextual() ? "an empty string" : "a " + kind(dept)));
             }
             department = dept.textValue();
-            if (!departments.contains(department)) {
+            List<String> declared = departments.get();
+            if (!declared.contains(department)) {
                 // The value is input, so it is not repeated here; the sealed dead-letter record holds it.
                 return dead(DeadLetterReason.UNKNOWN_DEPARTMENT, "department (" + department.length() + " characters)"
-                        + " is not declared in governance; declared: " + departments);
+                        + " is not declared in governance; declared: " + declared);
             }
         }
 

@@ -8,5 +8,7 @@
  * {@link io.deptcrypt.topology.EncryptorApp} runs it embedded, {@link io.deptcrypt.topology.EncryptorCli} from the
  * command line. Its counts ({@link io.deptcrypt.topology.EncryptorCounters}) are also Kafka metrics among the
  * app's Streams metrics, listed with their meaning in {@link io.deptcrypt.topology.EncryptorMetrics}.
+ * {@link io.deptcrypt.topology.GovernanceFollower} takes each governance version applied while it runs
+ * (runtime's {@code GovernanceWatcher}): the departments it accepts and seals for.
  */
 package io.deptcrypt.topology;
