@@ -28,7 +28,8 @@ public final class EncryptorMetrics {
     private static final List<String> BY_REASON = List.of(APPLICATION_TAG, REASON_TAG);
 
     public static final MetricDefinition SEALED_TOTAL = new MetricDefinition("sealed-total", GROUP,
-            "Events sealed for the department and forwarded to the shared topic (committed with the Streams"
+            "Events sealed for the department (for an event of a governance event type: the type's name, once"
+                    + " for all its audiences) and forwarded to the shared topic (committed with the Streams"
                     + " transaction)", BY_DEPARTMENT);
     public static final MetricDefinition SEALED_RATE = new MetricDefinition("sealed-rate", GROUP,
             "Events sealed per second", BY_DEPARTMENT);

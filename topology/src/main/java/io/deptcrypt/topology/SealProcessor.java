@@ -84,7 +84,7 @@ final class SealProcessor implements Processor<byte[], byte[], byte[], SealedEve
             String partitionKey = valid.partitionKey() != null ? valid.partitionKey() : groupId(record.headers());
             context.forward(new Record<>(key, new SealedEvent(valid.routingName(), eventId, partitionKey, value),
                     record.timestamp(), headers), SHARED_SINK);
-            counters.countSealed(valid.department());
+            counters.countSealed(valid.routingName());
         } else {
             IngestParser.DeadLetter dead = (IngestParser.DeadLetter) decision;
             String derivedId = IngestParser.derivedEventId(source.topic(), source.partition(), source.offset());
