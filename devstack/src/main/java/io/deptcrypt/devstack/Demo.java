@@ -125,14 +125,14 @@ final class Demo {
         }
 
         // What the topics hold for this run (committed records only).
-        List<ConsumerRecord<byte[], byte[]>> shared = TopicReader.readAll(stack.kafka().bootstrapServers(), g.topics().shared(), READ_TIMEOUT);
+        List<ConsumerRecord<byte[], byte[]>> shared = TopicReader.readAll(stack.kafka().adminClientProperties(), g.topics().shared(), READ_TIMEOUT);
         int landed = countIngest(stack, byId.keySet());
         List<ConsumerRecord<byte[], byte[]>> ofThisRun = shared.stream()
                 .filter(r -> EnvelopeHeaders.eventId(r.headers()).filter(byId::containsKey).isPresent()).toList();
         int encrypted = ofThisRun.size();
         Map<String, Integer> encryptedAs = new TreeMap<>();
         ofThisRun.forEach(r -> encryptedAs.merge(EnvelopeSerde.fromBytes(r.value()).getFormat().name(), 1, Integer::sum));
-        int deadLettered = (int) TopicReader.readAll(stack.kafka().bootstrapServers(), g.topics().deadLetter(), READ_TIMEOUT).stream()
+        int deadLettered = (int) TopicReader.readAll(stack.kafka().adminClientProperties(), g.topics().deadLetter(), READ_TIMEOUT).stream()
                 .filter(r -> r.timestamp() >= runStartMillis).count();
 
         List<CrossRead> crossReads = crossReads(stack, shared, byId.keySet());
@@ -176,7 +176,7 @@ final class Demo {
 
     private static int countIngest(Stack stack, Set<String> ids) {
         int n = 0;
-        for (ConsumerRecord<byte[], byte[]> r : TopicReader.readAll(stack.kafka().bootstrapServers(), stack.governance().topics().ingest(), READ_TIMEOUT)) {
+        for (ConsumerRecord<byte[], byte[]> r : TopicReader.readAll(stack.kafka().adminClientProperties(), stack.governance().topics().ingest(), READ_TIMEOUT)) {
             if (r.value() == null) {
                 continue;
             }
