@@ -1,6 +1,7 @@
 package io.deptcrypt.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,14 +22,24 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.SaslConfigs;
+import org.apache.kafka.common.errors.SaslAuthenticationException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -78,7 +89,7 @@ class DeliveryE2ETest {
                 .hasSize(events.size()).allSatisfy((id, n) -> assertThat(n).as(id).isEqualTo(1L));
 
         // Every department's record, tried with every other consumer's credentials: KMS says no.
-        List<ConsumerRecord<byte[], byte[]>> shared = TopicReader.readAll(stack.kafka().bootstrapServers(),
+        List<ConsumerRecord<byte[], byte[]>> shared = TopicReader.readAll(stack.kafka().adminClientProperties(),
                 stack.governance().topics().shared(), Duration.ofSeconds(30));
         Governance g = stack.governance();
         int attempts = 0;
@@ -139,7 +150,7 @@ class DeliveryE2ETest {
         try (KmsClient kms = stack.kmsClientAs(auditor)) {
             Opener opener = Opener.create(new KmsKeyringProvider(kms, stack.governance()), OpenerConfig.defaults());
             E2e.await("all " + bodies.size() + " malformed messages in the dead-letter topic", Duration.ofSeconds(60), () -> {
-                for (ConsumerRecord<byte[], byte[]> r : TopicReader.readAll(stack.kafka().bootstrapServers(),
+                for (ConsumerRecord<byte[], byte[]> r : TopicReader.readAll(stack.kafka().adminClientProperties(),
                         stack.governance().topics().deadLetter(), Duration.ofSeconds(30))) {
                     if (r.timestamp() < start) {
                         continue;
@@ -182,12 +193,12 @@ class DeliveryE2ETest {
         malformed(bad, new LinkedHashMap<>(), "UNKNOWN_DEPARTMENT", m -> "{\"department\":\"hr\",\"data\":\"" + m + "\"}");
         List<String> bodies = new ArrayList<>(events.stream().map(GeneratedEvent::body).toList());
         bodies.addAll(bad.values());
-        long deadLetterBefore = TopicReader.readAll(stack.kafka().bootstrapServers(), stack.governance().topics().deadLetter(),
+        long deadLetterBefore = TopicReader.readAll(stack.kafka().adminClientProperties(), stack.governance().topics().deadLetter(),
                 Duration.ofSeconds(30)).size();
         stack.generator().sendBodies(bodies, n -> { });
         E2e.awaitDelivered(stack, events);
         E2e.await("the malformed messages dead-lettered", Duration.ofSeconds(60), () -> TopicReader.readAll(
-                stack.kafka().bootstrapServers(), stack.governance().topics().deadLetter(), Duration.ofSeconds(30)).size()
+                stack.kafka().adminClientProperties(), stack.governance().topics().deadLetter(), Duration.ofSeconds(30)).size()
                 >= deadLetterBefore + bad.size());
 
         Set<String> markers = new HashSet<>(bad.keySet());
@@ -211,6 +222,56 @@ class DeliveryE2ETest {
         elsewhere.values().forEach(files -> files.removeIf(f -> ingest.stream().anyMatch(f::startsWith)));
         elsewhere.values().removeIf(TreeSet::isEmpty);
         assertThat(elsewhere).as("plaintext outside the ingest topic").isEmpty();
+    }
+
+    /**
+     * The broker as any client meets it, with the logins of the written endpoints.env only: no login or a wrong
+     * password is refused, each application's login gets its own topics and no other.
+     */
+    @Test
+    void theBrokerRefusesStrangersAndEachApplicationsLoginGetsOnlyItsOwnTopics() throws Exception {
+        Map<String, String> env = E2e.readEnv(stack.config().endpointsFile());
+        Governance.Topics topics = stack.governance().topics();
+        assertThat(env).containsEntry("KAFKA_SECURITY_PROTOCOL", "SASL_PLAINTEXT").containsEntry("KAFKA_SASL_MECHANISM", "SCRAM-SHA-512");
+
+        // No login: the SASL listener answers nothing but the handshake, so not even the topic names come back.
+        Map<String, Object> anonymous = new HashMap<>(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, env.get("KAFKA_BOOTSTRAP_SERVERS"),
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5_000, AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 4_000));
+        try (Admin admin = Admin.create(anonymous)) {
+            assertThatThrownBy(() -> admin.listTopics().names().get()).hasCauseInstanceOf(org.apache.kafka.common.errors.TimeoutException.class);
+        }
+        Map<String, Object> wrong = E2e.kafkaLogin(env, "finance-consumer");
+        wrong.put(SaslConfigs.SASL_JAAS_CONFIG, ((String) wrong.get(SaslConfigs.SASL_JAAS_CONFIG))
+                .replace(env.get("FINANCE_CONSUMER_KAFKA_PASSWORD"), "not-the-password"));
+        assertThatThrownBy(() -> TopicReader.readAll(wrong, topics.shared(), Duration.ofSeconds(10)))
+                .isInstanceOf(SaslAuthenticationException.class);
+
+        // A department reader cannot forge a record on the shared topic: refused, and it never lands.
+        String forged = "forged-" + java.util.UUID.randomUUID();
+        Map<String, Object> reader = E2e.kafkaLogin(env, "finance-consumer");
+        reader.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
+        reader.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 10_000);
+        reader.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
+        try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(reader, new ByteArraySerializer(), new ByteArraySerializer())) {
+            assertThatThrownBy(() -> p.send(new ProducerRecord<>(topics.shared(), "finance".getBytes(StandardCharsets.UTF_8),
+                    forged.getBytes(StandardCharsets.UTF_8))).get()).hasCauseInstanceOf(TopicAuthorizationException.class);
+        }
+        // It reads the shared topic (its allowed path) and finds no forged record there.
+        assertThat(TopicReader.readAll(E2e.kafkaLogin(env, "finance-consumer"), topics.shared(), Duration.ofSeconds(30)))
+                .as("records on the shared topic").noneMatch(r -> new String(r.value(), StandardCharsets.UTF_8).equals(forged));
+
+        // No reader consumes the ingest topic (the events in clear); the connector's login reads no sealed topic.
+        List<String> readers = new ArrayList<>();
+        stack.governance().departments().forEach(d -> readers.addAll(d.readers()));
+        readers.addAll(stack.governance().quarantine().readers());
+        for (String app : readers) {
+            assertThatThrownBy(() -> TopicReader.readAll(E2e.kafkaLogin(env, app), topics.ingest(), Duration.ofSeconds(10)))
+                    .as("%s reading %s", app, topics.ingest()).isInstanceOf(TopicAuthorizationException.class);
+        }
+        for (String topic : List.of(topics.shared(), topics.deadLetter())) {
+            assertThatThrownBy(() -> TopicReader.readAll(E2e.kafkaLogin(env, "sqs-connector"), topic, Duration.ofSeconds(10)))
+                    .as("sqs-connector reading %s", topic).isInstanceOf(TopicAuthorizationException.class);
+        }
     }
 
     private static void malformed(Map<String, String> bodies, Map<String, String> reasons, String reason,

@@ -134,7 +134,7 @@ class ResilienceE2ETest {
         // Nothing in clear: every shared record of the stream is a sealed envelope without the event's marker.
         Map<String, String> markers = new java.util.HashMap<>();
         stream.forEach(e -> markers.put(e.eventId(), e.marker()));
-        List<ConsumerRecord<byte[], byte[]>> shared = TopicReader.readAll(stack.kafka().bootstrapServers(),
+        List<ConsumerRecord<byte[], byte[]>> shared = TopicReader.readAll(stack.kafka().adminClientProperties(),
                 stack.governance().topics().shared(), Duration.ofSeconds(60));
         int checked = 0;
         for (ConsumerRecord<byte[], byte[]> r : shared) {
@@ -160,7 +160,7 @@ class ResilienceE2ETest {
     }
 
     private static int deadLetterCount() {
-        return TopicReader.readAll(stack.kafka().bootstrapServers(), stack.governance().topics().deadLetter(), Duration.ofSeconds(30)).size();
+        return TopicReader.readAll(stack.kafka().adminClientProperties(), stack.governance().topics().deadLetter(), Duration.ofSeconds(30)).size();
     }
 
     private static boolean kmsReachable() {
