@@ -177,7 +177,12 @@ public final class DeptcryptCommand implements Runnable {
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
             if (a.equals("--state-dir") || a.startsWith("--state-dir=")) {
-                String dir = a.contains("=") ? a.substring(a.indexOf('=') + 1) : i + 1 < args.size() ? args.get(++i) : null;
+                String dir = null;
+                if (a.contains("=")) {
+                    dir = a.substring(a.indexOf('=') + 1);
+                } else if (i + 1 < args.size()) {
+                    dir = args.get(++i);
+                }
                 if (dir == null || dir.isEmpty()) {
                     throw new IllegalArgumentException("--state-dir needs a directory");
                 }
