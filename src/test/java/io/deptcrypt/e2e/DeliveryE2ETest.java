@@ -17,6 +17,10 @@ import io.deptcrypt.devstack.GeneratedEvent;
 import io.deptcrypt.devstack.Stack;
 import io.deptcrypt.devstack.TopicReader;
 import io.deptcrypt.governance.Governance;
+import io.deptcrypt.policy.KafkaAccess;
+import io.deptcrypt.policy.KafkaNames;
+import io.deptcrypt.policy.KafkaOperation;
+import io.deptcrypt.policy.KafkaPermission;
 import io.deptcrypt.runtime.DeadLetterHeaders;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -28,17 +32,22 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.SaslConfigs;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -271,6 +280,43 @@ class DeliveryE2ETest {
         for (String topic : List.of(topics.shared(), topics.deadLetter())) {
             assertThatThrownBy(() -> TopicReader.readAll(E2e.kafkaLogin(env, "sqs-connector"), topic, Duration.ofSeconds(10)))
                     .as("sqs-connector reading %s", topic).isInstanceOf(TopicAuthorizationException.class);
+        }
+
+        // The whole read side of the matrix: every application's login on every governance topic of the running
+        // stack reads exactly where the access matrix (the one the MSK IAM policies come from) says it may.
+        KafkaAccess access = KafkaAccess.of(stack.governance(), KafkaNames.local());
+        Map<String, Boolean> expected = new TreeMap<>();
+        Map<String, Boolean> actual = new TreeMap<>();
+        List<String> governed = List.of(topics.ingest(), topics.shared(), topics.deadLetter(), topics.keys(), topics.governance());
+        for (Governance.Application app : stack.governance().applications()) {
+            Map<String, Object> c = E2e.kafkaLogin(env, app.name());
+            c.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
+            try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+                for (String topic : governed) {
+                    expected.put(app.name() + " reads " + topic, access.allows(app.name(), KafkaPermission.Type.TOPIC, topic, KafkaOperation.READ));
+                    actual.put(app.name() + " reads " + topic, canRead(consumer, topic));
+                }
+            }
+        }
+        assertThat(actual).as("who reads which topic on the running broker").isEqualTo(expected);
+        assertThat(expected).as("the matrix allows some reads and refuses others").containsValues(true, false);
+    }
+
+    /** Fetches from every partition of the topic: true if the broker serves it, false if it refuses the topic. */
+    private static boolean canRead(KafkaConsumer<byte[], byte[]> consumer, String topic) {
+        try {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(i -> new TopicPartition(topic, i.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            partitions.forEach(consumer::position);
+            // A fetch needs READ (position needed only DESCRIBE); a refusal comes back as soon as the broker answers.
+            consumer.poll(Duration.ofSeconds(1));
+            return true;
+        } catch (TopicAuthorizationException e) {
+            return false;
+        } finally {
+            consumer.unsubscribe();
         }
     }
 
