@@ -73,12 +73,7 @@ final class Servers {
                             k.createTopics(KafkaTopics.of(topics, INGEST_PARTITIONS, (short) 1));
                             kafkaAccess = KafkaAccessSync.run(k, governance, cfg);
                         },
-                        EmbeddedKafka::close, k -> k.bootstrapServers() + " (SASL_PLAINTEXT " + KafkaSecurity.MECHANISM
-                                + ", " + kafkaAccess.passwords().size() + " users, " + kafkaAccess.acls() + " ACLs from governance"
-                                + (kafkaAccess.changes() == 0 ? "" : ", " + kafkaAccess.changes() + " change(s) made") + ")"
-                                + (abortedAfterCrash.isEmpty() ? ""
-                                : " (aborted " + abortedAfterCrash.size() + " transaction(s) a crash left hanging on "
-                                + HangingTransactions.describe(abortedAfterCrash) + "; their input is processed again)")),
+                        EmbeddedKafka::close, this::describeBroker),
                 () -> sqs = lifecycle.start("sqs (elasticmq)",
                         () -> onPort(sqsPort, cfg.sqsPort(), EmbeddedSqs::start),
                         s -> queueUrl = s.createQueue(cfg.queueName()),
@@ -88,6 +83,17 @@ final class Servers {
                         RestartableKms::stop, k -> k.current().endpoint().toString()));
     }
 
+    /** The broker's readiness line: where, how clients log in, what the start changed or repaired. */
+    private String describeBroker(EmbeddedKafka k) {
+        String access = " (SASL_PLAINTEXT " + KafkaSecurity.MECHANISM + ", " + kafkaAccess.passwords().size() + " users, "
+                + kafkaAccess.acls() + " ACLs from governance"
+                + (kafkaAccess.changes() == 0 ? "" : ", " + kafkaAccess.changes() + " change(s) made") + ")";
+        String repaired = abortedAfterCrash.isEmpty() ? "" : " (aborted " + abortedAfterCrash.size()
+                + " transaction(s) a crash left hanging on " + HangingTransactions.describe(abortedAfterCrash)
+                + "; their input is processed again)";
+        return k.bootstrapServers() + access + repaired;
+    }
+
     /** Starts the Connect worker (needs the broker); meant to run together with the apps. */
     void startConnect() {
         int connectPort = ports.choose("connect", cfg.connectPort());
@@ -95,8 +101,8 @@ final class Servers {
             Map<String, String> worker = new HashMap<>(LocalSettings.CONNECT_WORKER);
             worker.put("listeners", "http://127.0.0.1:" + port);
             // The worker and its connector's clients log in as the connector's governance application.
-            return EmbeddedConnect.start(kafka, kafka.clientProperties(CONNECTOR_APPLICATION, kafkaPassword(CONNECTOR_APPLICATION)),
-                    worker);
+            String password = kafkaPassword(CONNECTOR_APPLICATION);
+            return EmbeddedConnect.start(kafka, kafka.clientProperties(CONNECTOR_APPLICATION, password), worker);
         }), EmbeddedConnect::stop, c -> c.restUrl().toString());
     }
 
