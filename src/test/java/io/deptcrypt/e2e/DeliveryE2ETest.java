@@ -1,6 +1,7 @@
 package io.deptcrypt.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,20 +17,39 @@ import io.deptcrypt.devstack.SealedRecord;
 import io.deptcrypt.devstack.Stack;
 import io.deptcrypt.devstack.TopicReader;
 import io.deptcrypt.governance.Governance;
+import io.deptcrypt.policy.KafkaAccess;
+import io.deptcrypt.policy.KafkaNames;
+import io.deptcrypt.policy.KafkaOperation;
+import io.deptcrypt.policy.KafkaPermission;
 import io.deptcrypt.runtime.DeadLetterHeaders;
 import io.deptcrypt.runtime.KafkaDataKeyDirectory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.SaslConfigs;
+import org.apache.kafka.common.errors.SaslAuthenticationException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -79,14 +99,14 @@ class DeliveryE2ETest {
                 .hasSize(events.size()).allSatisfy((id, n) -> assertThat(n).as(id).isEqualTo(1L));
 
         // Every department's record, tried with every other consumer's credentials: KMS says no.
-        List<SealedRecord> ofThisRun = SealedRecord.readAll(stack.kafka().bootstrapServers(),
+        List<SealedRecord> ofThisRun = SealedRecord.readAll(stack.kafka().adminClientProperties(),
                 stack.governance().topics().shared(), Duration.ofSeconds(30)).stream()
                 .filter(r -> byId.containsKey(r.eventId())).toList();
         assertThat(ofThisRun).as("this run's shared records are in the shipped format (config/topology.properties)")
                 .hasSize(events.size()).allSatisfy(r -> assertThat(r.format()).isEqualTo(WireFormat.Format.AES_GCM_V2));
         Governance g = stack.governance();
         int attempts = 0;
-        try (KafkaDataKeyDirectory keys = TopicReader.keysDirectory(stack.kafka().bootstrapServers(), g.topics().keys(),
+        try (KafkaDataKeyDirectory keys = TopicReader.keysDirectory(stack.kafka().adminClientProperties(), g.topics().keys(),
                 "delivery-e2e-cross-read")) {
             for (Governance.Department dept : g.departments()) {
                 SealedRecord rec = ofThisRun.stream().filter(r -> r.department().equals(dept.name())).findFirst().orElseThrow();
@@ -152,7 +172,7 @@ class DeliveryE2ETest {
         try (KmsClient kms = stack.kmsClientAs(auditor)) {
             Opener opener = Opener.create(new KmsKeyringProvider(kms, stack.governance()), OpenerConfig.defaults());
             E2e.await("all " + bodies.size() + " malformed messages in the dead-letter topic", Duration.ofSeconds(60), () -> {
-                for (ConsumerRecord<byte[], byte[]> r : TopicReader.readAll(stack.kafka().bootstrapServers(),
+                for (ConsumerRecord<byte[], byte[]> r : TopicReader.readAll(stack.kafka().adminClientProperties(),
                         stack.governance().topics().deadLetter(), Duration.ofSeconds(30))) {
                     if (r.timestamp() < start) {
                         continue;
@@ -184,7 +204,7 @@ class DeliveryE2ETest {
         SealedRecord quarantined = SealedRecord.of(recordFound.values().iterator().next()).orElseThrow();
         assertThat(quarantined.format().version()).as("dead letters are always self-contained").isEqualTo(WireFormat.Version.V1);
         String salesReader = stack.governance().department("sales").readers().get(0);
-        try (KafkaDataKeyDirectory keys = TopicReader.keysDirectory(stack.kafka().bootstrapServers(),
+        try (KafkaDataKeyDirectory keys = TopicReader.keysDirectory(stack.kafka().adminClientProperties(),
                 stack.governance().topics().keys(), "delivery-e2e-quarantine-read")) {
             assertThat(CrossRead.attempt(stack, salesReader, keys, quarantined).outcome()).isEqualTo(CrossRead.Outcome.DENIED);
         }
@@ -198,12 +218,12 @@ class DeliveryE2ETest {
         malformed(bad, new LinkedHashMap<>(), "UNKNOWN_DEPARTMENT", m -> "{\"department\":\"hr\",\"data\":\"" + m + "\"}");
         List<String> bodies = new ArrayList<>(events.stream().map(GeneratedEvent::body).toList());
         bodies.addAll(bad.values());
-        long deadLetterBefore = TopicReader.readAll(stack.kafka().bootstrapServers(), stack.governance().topics().deadLetter(),
+        long deadLetterBefore = TopicReader.readAll(stack.kafka().adminClientProperties(), stack.governance().topics().deadLetter(),
                 Duration.ofSeconds(30)).size();
         stack.generator().sendBodies(bodies, n -> { });
         E2e.awaitDelivered(stack, events);
         E2e.await("the malformed messages dead-lettered", Duration.ofSeconds(60), () -> TopicReader.readAll(
-                stack.kafka().bootstrapServers(), stack.governance().topics().deadLetter(), Duration.ofSeconds(30)).size()
+                stack.kafka().adminClientProperties(), stack.governance().topics().deadLetter(), Duration.ofSeconds(30)).size()
                 >= deadLetterBefore + bad.size());
 
         Set<String> markers = new HashSet<>(bad.keySet());
@@ -224,7 +244,7 @@ class DeliveryE2ETest {
         // scan sees its records: the data key ids of this run's records are in its files.
         List<Path> keys = E2e.partitionDirs(data, topics.keys());
         Set<String> dataKeyIds = new HashSet<>();
-        SealedRecord.readAll(stack.kafka().bootstrapServers(), topics.shared(), Duration.ofSeconds(30)).stream()
+        SealedRecord.readAll(stack.kafka().adminClientProperties(), topics.shared(), Duration.ofSeconds(30)).stream()
                 .filter(r -> E2e.ids(events).contains(r.eventId()))
                 .forEach(r -> r.fields().dataKeys().forEach(id -> dataKeyIds.add(new String(id.bytes(), StandardCharsets.ISO_8859_1))));
         assertThat(dataKeyIds).as("data keys of this run's AES_GCM_V2 records").isNotEmpty();
@@ -239,6 +259,93 @@ class DeliveryE2ETest {
         elsewhere.values().forEach(files -> files.removeIf(f -> ingest.stream().anyMatch(f::startsWith)));
         elsewhere.values().removeIf(TreeSet::isEmpty);
         assertThat(elsewhere).as("plaintext outside the ingest topic").isEmpty();
+    }
+
+    /**
+     * The broker as any client meets it, with the logins of the written endpoints.env only: no login or a wrong
+     * password is refused, each application's login gets its own topics and no other.
+     */
+    @Test
+    void theBrokerRefusesStrangersAndEachApplicationsLoginGetsOnlyItsOwnTopics() throws Exception {
+        Map<String, String> env = E2e.readEnv(stack.config().endpointsFile());
+        Governance.Topics topics = stack.governance().topics();
+        assertThat(env).containsEntry("KAFKA_SECURITY_PROTOCOL", "SASL_PLAINTEXT").containsEntry("KAFKA_SASL_MECHANISM", "SCRAM-SHA-512");
+
+        // No login: the SASL listener answers nothing but the handshake, so not even the topic names come back.
+        Map<String, Object> anonymous = new HashMap<>(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, env.get("KAFKA_BOOTSTRAP_SERVERS"),
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5_000, AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 4_000));
+        try (Admin admin = Admin.create(anonymous)) {
+            assertThatThrownBy(() -> admin.listTopics().names().get()).hasCauseInstanceOf(org.apache.kafka.common.errors.TimeoutException.class);
+        }
+        Map<String, Object> wrong = E2e.kafkaLogin(env, "finance-consumer");
+        wrong.put(SaslConfigs.SASL_JAAS_CONFIG, ((String) wrong.get(SaslConfigs.SASL_JAAS_CONFIG))
+                .replace(env.get("FINANCE_CONSUMER_KAFKA_PASSWORD"), "not-the-password"));
+        assertThatThrownBy(() -> TopicReader.readAll(wrong, topics.shared(), Duration.ofSeconds(10)))
+                .isInstanceOf(SaslAuthenticationException.class);
+
+        // A department reader cannot forge a record on the shared topic: refused, and it never lands.
+        String forged = "forged-" + java.util.UUID.randomUUID();
+        Map<String, Object> reader = E2e.kafkaLogin(env, "finance-consumer");
+        reader.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
+        reader.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 10_000);
+        reader.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
+        try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(reader, new ByteArraySerializer(), new ByteArraySerializer())) {
+            assertThatThrownBy(() -> p.send(new ProducerRecord<>(topics.shared(), "finance".getBytes(StandardCharsets.UTF_8),
+                    forged.getBytes(StandardCharsets.UTF_8))).get()).hasCauseInstanceOf(TopicAuthorizationException.class);
+        }
+        // It reads the shared topic (its allowed path) and finds no forged record there.
+        assertThat(TopicReader.readAll(E2e.kafkaLogin(env, "finance-consumer"), topics.shared(), Duration.ofSeconds(30)))
+                .as("records on the shared topic").noneMatch(r -> new String(r.value(), StandardCharsets.UTF_8).equals(forged));
+
+        // No reader consumes the ingest topic (the events in clear); the connector's login reads no sealed topic.
+        List<String> readers = new ArrayList<>();
+        stack.governance().departments().forEach(d -> readers.addAll(d.readers()));
+        readers.addAll(stack.governance().quarantine().readers());
+        for (String app : readers) {
+            assertThatThrownBy(() -> TopicReader.readAll(E2e.kafkaLogin(env, app), topics.ingest(), Duration.ofSeconds(10)))
+                    .as("%s reading %s", app, topics.ingest()).isInstanceOf(TopicAuthorizationException.class);
+        }
+        for (String topic : List.of(topics.shared(), topics.deadLetter())) {
+            assertThatThrownBy(() -> TopicReader.readAll(E2e.kafkaLogin(env, "sqs-connector"), topic, Duration.ofSeconds(10)))
+                    .as("sqs-connector reading %s", topic).isInstanceOf(TopicAuthorizationException.class);
+        }
+
+        // The whole read side of the matrix: every application's login on every governance topic of the running
+        // stack reads exactly where the access matrix (the one the MSK IAM policies come from) says it may.
+        KafkaAccess access = KafkaAccess.of(stack.governance(), KafkaNames.local());
+        Map<String, Boolean> expected = new TreeMap<>();
+        Map<String, Boolean> actual = new TreeMap<>();
+        List<String> governed = List.of(topics.ingest(), topics.shared(), topics.deadLetter(), topics.keys(), topics.governance());
+        for (Governance.Application app : stack.governance().applications()) {
+            Map<String, Object> c = E2e.kafkaLogin(env, app.name());
+            c.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
+            try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+                for (String topic : governed) {
+                    expected.put(app.name() + " reads " + topic, access.allows(app.name(), KafkaPermission.Type.TOPIC, topic, KafkaOperation.READ));
+                    actual.put(app.name() + " reads " + topic, canRead(consumer, topic));
+                }
+            }
+        }
+        assertThat(actual).as("who reads which topic on the running broker").isEqualTo(expected);
+        assertThat(expected).as("the matrix allows some reads and refuses others").containsValues(true, false);
+    }
+
+    /** Fetches from every partition of the topic: true if the broker serves it, false if it refuses the topic. */
+    private static boolean canRead(KafkaConsumer<byte[], byte[]> consumer, String topic) {
+        try {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(i -> new TopicPartition(topic, i.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            partitions.forEach(consumer::position);
+            // A fetch needs READ (position needed only DESCRIBE); a refusal comes back as soon as the broker answers.
+            consumer.poll(Duration.ofSeconds(1));
+            return true;
+        } catch (TopicAuthorizationException e) {
+            return false;
+        } finally {
+            consumer.unsubscribe();
+        }
     }
 
     private static void malformed(Map<String, String> bodies, Map<String, String> reasons, String reason,

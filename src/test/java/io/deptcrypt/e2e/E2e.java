@@ -8,6 +8,7 @@ import io.deptcrypt.devstack.GeneratedEvent;
 import io.deptcrypt.devstack.SealedRecord;
 import io.deptcrypt.devstack.Stack;
 import io.deptcrypt.devstack.StackConfig;
+import io.deptcrypt.governance.Governance;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,12 +18,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.common.config.SaslConfigs;
 
 /** Shared helpers of the end-to-end tests: one whole stack per test class, on free ports and a temporary state dir. */
 final class E2e {
 
     static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(120);
+    private static final Pattern ENV_LINE = Pattern.compile("export ([A-Z][A-Z0-9_]*)='((?:[^']|'\\\\'')*)'");
 
     private E2e() {}
 
@@ -93,11 +99,35 @@ final class E2e {
     /** The shared topic's committed records of the given events, counted by event id (read_committed). */
     static Map<String, Long> sharedCountsById(Stack stack, Set<String> ids) {
         // The event id from the value: AES_GCM_V2 records have no event id header.
-        return SealedRecord.readAll(stack.kafka().bootstrapServers(), stack.governance().topics().shared(),
+        return SealedRecord.readAll(stack.kafka().adminClientProperties(), stack.governance().topics().shared(),
                         Duration.ofSeconds(60)).stream()
                 .map(SealedRecord::eventId)
                 .filter(ids::contains)
                 .collect(Collectors.groupingBy(id -> id, Collectors.counting()));
+    }
+
+    /** endpoints.env read line by line, as a tool without a shell would (docs/devstack.md describes the form). */
+    static Map<String, String> readEnv(Path file) throws java.io.IOException {
+        Map<String, String> env = new java.util.LinkedHashMap<>();
+        for (String line : Files.readAllLines(file)) {
+            Matcher m = ENV_LINE.matcher(line);
+            if (m.matches()) {
+                env.put(m.group(1), m.group(2).replace("'\\''", "'"));
+            }
+        }
+        return env;
+    }
+
+    /** A plain Kafka client's settings for an application's login, from endpoints.env's variables only. */
+    static Map<String, Object> kafkaLogin(Map<String, String> env, String application) {
+        String app = Governance.envName(application);
+        Map<String, Object> p = new HashMap<>();
+        p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, env.get("KAFKA_BOOTSTRAP_SERVERS"));
+        p.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, env.get("KAFKA_SECURITY_PROTOCOL"));
+        p.put(SaslConfigs.SASL_MECHANISM, env.get("KAFKA_SASL_MECHANISM"));
+        p.put(SaslConfigs.SASL_JAAS_CONFIG, "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
+                + env.get(app + "_KAFKA_USERNAME") + "\" password=\"" + env.get(app + "_KAFKA_PASSWORD") + "\";");
+        return p;
     }
 
     /** The partition directories of a topic in the broker's data directory ({@code <topic>-<n>}). */

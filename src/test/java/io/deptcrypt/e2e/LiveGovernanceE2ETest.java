@@ -47,7 +47,6 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -91,8 +90,7 @@ class LiveGovernanceE2ETest {
         stack = E2e.start(E2e.config(state).withConsumerSettings(Map.of("failure.action.access.denied", "SKIP")));
         text = Files.readString(stack.config().governanceFile());
         assertThat(text).contains(FINANCE_READERS).endsWith("readers: [sales-consumer]\n");
-        topic = new GovernanceTopic(stack.governance().topics().governance(),
-                Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers()));
+        topic = new GovernanceTopic(stack.governance().topics().governance(), stack.kafka().adminClientProperties());
         topic.ensureExists((short) 1);
     }
 
@@ -237,14 +235,14 @@ class LiveGovernanceE2ETest {
     /** The marketing records on the shared topic, opened with security-auditor's own KMS credentials. */
     private static List<String> openAsAuditor(Governance g, int expected) throws Exception {
         Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers());
+        p.putAll(stack.kafka().adminClientProperties());
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "e2e-marketing-auditor");
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         List<String> opened = new ArrayList<>();
         try (KmsClient kms = stack.kmsClientAs("security-auditor");
-             KafkaDataKeyDirectory directory = KafkaDataKeyDirectory.start(Map.of(
-                     ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers()), g.topics().keys(),
+             KafkaDataKeyDirectory directory = KafkaDataKeyDirectory.start(
+                     stack.kafka().adminClientProperties(), g.topics().keys(),
                      Duration.ofSeconds(60), "e2e-marketing-auditor");
              Opener opener = Opener.create(new KmsKeyringProvider(kms, g), OpenerConfig.defaults(), directory);
              KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p, new StringDeserializer(),

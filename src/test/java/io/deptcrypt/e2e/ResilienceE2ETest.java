@@ -134,7 +134,7 @@ class ResilienceE2ETest {
         Map<String, String> markers = new java.util.HashMap<>();
         stream.forEach(e -> markers.put(e.eventId(), e.marker()));
         int checked = 0;
-        for (SealedRecord r : SealedRecord.readAll(stack.kafka().bootstrapServers(), stack.governance().topics().shared(),
+        for (SealedRecord r : SealedRecord.readAll(stack.kafka().adminClientProperties(), stack.governance().topics().shared(),
                 Duration.ofSeconds(60))) {
             if (markers.containsKey(r.eventId())) {
                 // version 1 repeats the event id in a header (AES_GCM_V2 has none): it is the value's
@@ -159,7 +159,7 @@ class ResilienceE2ETest {
     }
 
     private static int deadLetterCount() {
-        return TopicReader.readAll(stack.kafka().bootstrapServers(), stack.governance().topics().deadLetter(), Duration.ofSeconds(30)).size();
+        return TopicReader.readAll(stack.kafka().adminClientProperties(), stack.governance().topics().deadLetter(), Duration.ofSeconds(30)).size();
     }
 
     private static boolean kmsReachable() {

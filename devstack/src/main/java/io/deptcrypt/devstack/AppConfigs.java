@@ -2,6 +2,7 @@ package io.deptcrypt.devstack;
 
 import io.deptcrypt.consumers.DepartmentConsumerConfig;
 import io.deptcrypt.governance.Governance;
+import io.deptcrypt.runtime.KafkaLogin;
 import io.deptcrypt.topology.EncryptorConfig;
 import java.io.IOException;
 import java.io.Reader;
@@ -51,6 +52,9 @@ final class AppConfigs {
                 "kms.endpoint", "${KMS_ENDPOINT}",
                 "aws.access.key.id", "${" + Governance.envName(governance.owner()) + "_AWS_ACCESS_KEY_ID}",
                 "aws.secret.access.key", "${" + Governance.envName(governance.owner()) + "_AWS_SECRET_ACCESS_KEY}"));
+        if (!Files.isRegularFile(file)) {
+            kafkaLogin(p, governance.owner());
+        }
         local(p, ENCRYPTOR_STATE);
         p.putAll(cfg.encryptorSettings());
         return p;
@@ -75,6 +79,7 @@ final class AppConfigs {
                     "kms.endpoint", "${KMS_ENDPOINT}",
                     "aws.access.key.id", "${" + app + "_AWS_ACCESS_KEY_ID}",
                     "aws.secret.access.key", "${" + app + "_AWS_SECRET_ACCESS_KEY}"));
+            kafkaLogin(p, application);
         }
         p.put(DepartmentConsumerConfig.SINK_STDOUT, "false"); // the stack hands its own sink
         String stateName = application + "-" + department;
@@ -106,6 +111,15 @@ final class AppConfigs {
         // still returns as soon as a message arrives, so delivery latency is the same.
         c.put("sqs.wait.time.seconds", "1");
         return c;
+    }
+
+    /** The app's own Kafka login, from the endpoints' variables (as the shipped properties files have it). */
+    private static void kafkaLogin(Map<String, String> p, String application) {
+        String app = Governance.envName(application);
+        p.put(KafkaLogin.SECURITY_PROTOCOL, "${KAFKA_SECURITY_PROTOCOL}");
+        p.put(KafkaLogin.SASL_MECHANISM, "${KAFKA_SASL_MECHANISM}");
+        p.put(KafkaLogin.SASL_USERNAME, "${" + app + "_KAFKA_USERNAME}");
+        p.put(KafkaLogin.SASL_PASSWORD, "${" + app + "_KAFKA_PASSWORD}");
     }
 
     /**

@@ -124,13 +124,13 @@ final class Demo {
 
         // What the topics hold for this run (committed records only).
         // Event id and format come from the value, whatever the format (AES_GCM_V2 has no event id header).
-        List<SealedRecord> ofThisRun = SealedRecord.readAll(stack.kafka().bootstrapServers(), g.topics().shared(), READ_TIMEOUT)
+        List<SealedRecord> ofThisRun = SealedRecord.readAll(stack.kafka().adminClientProperties(), g.topics().shared(), READ_TIMEOUT)
                 .stream().filter(r -> byId.containsKey(r.eventId())).toList();
         int landed = countIngest(stack, byId.keySet());
         int encrypted = ofThisRun.size();
         Map<String, Integer> encryptedAs = new TreeMap<>();
         ofThisRun.forEach(r -> encryptedAs.merge(r.format().name(), 1, Integer::sum));
-        int deadLettered = (int) TopicReader.readAll(stack.kafka().bootstrapServers(), g.topics().deadLetter(), READ_TIMEOUT).stream()
+        int deadLettered = (int) TopicReader.readAll(stack.kafka().adminClientProperties(), g.topics().deadLetter(), READ_TIMEOUT).stream()
                 .filter(r -> r.timestamp() >= runStartMillis).count();
 
         List<CrossRead> crossReads = crossReads(stack, ofThisRun);
@@ -174,7 +174,7 @@ final class Demo {
 
     private static int countIngest(Stack stack, Set<String> ids) {
         int n = 0;
-        for (ConsumerRecord<byte[], byte[]> r : TopicReader.readAll(stack.kafka().bootstrapServers(), stack.governance().topics().ingest(), READ_TIMEOUT)) {
+        for (ConsumerRecord<byte[], byte[]> r : TopicReader.readAll(stack.kafka().adminClientProperties(), stack.governance().topics().ingest(), READ_TIMEOUT)) {
             if (r.value() == null) {
                 continue;
             }
@@ -196,7 +196,7 @@ final class Demo {
         List<CrossRead> out = new ArrayList<>();
         console.line("");
         console.line("################ cross-department reads (each consumer's own KMS credentials) ################");
-        try (KafkaDataKeyDirectory keys = TopicReader.keysDirectory(stack.kafka().bootstrapServers(), g.topics().keys(),
+        try (KafkaDataKeyDirectory keys = TopicReader.keysDirectory(stack.kafka().adminClientProperties(), g.topics().keys(),
                 "deptcrypt-demo-cross-read")) {
             for (Governance.Department d : g.departments()) {
                 Optional<SealedRecord> sample = ofThisRun.stream().filter(r -> r.department().equals(d.name())).findFirst();

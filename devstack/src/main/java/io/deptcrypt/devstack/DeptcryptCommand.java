@@ -1,26 +1,31 @@
 package io.deptcrypt.devstack;
 
+import io.deptcrypt.control.GovernanceCli;
+import io.deptcrypt.control.audit.AuditCli;
 import io.deptcrypt.governance.GovernanceException;
 import java.io.PrintWriter;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Unmatched;
 
-/** {@code ./deptcrypt demo|up|iac render}: the devstack's command line. */
+/** {@code ./deptcrypt demo|up|governance|audit|iac render}: the devstack's command line. */
 @Command(name = "deptcrypt", mixinStandardHelpOptions = true, version = "deptcrypt 0.1.0-SNAPSHOT",
         description = "Runs deptcrypt on embedded real parts: a KRaft broker, ElasticMQ, localkms, Kafka Connect with the SQS "
                 + "source connector, the encryptor and one consumer per department.",
-        subcommands = {DeptcryptCommand.DemoCommand.class, DeptcryptCommand.UpCommand.class, DeptcryptCommand.IacCommand.class})
+        subcommands = {DeptcryptCommand.DemoCommand.class, DeptcryptCommand.UpCommand.class,
+                DeptcryptCommand.GovernanceCommand.class, DeptcryptCommand.AuditCommand.class, DeptcryptCommand.IacCommand.class})
 public final class DeptcryptCommand implements Runnable {
 
     @CommandLine.Spec
@@ -112,17 +117,20 @@ public final class DeptcryptCommand implements Runnable {
             console.line("");
             console.line("stack running; endpoints (also in %s):", cfg.endpointsFile());
             running.endpoints().variables().forEach((k, v) -> {
-                if (!k.endsWith("_SECRET_ACCESS_KEY")) {
+                if (!k.endsWith("_SECRET_ACCESS_KEY") && !k.endsWith("_PASSWORD")) {
                     console.line("  %-40s %s", k, v);
                 }
             });
-            console.line("  (secret keys are in the file only)");
+            console.line("  (secret keys and Kafka passwords are in the file only; the Kafka administrator's in %s)",
+                    cfg.kafkaAdminFile());
             console.line("");
             console.line("try (AWS CLI, kcat):");
             console.line("  source %s", cfg.endpointsFile());
             console.line("  AWS_ACCESS_KEY_ID=any AWS_SECRET_ACCESS_KEY=any aws sqs send-message --endpoint-url \"$SQS_ENDPOINT\" "
                     + "--queue-url \"$SQS_QUEUE_URL\" --message-body '{\"department\":\"finance\",\"data\":{\"amount\":1}}'");
-            console.line("  kcat -b \"$KAFKA_BOOTSTRAP_SERVERS\" -C -t \"$SHARED_TOPIC\" -X isolation.level=read_committed -f '%k %h %S bytes\\n'");
+            console.line("  kcat -b \"$KAFKA_BOOTSTRAP_SERVERS\" -X security.protocol=\"$KAFKA_SECURITY_PROTOCOL\" -X sasl.mechanism=\"$KAFKA_SASL_MECHANISM\" "
+                    + "-X sasl.username=\"$FINANCE_CONSUMER_KAFKA_USERNAME\" -X sasl.password=\"$FINANCE_CONSUMER_KAFKA_PASSWORD\" "
+                    + "-C -t \"$SHARED_TOPIC\" -e -X isolation.level=read_committed -f '%k %h %S bytes\\n'");
             console.line("  AWS_ACCESS_KEY_ID=$SALES_CONSUMER_AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY=$SALES_CONSUMER_AWS_SECRET_ACCESS_KEY "
                     + "aws kms list-aliases --endpoint-url \"$KMS_ENDPOINT\"");
             console.line("each decrypted event is printed below as it arrives.");
@@ -139,6 +147,63 @@ public final class DeptcryptCommand implements Runnable {
             stopped.await();
             return 0;
         }
+    }
+
+    /** Delegates to the control plane's {@link GovernanceCli}, which owns the options. */
+    @Command(name = "governance", description = "Plan or apply governance changes to the running stack: keys, key policies,"
+            + " principals, Kafka users and ACLs (`./deptcrypt governance --help`; --state-dir DIR for a stack not on"
+            + " .deptcrypt).")
+    static final class GovernanceCommand implements Callable<Integer> {
+        @Unmatched
+        List<String> args = new ArrayList<>();
+
+        @Override
+        public Integer call() {
+            return GovernanceCli.run(new PrintWriter(System.out, true), new PrintWriter(System.err, true),
+                    withStateDir(args, dir -> List.of("--endpoints", dir.resolve("endpoints.env").toString(),
+                            "--kafka-admin", dir.resolve("kafka-admin.env").toString())));
+        }
+    }
+
+    /** Delegates to the control plane's {@link AuditCli}, which owns the options. */
+    @Command(name = "audit", description = "Who unwrapped which department's data keys, who was refused, every policy change,"
+            + " from localkms's audit log (`./deptcrypt audit --help`; --state-dir DIR for a stack not on .deptcrypt).")
+    static final class AuditCommand implements Callable<Integer> {
+        @Unmatched
+        List<String> args = new ArrayList<>();
+
+        @Override
+        public Integer call() {
+            return AuditCli.run(new PrintWriter(System.out, true), new PrintWriter(System.err, true),
+                    withStateDir(args, dir -> List.of("--log", dir.resolve("kms").resolve("audit.log").toString(),
+                            "--endpoints", dir.resolve("endpoints.env").toString())));
+        }
+    }
+
+    /**
+     * The control commands name each state file on its own; {@code --state-dir DIR} (as {@code up} takes it) stands for
+     * those in DIR. Options given after it still win (picocli keeps the last value of an option).
+     */
+    static String[] withStateDir(List<String> args, Function<Path, List<String>> files) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (a.equals("--state-dir") || a.startsWith("--state-dir=")) {
+                String dir = null;
+                if (a.contains("=")) {
+                    dir = a.substring(a.indexOf('=') + 1);
+                } else if (i + 1 < args.size()) {
+                    dir = args.get(++i);
+                }
+                if (dir == null || dir.isEmpty()) {
+                    throw new IllegalArgumentException("--state-dir needs a directory");
+                }
+                out.addAll(files.apply(Path.of(dir)));
+            } else {
+                out.add(a);
+            }
+        }
+        return out.toArray(String[]::new);
     }
 
     @Command(name = "iac", mixinStandardHelpOptions = true, description = "Infrastructure as code for AWS.",

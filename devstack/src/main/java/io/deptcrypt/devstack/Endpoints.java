@@ -1,17 +1,23 @@
 package io.deptcrypt.devstack;
 
+import io.deptcrypt.embedded.KafkaSecurity;
 import io.deptcrypt.governance.Governance;
 import io.deptcrypt.localkms.AccessKey;
 import io.deptcrypt.localkms.LocalKms;
+import io.deptcrypt.runtime.KafkaLogin;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.common.security.auth.SecurityProtocol;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
@@ -22,11 +28,16 @@ import software.amazon.awssdk.services.kms.KmsClient;
  * {@code .deptcrypt/endpoints.env}: one {@code export NAME='value'} line per variable, so a shell can source it and
  * any other tool can read it line by line (docs/devstack.md describes the form exactly).
  *
+ * @param kafkaSecurityProtocol how clients reach the broker ({@code SASL_PLAINTEXT})
+ * @param kafkaSaslMechanism    the one SASL mechanism it accepts ({@code SCRAM-SHA-512})
  * @param keyArns     department (and {@code quarantine}) → key ARN, in governance order
  * @param credentials application name → its localkms credentials, in governance order
+ * @param kafkaPasswords application name (= its Kafka user) → its Kafka password, in governance order
  */
 public record Endpoints(
         String kafkaBootstrapServers,
+        String kafkaSecurityProtocol,
+        String kafkaSaslMechanism,
         String sqsEndpoint,
         String sqsQueueUrl,
         String kmsEndpoint,
@@ -34,11 +45,13 @@ public record Endpoints(
         String region,
         Governance.Topics topics,
         Map<String, String> keyArns,
-        Map<String, Credentials> credentials) {
+        Map<String, Credentials> credentials,
+        Map<String, String> kafkaPasswords) {
 
     public Endpoints {
         keyArns = Collections.unmodifiableMap(new LinkedHashMap<>(keyArns));
         credentials = Collections.unmodifiableMap(new LinkedHashMap<>(credentials));
+        kafkaPasswords = Collections.unmodifiableMap(new LinkedHashMap<>(kafkaPasswords));
     }
 
     /** The endpoints of running servers; the governance keys' ARNs and every application's credentials from localkms. */
@@ -55,8 +68,9 @@ public record Endpoints(
             creds.put(a.name(), new Credentials(k.accessKeyId(), k.secretAccessKey()));
         }
         String connectUrl = servers.connect() == null ? "" : servers.connect().restUrl().toString();
-        return new Endpoints(servers.kafka().bootstrapServers(), servers.sqs().endpoint().toString(), servers.queueUrl(),
-                kms.endpoint().toString(), connectUrl, governance.region(), governance.topics(), keys, creds);
+        return new Endpoints(servers.kafka().bootstrapServers(), SecurityProtocol.SASL_PLAINTEXT.name, KafkaSecurity.MECHANISM,
+                servers.sqs().endpoint().toString(), servers.queueUrl(), kms.endpoint().toString(), connectUrl,
+                governance.region(), governance.topics(), keys, creds, servers.kafkaPasswords());
     }
 
     /** An application's access key pair for localkms. */
@@ -85,10 +99,31 @@ public record Endpoints(
                 .build();
     }
 
+    /**
+     * Client settings that log in to the broker as the given governance application ({@code bootstrap.servers},
+     * {@code security.protocol}, {@code sasl.mechanism}, {@code sasl.jaas.config}); a new mutable map.
+     */
+    public Map<String, Object> kafkaClientProperties(String application) {
+        String password = kafkaPasswords.get(application);
+        if (password == null) {
+            throw new IllegalArgumentException("no Kafka user for application '" + application + "' (have "
+                    + kafkaPasswords.keySet() + ")");
+        }
+        KafkaLogin.Mechanism mechanism = Arrays.stream(KafkaLogin.Mechanism.values())
+                .filter(m -> m.kafkaName().equals(kafkaSaslMechanism)).findFirst().orElseThrow();
+        KafkaLogin login = new KafkaLogin(KafkaLogin.Protocol.valueOf(kafkaSecurityProtocol), mechanism,
+                Optional.of(application), Optional.of(password));
+        Map<String, Object> p = new LinkedHashMap<>(login.clientProperties());
+        p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafkaBootstrapServers);
+        return p;
+    }
+
     /** The variables, in a stable order. */
     public Map<String, String> variables() {
         Map<String, String> v = new LinkedHashMap<>();
         v.put("KAFKA_BOOTSTRAP_SERVERS", kafkaBootstrapServers);
+        v.put("KAFKA_SECURITY_PROTOCOL", kafkaSecurityProtocol);
+        v.put("KAFKA_SASL_MECHANISM", kafkaSaslMechanism);
         v.put("SQS_ENDPOINT", sqsEndpoint);
         v.put("SQS_QUEUE_URL", sqsQueueUrl);
         v.put("KMS_ENDPOINT", kmsEndpoint);
@@ -103,6 +138,7 @@ public record Endpoints(
             v.put(Governance.envName(app) + "_AWS_ACCESS_KEY_ID", c.accessKeyId());
             v.put(Governance.envName(app) + "_AWS_SECRET_ACCESS_KEY", c.secretAccessKey());
         });
+        v.putAll(KafkaLogins.variables(kafkaPasswords));
         return v;
     }
 

@@ -7,6 +7,7 @@ import io.deptcrypt.crypto.WireFormat;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
@@ -34,8 +35,8 @@ public record SealedRecord(ConsumerRecord<byte[], byte[]> record, CleartextField
     }
 
     /** Every sealed record of {@code topic}, committed ones, in partition order; foreign values are left out. */
-    public static List<SealedRecord> readAll(String bootstrapServers, String topic, Duration timeout) {
-        return TopicReader.readAll(bootstrapServers, topic, timeout).stream()
+    public static List<SealedRecord> readAll(Map<String, ?> clientProperties, String topic, Duration timeout) {
+        return TopicReader.readAll(clientProperties, topic, timeout).stream()
                 .map(SealedRecord::of).flatMap(Optional::stream).toList();
     }
 

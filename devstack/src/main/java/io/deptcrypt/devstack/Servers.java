@@ -3,7 +3,9 @@ package io.deptcrypt.devstack;
 import io.deptcrypt.embedded.EmbeddedConnect;
 import io.deptcrypt.embedded.EmbeddedKafka;
 import io.deptcrypt.embedded.EmbeddedSqs;
+import io.deptcrypt.embedded.KafkaSecurity;
 import io.deptcrypt.governance.Governance;
+import io.deptcrypt.policy.KafkaNames;
 import io.deptcrypt.policy.KafkaTopics;
 import java.time.Duration;
 import java.util.HashMap;
@@ -16,7 +18,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The stack's servers: the Kafka broker (with the governance topics), ElasticMQ (with the ingest queue), localkms,
- * the Connect worker and, through its REST API as in production, the SQS source connector. Each start registers
+ * the Connect worker and, through its REST API as in production, the SQS source connector. The broker authenticates
+ * every client (SCRAM-SHA-512, {@link KafkaLogins}) and its ACLs follow governance ({@link KafkaAccessSync}); the
+ * Connect worker logs in as the connector's governance application. Each start registers
  * its stop with the {@link Lifecycle} as soon as the server exists. Ports left at 0 get the last run's port back
  * if it is free ({@link RememberedPorts}).
  */
@@ -24,6 +28,8 @@ final class Servers {
 
     static final String CONNECTOR_NAME = "deptcrypt-sqs-source";
     static final String CONNECTOR_CLASS = "io.deptcrypt.connectors.sqs.SqsSourceConnector";
+    /** The governance application the Connect worker and the connector run as. */
+    static final String CONNECTOR_APPLICATION = KafkaNames.local().connectorApplication();
     /** Partitions of the ingest topic (records are keyed by SQS message, so any spread works). */
     static final int INGEST_PARTITIONS = 3;
     private static final Duration CONNECTOR_READY_TIMEOUT = Duration.ofSeconds(60);
@@ -40,6 +46,7 @@ final class Servers {
     private volatile RestartableKms kms;
     private volatile EmbeddedConnect connect;
     private volatile List<HangingTransactions.Hanging> abortedAfterCrash = List.of();
+    private volatile KafkaAccessSync.Result kafkaAccess;
 
     Servers(StackConfig cfg, Governance governance, Lifecycle lifecycle) {
         this.cfg = cfg;
@@ -54,18 +61,19 @@ final class Servers {
         int kafkaPort = ports.choose("kafka", cfg.kafkaPort());
         int sqsPort = ports.choose("sqs", cfg.sqsPort());
         int kmsPort = ports.choose("kms", cfg.kmsPort());
+        KafkaSecurity admin = KafkaLogins.admin(cfg);
         lifecycle.startTogether(
                 () -> kafka = lifecycle.start("kafka broker",
-                        () -> onPort(kafkaPort, cfg.kafkaPort(), port -> EmbeddedKafka.start(cfg.kafkaDir(), port, LocalSettings.BROKER)),
+                        () -> onPort(kafkaPort, cfg.kafkaPort(), port -> EmbeddedKafka.builder(cfg.kafkaDir()).ports(port)
+                                .security(admin).overrides(LocalSettings.BROKER).start()),
                         k -> {
-                            try (Admin admin = k.admin()) {
-                                abortedAfterCrash = HangingTransactions.abortAll(admin, CRASH_REPAIR_TIMEOUT);
+                            try (Admin a = k.admin()) {
+                                abortedAfterCrash = HangingTransactions.abortAll(a, CRASH_REPAIR_TIMEOUT);
                             }
                             k.createTopics(KafkaTopics.of(topics, INGEST_PARTITIONS, (short) 1));
+                            kafkaAccess = KafkaAccessSync.run(k, governance, cfg);
                         },
-                        EmbeddedKafka::close, k -> k.bootstrapServers() + (abortedAfterCrash.isEmpty() ? ""
-                                : " (aborted " + abortedAfterCrash.size() + " transaction(s) a crash left hanging on "
-                                + HangingTransactions.describe(abortedAfterCrash) + "; their input is processed again)")),
+                        EmbeddedKafka::close, this::describeBroker),
                 () -> sqs = lifecycle.start("sqs (elasticmq)",
                         () -> onPort(sqsPort, cfg.sqsPort(), EmbeddedSqs::start),
                         s -> queueUrl = s.createQueue(cfg.queueName()),
@@ -75,13 +83,26 @@ final class Servers {
                         RestartableKms::stop, k -> k.current().endpoint().toString()));
     }
 
+    /** The broker's readiness line: where, how clients log in, what the start changed or repaired. */
+    private String describeBroker(EmbeddedKafka k) {
+        String access = " (SASL_PLAINTEXT " + KafkaSecurity.MECHANISM + ", " + kafkaAccess.passwords().size() + " users, "
+                + kafkaAccess.acls() + " ACLs from governance"
+                + (kafkaAccess.changes() == 0 ? "" : ", " + kafkaAccess.changes() + " change(s) made") + ")";
+        String repaired = abortedAfterCrash.isEmpty() ? "" : " (aborted " + abortedAfterCrash.size()
+                + " transaction(s) a crash left hanging on " + HangingTransactions.describe(abortedAfterCrash)
+                + "; their input is processed again)";
+        return k.bootstrapServers() + access + repaired;
+    }
+
     /** Starts the Connect worker (needs the broker); meant to run together with the apps. */
     void startConnect() {
         int connectPort = ports.choose("connect", cfg.connectPort());
         connect = lifecycle.start("kafka connect", () -> onPort(connectPort, cfg.connectPort(), port -> {
             Map<String, String> worker = new HashMap<>(LocalSettings.CONNECT_WORKER);
             worker.put("listeners", "http://127.0.0.1:" + port);
-            return EmbeddedConnect.start(kafka.bootstrapServers(), worker);
+            // The worker and its connector's clients log in as the connector's governance application.
+            String password = kafkaPassword(CONNECTOR_APPLICATION);
+            return EmbeddedConnect.start(kafka, kafka.clientProperties(CONNECTOR_APPLICATION, password), worker);
         }), EmbeddedConnect::stop, c -> c.restUrl().toString());
     }
 
@@ -134,6 +155,20 @@ final class Servers {
 
     EmbeddedKafka kafka() {
         return kafka;
+    }
+
+    /** Each governance application's Kafka password, in governance order. */
+    Map<String, String> kafkaPasswords() {
+        return kafkaAccess.passwords();
+    }
+
+    private String kafkaPassword(String application) {
+        String pw = kafkaAccess.passwords().get(application);
+        if (pw == null) {
+            throw new StackException("the governance file has no application '" + application + "' to run the SQS"
+                    + " connector as (its Kafka user); add it under applications");
+        }
+        return pw;
     }
 
     EmbeddedSqs sqs() {

@@ -88,6 +88,16 @@ public record StackConfig(
         return stateDir.resolve("logs");
     }
 
+    /** The Kafka super user's login ({@code KAFKA_ADMIN_USERNAME}, {@code KAFKA_ADMIN_PASSWORD}), owner-only. */
+    public Path kafkaAdminFile() {
+        return stateDir.resolve("kafka-admin.env");
+    }
+
+    /** Each governance application's Kafka login as the last start left it, owner-only. */
+    public Path kafkaUsersFile() {
+        return stateDir.resolve("kafka-users.env");
+    }
+
     public Path endpointsFile() {
         return stateDir.resolve("endpoints.env");
     }

@@ -24,11 +24,13 @@ public final class TopicReader {
     private TopicReader() {}
 
     /**
+     * @param clientProperties where the broker is and who reads (for example {@code Stack.kafka().adminClientProperties()}
+     *                         or {@link Endpoints#kafkaClientProperties}): the broker's ACLs decide what may be read
      * @throws StackException if the topic does not exist or cannot be read to its end within {@code timeout}
      */
-    public static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrapServers, String topic, Duration timeout) {
+    public static List<ConsumerRecord<byte[], byte[]>> readAll(Map<String, ?> clientProperties, String topic, Duration timeout) {
         Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.putAll(clientProperties);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, "deptcrypt-topic-reader-" + UUID.randomUUID());
@@ -59,8 +61,8 @@ public final class TopicReader {
      * The data keys of the keys topic ({@code topics.keys}), read from its start like a department consumer reads
      * them, with this class's connection settings: what opens AES_GCM_V2 records outside the apps. The caller closes it.
      */
-    public static KafkaDataKeyDirectory keysDirectory(String bootstrapServers, String keysTopic, String name) {
-        return KafkaDataKeyDirectory.start(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), keysTopic,
+    public static KafkaDataKeyDirectory keysDirectory(Map<String, ?> clientProperties, String keysTopic, String name) {
+        return KafkaDataKeyDirectory.start(Map.copyOf(clientProperties), keysTopic,
                 KafkaDataKeyDirectory.DEFAULT_CATCH_UP_TIMEOUT, name);
     }
 

@@ -9,6 +9,10 @@
  *       connector), {@code StackApps} (the encryptor and the department consumers, each a {@code RestartableApp} with
  *       its own KMS client, configured by {@code AppConfigs} from the production properties files) and
  *       {@link io.deptcrypt.devstack.Endpoints} ({@code endpoints.env}).</li>
+ *   <li>Kafka access: the broker authenticates every client; {@code KafkaLogins} keeps the super user and each
+ *       governance application's login in the state directory, {@code KafkaAccessSync} brings the broker's users and
+ *       ACLs in step with governance at start through the control plane ({@code io.deptcrypt.control}), whose
+ *       {@code governance} and {@code audit} commands {@code DeptcryptCommand} also runs.</li>
  *   <li>{@code Demo}, {@link io.deptcrypt.devstack.EventGenerator}, {@link io.deptcrypt.devstack.DeliveryLog},
  *       {@link io.deptcrypt.devstack.CrossRead}, {@link io.deptcrypt.devstack.KmsAudit}: what the demo sends, sees and
  *       checks. {@link io.deptcrypt.devstack.SealedRecord} reads a sealed record's cleartext fields whatever its

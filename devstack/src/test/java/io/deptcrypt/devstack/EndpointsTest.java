@@ -1,6 +1,7 @@
 package io.deptcrypt.devstack;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.deptcrypt.governance.Governance;
 import java.nio.file.Files;
@@ -45,9 +46,12 @@ class EndpointsTest {
         Map<String, Endpoints.Credentials> creds = new LinkedHashMap<>();
         creds.put("finance-consumer", new Endpoints.Credentials("AKIAFIN", "s3cr'et/+="));
         creds.put("sales-consumer", new Endpoints.Credentials("AKIASAL", "other"));
-        return new Endpoints("127.0.0.1:9092", "http://127.0.0.1:9324", "http://127.0.0.1:9324/000000000000/q",
-                "http://127.0.0.1:4599", "http://127.0.0.1:8083", "us-east-1",
-                new Governance.Topics("deptcrypt.ingest", "deptcrypt.shared", "deptcrypt.dead-letter", 6), keys, creds);
+        Map<String, String> kafka = new LinkedHashMap<>();
+        kafka.put("finance-consumer", "fin-kafka-pw_-1");
+        kafka.put("sales-consumer", "sal-kafka-pw_-2");
+        return new Endpoints("127.0.0.1:9092", "SASL_PLAINTEXT", "SCRAM-SHA-512", "http://127.0.0.1:9324",
+                "http://127.0.0.1:9324/000000000000/q", "http://127.0.0.1:4599", "http://127.0.0.1:8083", "us-east-1",
+                new Governance.Topics("deptcrypt.ingest", "deptcrypt.shared", "deptcrypt.dead-letter", 6), keys, creds, kafka);
     }
 
     @Test
@@ -59,13 +63,16 @@ class EndpointsTest {
         Process p = new ProcessBuilder("bash", "-c", "set -u; source \"$0\"; printf '%s|' \"$KAFKA_BOOTSTRAP_SERVERS\" \"$SQS_ENDPOINT\" "
                 + "\"$SQS_QUEUE_URL\" \"$KMS_ENDPOINT\" \"$AWS_REGION\" \"$INGEST_TOPIC\" \"$SHARED_TOPIC\" \"$DLQ_TOPIC\" "
                 + "\"$FINANCE_KEY_ARN\" \"$SALES_KEY_ARN\" \"$FINANCE_CONSUMER_AWS_ACCESS_KEY_ID\" \"$FINANCE_CONSUMER_AWS_SECRET_ACCESS_KEY\" "
-                + "\"$SALES_CONSUMER_AWS_ACCESS_KEY_ID\"", file.toString()).redirectErrorStream(true).start();
+                + "\"$SALES_CONSUMER_AWS_ACCESS_KEY_ID\" \"$KAFKA_SECURITY_PROTOCOL\" \"$KAFKA_SASL_MECHANISM\" "
+                + "\"$FINANCE_CONSUMER_KAFKA_USERNAME\" \"$FINANCE_CONSUMER_KAFKA_PASSWORD\"", file.toString())
+                .redirectErrorStream(true).start();
         assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
         String out = new String(p.getInputStream().readAllBytes());
         assertThat(p.exitValue()).as(out).isZero();
         assertThat(out).isEqualTo("127.0.0.1:9092|http://127.0.0.1:9324|http://127.0.0.1:9324/000000000000/q|http://127.0.0.1:4599|"
                 + "us-east-1|deptcrypt.ingest|deptcrypt.shared|deptcrypt.dead-letter|arn:aws:kms:us-east-1:111122223333:key/1111|"
-                + "arn:aws:kms:us-east-1:111122223333:key/2222|AKIAFIN|s3cr'et/+=|AKIASAL|");
+                + "arn:aws:kms:us-east-1:111122223333:key/2222|AKIAFIN|s3cr'et/+=|AKIASAL|SASL_PLAINTEXT|SCRAM-SHA-512|"
+                + "finance-consumer|fin-kafka-pw_-1|");
     }
 
     @Test
@@ -81,5 +88,15 @@ class EndpointsTest {
     @Test
     void credentialsNeverPrintTheirSecret() {
         assertThat(sample().credentialsOf("finance-consumer").toString()).doesNotContain("s3cr");
+    }
+
+    @Test
+    void kafkaClientPropertiesLogInAsTheApplicationAndNameAnUnknownOne() {
+        Map<String, Object> p = sample().kafkaClientProperties("sales-consumer");
+        assertThat(p).containsEntry("bootstrap.servers", "127.0.0.1:9092").containsEntry("security.protocol", "SASL_PLAINTEXT")
+                .containsEntry("sasl.mechanism", "SCRAM-SHA-512");
+        assertThat((String) p.get("sasl.jaas.config")).contains("username=\"sales-consumer\"").contains("password=\"sal-kafka-pw_-2\"");
+        assertThatThrownBy(() -> sample().kafkaClientProperties("encryptor"))
+                .hasMessageContaining("no Kafka user for application 'encryptor'");
     }
 }

@@ -69,7 +69,8 @@ public final class Planner {
             principals(desired, previous).ifPresent(changes::add);
         }
         KafkaPlan kafka = s.kafka().isPresent() && live.kafka().isPresent()
-                ? kafkaPlan(desired, previous, live.kafka().get(), s.kafka().get(), s.knownKafkaPasswords())
+                ? kafkaPlan(desired, previous.map(Planner::names).orElse(List.of()), live.kafka().get(), s.kafka().get(),
+                        s.knownKafkaPasswords())
                 : KafkaPlan.NONE;
         if (!kafka.create.isEmpty() || !kafka.rotate.isEmpty()) {
             changes.add(new Change.SyncKafkaUsers(kafka.create, kafka.rotate, List.of()));
@@ -132,6 +133,34 @@ public final class Planner {
         return new Plan(desired.source(), fromVersion, changes, access, effects, iac, problems);
     }
 
+    /**
+     * Only the Kafka part of a plan (SCRAM users and ACLs), for a stack that keeps its broker in step with the
+     * governance file itself when it starts: the same changes, in the same order, as {@link #plan} would make.
+     *
+     * @param former applications whose users and ACLs go unless {@code desired} still has them (for example those of
+     *               the last start); other principals are left alone
+     * @param live   what the broker has for the applications of {@code desired} and {@code former}
+     * @param known  users whose current password the caller holds (the others get a new one)
+     */
+    public static Plan planKafka(Governance desired, List<String> former, KafkaLive.State live, KafkaNames names,
+                                 Set<String> known) {
+        KafkaPlan kafka = kafkaPlan(desired, former, live, names, known);
+        List<Change> changes = new ArrayList<>();
+        if (!kafka.create.isEmpty() || !kafka.rotate.isEmpty()) {
+            changes.add(new Change.SyncKafkaUsers(kafka.create, kafka.rotate, List.of()));
+        }
+        if (!kafka.grant.isEmpty()) {
+            changes.add(new Change.GrantKafka(kafka.grant));
+        }
+        if (!kafka.revoke.isEmpty()) {
+            changes.add(new Change.RevokeKafka(kafka.revoke));
+        }
+        if (!kafka.delete.isEmpty()) {
+            changes.add(new Change.SyncKafkaUsers(List.of(), List.of(), kafka.delete));
+        }
+        return new Plan(desired.source(), 0, changes, List.of(), List.of(), List.of(), List.of());
+    }
+
     private record KafkaPlan(List<String> create, List<String> rotate, List<String> delete,
                              List<KafkaPermission> grant, List<KafkaPermission> revoke) {
         static final KafkaPlan NONE = new KafkaPlan(List.of(), List.of(), List.of(), List.of(), List.of());
@@ -141,13 +170,12 @@ public final class Planner {
      * The users and ACLs of governance applications (desired or last applied) made to match the Kafka access matrix;
      * other principals' ACLs and users (the stack's administrator, anything else) are left alone.
      */
-    private static KafkaPlan kafkaPlan(Governance desired, Optional<Governance> previous, KafkaLive.State live,
+    private static KafkaPlan kafkaPlan(Governance desired, List<String> former, KafkaLive.State live,
                                        KafkaNames names, Set<String> known) {
         List<String> wanted = names(desired);
         List<String> create = wanted.stream().filter(a -> !live.users().contains(a)).toList();
         List<String> rotate = wanted.stream().filter(a -> live.users().contains(a) && !known.contains(a)).toList();
-        List<String> delete = previous.map(p -> names(p).stream()
-                .filter(a -> !wanted.contains(a) && live.users().contains(a)).toList()).orElse(List.of());
+        List<String> delete = former.stream().filter(a -> !wanted.contains(a) && live.users().contains(a)).toList();
         List<KafkaPermission> desiredAcls = KafkaAccess.of(desired, names).permissions();
         List<KafkaPermission> grant = desiredAcls.stream().filter(p -> !live.permissions().contains(p)).toList();
         List<KafkaPermission> revoke = live.permissions().stream().filter(p -> !desiredAcls.contains(p)).toList();

@@ -19,4 +19,10 @@ import software.amazon.awssdk.services.kms.KmsClient;
  * @param clock     stamps the published version
  */
 public record Target(KmsClient kms, Optional<LocalIam> localIam, Optional<Admin> kafkaAdmin, GovernanceTopic topic,
-                     String appliedBy, Clock clock) {}
+                     String appliedBy, Clock clock) {
+
+    /** For a plan of Kafka changes only ({@link Planner#planKafka}): no KMS, no localkms, no governance topic. */
+    public static Target kafkaOnly(Admin kafkaAdmin, String appliedBy) {
+        return new Target(null, Optional.empty(), Optional.of(kafkaAdmin), null, appliedBy, Clock.systemUTC());
+    }
+}
