@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -30,6 +31,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * Connect and the apps die mid-transaction), started again on the same state, and must be ready within
  * {@link #RESTART_LIMIT}, deliver new events exactly once, and stop cleanly on SIGINT.
  */
+@Tag("e2e")
 class CrashRestartE2ETest {
 
     /**

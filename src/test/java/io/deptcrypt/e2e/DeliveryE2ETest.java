@@ -52,6 +52,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.kms.KmsClient;
@@ -60,6 +61,7 @@ import software.amazon.awssdk.services.kms.KmsClient;
  * The happy path and bad input on one whole stack: SQS → Connect → ingest → encryptor → shared topic → department
  * consumers, with KMS (localkms) deciding who opens what.
  */
+@Tag("e2e")
 class DeliveryE2ETest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -25,6 +25,7 @@ import java.nio.file.Path;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -34,6 +35,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kms.KmsClient;
 
 /** The crypto envelope (Sealer/Opener over the KMS keyrings) against a real localkms enforcing the governance file. */
+@Tag("e2e")
 class EnvelopeOverLocalKmsE2ETest {
 
     private static final String TOPIC = "deptcrypt.shared";

@@ -55,6 +55,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
@@ -67,6 +68,7 @@ import software.amazon.awssdk.services.kms.KmsClient;
  * a department added is sealed for its reader and dead-lettered once retired.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Tag("e2e")
 class LiveGovernanceE2ETest {
 
     /** The documented bound: from the end of apply to the last record a revoked reader opens, loaded machine included. */

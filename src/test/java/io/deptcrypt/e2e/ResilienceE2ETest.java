@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Failures mid-stream on one whole stack: the encryptor killed, KMS gone for 10 s. Data keys are retired every second
  * here (encryptor) and unwrapped keys expire after a second (consumers), so both keep needing KMS throughout.
  */
+@Tag("e2e")
 class ResilienceE2ETest {
 
     @TempDir

@@ -14,9 +14,11 @@ import io.deptcrypt.runtime.TextPattern;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -226,8 +228,8 @@ public record DepartmentConsumerConfig(String source, Governance governance, Str
 
     /** Bootstrap servers and login, for a plain Kafka client of the consumer (not Streams). */
     public Map<String, Object> clientProperties() {
-        Map<String, Object> p = new java.util.LinkedHashMap<>(kafkaLogin.clientProperties());
-        p.put(org.apache.kafka.clients.CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Map<String, Object> p = new LinkedHashMap<>(kafkaLogin.clientProperties());
+        p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         return p;
     }
 

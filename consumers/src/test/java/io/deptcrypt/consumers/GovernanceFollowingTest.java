@@ -46,6 +46,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.cryptography.materialproviders.IKeyring;
@@ -57,6 +58,7 @@ import software.amazon.cryptography.materialproviders.IKeyring;
  * department added live and refuses it once removed. Keys are raw AES stand-ins for KMS; "KMS refuses" is the
  * stand-in switched to deny, which is what {@code governance apply} does to the key policy before it publishes.
  */
+@Tag("integration")
 class GovernanceFollowingTest {
 
     static final Duration DEADLINE = Duration.ofSeconds(60);

@@ -27,6 +27,7 @@ import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A 3-audience event (docs/event-types.md) through the real encryptor and four real department consumers on an
  * in-process broker: each audience gets it exactly once with exactly its fields, the fourth department never.
  */
+@Tag("integration")
 class RealBrokerEventTypesTest {
 
     static final Duration DEADLINE = Duration.ofSeconds(90);

@@ -39,6 +39,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,6 +47,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The encryptor and department consumers as real Kafka Streams apps (exactly-once, uncaught-exception handling,
  * lifecycle) against an in-process broker. Keys are raw AES stand-ins for KMS.
  */
+@Tag("integration")
 class RealBrokerTest {
 
     static final Duration DEADLINE = Duration.ofSeconds(60);

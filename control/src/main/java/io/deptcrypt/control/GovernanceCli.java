@@ -1,9 +1,9 @@
 package io.deptcrypt.control;
 
 import io.deptcrypt.control.live.LiveState;
+import io.deptcrypt.control.plan.Applier;
 import io.deptcrypt.control.plan.ApplyException;
 import io.deptcrypt.control.plan.ApplyResult;
-import io.deptcrypt.control.plan.Applier;
 import io.deptcrypt.control.plan.Plan;
 import io.deptcrypt.control.plan.Planner;
 import io.deptcrypt.governance.Governance;
@@ -17,9 +17,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -83,8 +85,8 @@ public final class GovernanceCli implements Runnable {
     }
 
     /** Users whose Kafka password the endpoints file already holds. */
-    static java.util.Set<String> knownKafkaPasswords(EndpointsFile endpoints) {
-        java.util.Set<String> known = new java.util.HashSet<>();
+    static Set<String> knownKafkaPasswords(EndpointsFile endpoints) {
+        Set<String> known = new HashSet<>();
         endpoints.variables().forEach((k, v) -> {
             if (k.endsWith("_KAFKA_USERNAME") && endpoints.get(k.replace("_KAFKA_USERNAME", "_KAFKA_PASSWORD")).isPresent()) {
                 known.add(v);

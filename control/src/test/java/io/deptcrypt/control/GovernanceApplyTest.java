@@ -11,9 +11,9 @@ import io.deptcrypt.control.live.GovernanceTopic;
 import io.deptcrypt.control.live.KmsLive;
 import io.deptcrypt.control.live.LiveState;
 import io.deptcrypt.control.live.LocalIam;
+import io.deptcrypt.control.plan.Applier;
 import io.deptcrypt.control.plan.ApplyException;
 import io.deptcrypt.control.plan.ApplyResult;
-import io.deptcrypt.control.plan.Applier;
 import io.deptcrypt.control.plan.Change;
 import io.deptcrypt.control.plan.Plan;
 import io.deptcrypt.control.plan.Planner;
@@ -44,6 +44,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,6 +60,7 @@ import software.amazon.awssdk.services.kms.model.KmsException;
  * as the key admin, and the access matrix checked with every application's own credentials afterwards.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Tag("integration")
 class GovernanceApplyTest {
 
     static final Path CONFIG = Path.of("../config/governance.yaml");

@@ -7,8 +7,8 @@ import io.deptcrypt.control.live.GovernanceTopic;
 import io.deptcrypt.control.live.KafkaLive;
 import io.deptcrypt.control.live.KmsLive;
 import io.deptcrypt.control.live.LiveState;
-import io.deptcrypt.control.plan.ApplyResult;
 import io.deptcrypt.control.plan.Applier;
+import io.deptcrypt.control.plan.ApplyResult;
 import io.deptcrypt.control.plan.Plan;
 import io.deptcrypt.control.plan.Planner;
 import io.deptcrypt.control.plan.Target;
@@ -48,6 +48,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,6 +56,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Apply on a broker that authenticates: each application gets its SCRAM user and exactly the ACLs the Kafka access
  * matrix renders, and a real client with each application's own credentials gets exactly the hand-written topic access.
  */
+@Tag("integration")
 class KafkaAccessApplyTest {
 
     static final List<String> TOPICS = List.of("deptcrypt.ingest", "deptcrypt.shared", "deptcrypt.dead-letter",

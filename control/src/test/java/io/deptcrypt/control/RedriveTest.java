@@ -41,11 +41,13 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.kms.KmsClient;
 
 /** The quarantine reader re-drives chosen dead letters into ingest with its own credentials, exactly once. */
+@Tag("integration")
 class RedriveTest {
 
     @TempDir

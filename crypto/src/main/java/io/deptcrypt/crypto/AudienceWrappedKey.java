@@ -1,6 +1,7 @@
 package io.deptcrypt.crypto;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import software.amazon.cryptography.materialproviders.model.EncryptedDataKey;
 
@@ -34,6 +35,6 @@ public record AudienceWrappedKey(String audience, String keyProvider, byte[] key
 
     /** The key provider info as text, for messages: for aws-kms the key ARN. */
     String keyText() {
-        return new String(keyProviderInfo, java.nio.charset.StandardCharsets.ISO_8859_1);
+        return new String(keyProviderInfo, StandardCharsets.ISO_8859_1);
     }
 }

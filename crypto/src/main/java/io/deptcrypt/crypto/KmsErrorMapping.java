@@ -2,9 +2,11 @@ package io.deptcrypt.crypto;
 
 import java.io.IOException;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -121,7 +123,7 @@ final class KmsErrorMapping {
     static Iterable<Throwable> graph(Throwable root) {
         Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         Deque<Throwable> queue = new ArrayDeque<>();
-        java.util.List<Throwable> order = new java.util.ArrayList<>();
+        List<Throwable> order = new ArrayList<>();
         queue.add(root);
         while (!queue.isEmpty() && order.size() < 64) {
             Throwable t = queue.poll();

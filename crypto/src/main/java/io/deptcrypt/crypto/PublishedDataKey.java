@@ -3,15 +3,16 @@ package io.deptcrypt.crypto;
 import io.deptcrypt.crypto.avro.AudienceKey;
 import io.deptcrypt.crypto.avro.DataKeyIdBytes;
 import io.deptcrypt.crypto.avro.DataKeyRecord;
-import io.deptcrypt.crypto.avro.EnvelopeFormatId;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -156,7 +157,7 @@ public final class PublishedDataKey {
         return new PublishedDataKey(id, format, audiences, wrapped, r.getCreatedAt(), r.getApplication(), value);
     }
 
-    private static List<String> sortedAudiences(java.util.Collection<String> audiences) {
+    private static List<String> sortedAudiences(Collection<String> audiences) {
         TreeSet<String> s = new TreeSet<>((a, b) -> Arrays.compareUnsigned(a.getBytes(StandardCharsets.UTF_8),
                 b.getBytes(StandardCharsets.UTF_8)));
         s.addAll(audiences);
@@ -262,6 +263,6 @@ public final class PublishedDataKey {
     @Override
     public String toString() {
         return "PublishedDataKey[" + id + ", " + format + ", audiences=" + audiences + ", created "
-                + java.time.Instant.ofEpochMilli(createdAtMillis) + " by " + application + "]";
+                + Instant.ofEpochMilli(createdAtMillis) + " by " + application + "]";
     }
 }

@@ -3,9 +3,9 @@ package io.deptcrypt.crypto;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.encryptionsdk.ParsedCiphertext;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.deptcrypt.crypto.avro.Envelope;
 import io.deptcrypt.crypto.avro.EnvelopeFormatId;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.deptcrypt.governance.EncryptionContext;
 import io.deptcrypt.governance.EventType;
 import io.deptcrypt.governance.Governance;

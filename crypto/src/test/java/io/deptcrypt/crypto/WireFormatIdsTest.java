@@ -3,9 +3,9 @@ package io.deptcrypt.crypto;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.encryptionsdk.CryptoAlgorithm;
-import io.deptcrypt.crypto.avro.Envelope;
 import io.deptcrypt.crypto.avro.AudienceKey;
 import io.deptcrypt.crypto.avro.DataKeyRecord;
+import io.deptcrypt.crypto.avro.Envelope;
 import io.deptcrypt.crypto.avro.EnvelopeFormatId;
 import org.apache.avro.Schema;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,6 @@
 package io.deptcrypt.devstack;
 
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Locale;
@@ -31,7 +32,7 @@ public final class Console {
 
     /** Discards everything (tests). */
     public static Console silent() {
-        return new Console(new PrintStream(java.io.OutputStream.nullOutputStream()), false);
+        return new Console(new PrintStream(OutputStream.nullOutputStream()), false);
     }
 
     public synchronized void line(String text) {

@@ -4,11 +4,15 @@ import io.deptcrypt.consumers.DepartmentSink;
 import io.deptcrypt.consumers.OpenedEvent;
 import io.deptcrypt.consumers.PrintingSink;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.IntConsumer;
 
 /**
  * Every event the stack's department consumers opened, in arrival order: the demo prints and checks them, the
@@ -50,7 +54,7 @@ public final class DeliveryLog {
 
     /** Deliveries of the given events only, by consumer department (every department present, possibly empty). */
     public synchronized Map<String, List<Delivery>> byConsumer(Collection<String> departments, Collection<String> eventIds) {
-        java.util.Set<String> ids = new java.util.HashSet<>(eventIds);
+        Set<String> ids = new HashSet<>(eventIds);
         Map<String, List<Delivery>> out = new LinkedHashMap<>();
         departments.forEach(d -> out.put(d, new ArrayList<>()));
         for (Delivery d : deliveries) {
@@ -63,8 +67,8 @@ public final class DeliveryLog {
 
     /** How many of the given event ids have been delivered at least once. */
     public synchronized int deliveredOf(Collection<String> eventIds) {
-        java.util.Set<String> wanted = new java.util.HashSet<>(eventIds);
-        java.util.Set<String> seen = new java.util.HashSet<>();
+        Set<String> wanted = new HashSet<>(eventIds);
+        Set<String> seen = new HashSet<>();
         for (Delivery d : deliveries) {
             if (wanted.contains(d.eventId())) {
                 seen.add(d.eventId());
@@ -79,8 +83,8 @@ public final class DeliveryLog {
      * @param progress called with the delivered count whenever it changes
      * @return true if all arrived
      */
-    public boolean awaitDelivered(Collection<String> eventIds, java.time.Duration timeout,
-                                  java.util.function.IntConsumer progress) throws InterruptedException {
+    public boolean awaitDelivered(Collection<String> eventIds, Duration timeout,
+                                  IntConsumer progress) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         int last = -1;
         while (true) {

@@ -1,5 +1,6 @@
 package io.deptcrypt.devstack;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.security.SecureRandom;
@@ -72,7 +73,7 @@ public final class EventGenerator {
         root.set("data", data(department, marker));
         try {
             return new GeneratedEvent(eventId, department, marker, JSON.writeValueAsString(root));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialise a generated event", e);
         }
     }

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * compact records' event ids and formats from their values (no event id header, no record key), and its
  * cross-department reads, which find the data keys on the keys topic, are refused by KMS.
  */
+@Tag("integration")
 class DefaultFormatDemoTest {
 
     private static final Path REPO = Path.of("").toAbsolutePath().getParent();

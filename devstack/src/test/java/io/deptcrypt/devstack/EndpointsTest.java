@@ -13,9 +13,11 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@Tag("integration")
 class EndpointsTest {
 
     /** {@code export NAME='value'}, the value single quoted with each {@code '} written as {@code '\''}. */

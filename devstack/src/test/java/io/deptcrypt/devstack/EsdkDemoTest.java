@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * record and every event reaches exactly its department, exactly once. The endpoints.env the run leaves is then read
  * with a plain line parser and holds exactly the variables docs/devstack.md documents.
  */
+@Tag("integration")
 class EsdkDemoTest {
 
     private static final Path REPO = Path.of("").toAbsolutePath().getParent();

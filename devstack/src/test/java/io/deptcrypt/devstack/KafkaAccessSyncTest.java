@@ -15,6 +15,7 @@ import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The start-up sync on a real secured broker: every application gets its user and exactly its ACLs, a second start
  * changes nothing and keeps the passwords, an application gone from the file loses its user and ACLs.
  */
+@Tag("integration")
 class KafkaAccessSyncTest {
 
     private static final Path GOVERNANCE = Path.of("").toAbsolutePath().getParent().resolve("config/governance.yaml");

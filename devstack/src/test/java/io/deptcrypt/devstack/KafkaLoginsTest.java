@@ -10,10 +10,12 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The stack's Kafka logins in its state directory: generated once, owner-only, read back exactly. */
+@Tag("integration")
 class KafkaLoginsTest {
 
     private static StackConfig config(Path state) {

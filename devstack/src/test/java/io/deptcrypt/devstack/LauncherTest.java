@@ -7,10 +7,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The {@code ./deptcrypt} launcher rejects an unknown command at once: usage, exit 2, no build, no JVM. */
+@Tag("integration")
 class LauncherTest {
 
     /** Surefire runs in devstack/; the launcher is at the repository root. */

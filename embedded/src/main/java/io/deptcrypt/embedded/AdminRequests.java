@@ -1,11 +1,10 @@
 package io.deptcrypt.embedded;
 
-import org.apache.kafka.common.KafkaFuture;
-
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.kafka.common.KafkaFuture;
 
 /** Waits for Admin API answers the kit needs, with one timeout and messages that say what was asked. */
 final class AdminRequests {

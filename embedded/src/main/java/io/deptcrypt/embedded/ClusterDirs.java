@@ -1,8 +1,5 @@
 package io.deptcrypt.embedded;
 
-import org.apache.kafka.metadata.properties.MetaProperties;
-import org.apache.kafka.metadata.properties.PropertiesUtils;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -11,6 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
+import org.apache.kafka.metadata.properties.MetaProperties;
+import org.apache.kafka.metadata.properties.PropertiesUtils;
 
 /**
  * Where each node of a cluster keeps its state under the cluster's data dir, and whether that state is whole.

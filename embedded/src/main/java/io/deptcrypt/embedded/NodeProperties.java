@@ -1,13 +1,12 @@
 package io.deptcrypt.embedded;
 
-import org.apache.kafka.common.security.auth.SecurityProtocol;
-import org.apache.kafka.common.security.scram.ScramLoginModule;
-import org.apache.kafka.metadata.authorizer.StandardAuthorizer;
-
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.common.security.auth.SecurityProtocol;
+import org.apache.kafka.common.security.scram.ScramLoginModule;
+import org.apache.kafka.metadata.authorizer.StandardAuthorizer;
 
 /**
  * The server properties of one combined broker+controller node, derived from the cluster's size and security;

@@ -1,14 +1,13 @@
 package io.deptcrypt.embedded;
 
+import java.util.List;
+import java.util.Map;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.source.SourceConnector;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.connect.source.SourceTask;
-
-import java.util.List;
-import java.util.Map;
 
 /** A test source that writes records "0".."count-1" to a topic once. */
 public class CountingSourceConnector extends SourceConnector {

@@ -116,8 +116,8 @@ public record Governance(
         }
 
         /** Every topic name, ingest first. */
-        public java.util.List<String> names() {
-            return java.util.List.of(ingest, shared, deadLetter, governance, keys);
+        public List<String> names() {
+            return List.of(ingest, shared, deadLetter, governance, keys);
         }
     }
 

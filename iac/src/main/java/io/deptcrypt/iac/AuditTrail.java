@@ -1,5 +1,6 @@
 package io.deptcrypt.iac;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -68,7 +69,7 @@ final class AuditTrail {
         out.set("Value", Documents.ref(BUCKET));
     }
 
-    private static ObjectNode service(String sid, String action, com.fasterxml.jackson.databind.JsonNode resource) {
+    private static ObjectNode service(String sid, String action, JsonNode resource) {
         ObjectNode s = Documents.object().put("Sid", sid).put("Effect", "Allow");
         s.putObject("Principal").put("Service", "cloudtrail.amazonaws.com");
         s.set("Action", Documents.array(action));

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.util.Collection;
+import java.util.List;
 
 /**
  * Builds and writes the JSON and YAML documents the renderer produces. Output is byte-stable: objects keep the
@@ -48,7 +49,7 @@ public final class Documents {
     }
 
     public static ArrayNode array(String... values) {
-        return array(java.util.List.of(values));
+        return array(List.of(values));
     }
 
     /** {@code {"Ref": name}} */

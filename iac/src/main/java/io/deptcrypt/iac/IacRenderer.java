@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
@@ -50,7 +51,7 @@ public final class IacRenderer {
      */
     public static Rendering render(Governance governance, String governanceText, RenderSettings settings) {
         List<AppRole> roles = AppRole.of(governance, settings);
-        java.util.SortedMap<String, String> files = new TreeMap<>();
+        SortedMap<String, String> files = new TreeMap<>();
 
         Map<String, ObjectNode> keyPolicies = new LinkedHashMap<>();
         for (GovernedKey key : GovernedKey.of(governance)) {

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * every template in one process: the hand-written ones, the checked-in rendering, and renderings of two other
  * governance files. Where cfn-lint is not installed the test is reported as skipped with that reason, never green.
  */
+@Tag("integration")
 class CfnLintTest {
 
     private static final Path PYENV_SHIM = Path.of("/root/.pyenv/shims/cfn-lint");

@@ -14,6 +14,7 @@ import io.deptcrypt.localkms.service.ServiceSettings;
 import io.deptcrypt.localkms.state.CredentialsFile;
 import io.deptcrypt.localkms.state.KeyRecord;
 import io.deptcrypt.localkms.state.KmsState;
+import io.deptcrypt.localkms.state.PrincipalRecord;
 import io.deptcrypt.localkms.state.StateDirectory;
 import io.deptcrypt.localkms.state.StateFile;
 import io.deptcrypt.localkms.state.StateStore;
@@ -171,12 +172,12 @@ public final class LocalKms implements AutoCloseable {
         }
     }
 
-    private static List<PrincipalSync.Spec> startUpPrincipals(Governance g, io.deptcrypt.localkms.state.KmsState s) {
-        java.util.Map<String, PrincipalSync.Spec> specs = new java.util.LinkedHashMap<>();
+    private static List<PrincipalSync.Spec> startUpPrincipals(Governance g, KmsState s) {
+        Map<String, PrincipalSync.Spec> specs = new LinkedHashMap<>();
         s.principals().forEach((name, p) -> specs.put(name,
                 new PrincipalSync.Spec(name, p.roleArn(), p.keyAdmin(), p.identityPolicy())));
         for (Application a : g.applications()) {
-            io.deptcrypt.localkms.state.PrincipalRecord existing = s.principals().get(a.name());
+            PrincipalRecord existing = s.principals().get(a.name());
             boolean sameRole = existing != null && existing.roleArn().equals(a.role());
             specs.put(a.name(), new PrincipalSync.Spec(a.name(), a.role(), g.keyAdmins().contains(a.name())
                     || (sameRole && existing.keyAdmin()), sameRole ? existing.identityPolicy() : null));

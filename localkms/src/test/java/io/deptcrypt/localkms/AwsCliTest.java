@@ -16,6 +16,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The official AWS CLI ({@code aws kms ... --endpoint-url}) against localkms, with credentials from the environment
  * as from credentials.env. Skipped, saying so, when {@code aws} is not on PATH.
  */
+@Tag("integration")
 class AwsCliTest {
 
     @TempDir

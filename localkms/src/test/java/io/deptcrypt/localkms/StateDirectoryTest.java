@@ -15,10 +15,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The state directory: owner-only, secrets sealed, atomic, refused (never reset) when damaged. */
+@Tag("integration")
 class StateDirectoryTest {
 
     @TempDir

@@ -1,5 +1,6 @@
 package io.deptcrypt.policy;
 
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -30,7 +31,7 @@ public record KafkaPermission(String application, Type type, String name, boolea
 
     /** e.g. {@code finance-consumer READ topic deptcrypt.shared} or {@code ... group deptcrypt-finance-consumer*}. */
     public String describe() {
-        return application + " " + operation + " " + type.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')
+        return application + " " + operation + " " + type.name().toLowerCase(Locale.ROOT).replace('_', '-')
                 + " " + name + (prefixed ? "*" : "");
     }
 }

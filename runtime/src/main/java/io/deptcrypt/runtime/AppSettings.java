@@ -1,5 +1,6 @@
 package io.deptcrypt.runtime;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -40,7 +41,7 @@ public final class AppSettings {
     public static final Map<String, String> OWN_KAFKA_SETTINGS = ownKafkaSettings();
 
     private static Map<String, String> ownKafkaSettings() {
-        Map<String, String> m = new java.util.LinkedHashMap<>(KafkaLogin.OWN_KAFKA_SETTINGS);
+        Map<String, String> m = new LinkedHashMap<>(KafkaLogin.OWN_KAFKA_SETTINGS);
         m.put(StreamsConfig.APPLICATION_ID_CONFIG, "set it with '" + APPLICATION_ID + "' instead");
         m.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "set it with '" + BOOTSTRAP_SERVERS + "' instead");
         return Map.copyOf(m);

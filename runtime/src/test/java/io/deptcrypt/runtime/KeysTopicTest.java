@@ -35,10 +35,12 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The keys topic on a real broker: the publisher's acknowledged records, the directory's catch-up and its refusals. */
+@Tag("integration")
 class KeysTopicTest {
 
     @TempDir

@@ -13,9 +13,11 @@ import io.deptcrypt.runtime.KmsRetry;
 import io.deptcrypt.runtime.KmsSettings;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
@@ -167,9 +169,9 @@ public record EncryptorConfig(String source, Governance governance, String appli
     }
 
     /** Bootstrap servers and login, for a plain Kafka client of the encryptor (not Streams). */
-    public java.util.Map<String, Object> clientProperties() {
-        java.util.Map<String, Object> p = new java.util.LinkedHashMap<>(kafkaLogin.clientProperties());
-        p.put(org.apache.kafka.clients.CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    public Map<String, Object> clientProperties() {
+        Map<String, Object> p = new LinkedHashMap<>(kafkaLogin.clientProperties());
+        p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         return p;
     }
 

@@ -1,15 +1,5 @@
 package io.deptcrypt.connectors.sqs;
 
-import io.deptcrypt.connectors.sqs.SqsSourceConfig.CredentialsMode;
-import io.deptcrypt.connectors.sqs.SqsSourceConfig.KeyMode;
-import org.apache.kafka.common.config.types.Password;
-
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-
 import static io.deptcrypt.connectors.sqs.SqsSourceConfig.ACCESS_KEY_ID;
 import static io.deptcrypt.connectors.sqs.SqsSourceConfig.ASSUME_ROLE_ARN;
 import static io.deptcrypt.connectors.sqs.SqsSourceConfig.CREDENTIALS_PROVIDER;
@@ -18,6 +8,15 @@ import static io.deptcrypt.connectors.sqs.SqsSourceConfig.RECORD_KEY;
 import static io.deptcrypt.connectors.sqs.SqsSourceConfig.RECORD_KEY_ATTRIBUTE;
 import static io.deptcrypt.connectors.sqs.SqsSourceConfig.SECRET_ACCESS_KEY;
 import static io.deptcrypt.connectors.sqs.SqsSourceConfig.SESSION_TOKEN;
+
+import io.deptcrypt.connectors.sqs.SqsSourceConfig.CredentialsMode;
+import io.deptcrypt.connectors.sqs.SqsSourceConfig.KeyMode;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.common.config.types.Password;
 
 /**
  * The rules that involve more than one option, checked on the options that passed their own checks (a rule whose

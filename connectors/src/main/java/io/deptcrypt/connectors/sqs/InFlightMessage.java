@@ -1,8 +1,7 @@
 package io.deptcrypt.connectors.sqs;
 
-import software.amazon.awssdk.services.sqs.model.Message;
-
 import java.util.concurrent.atomic.AtomicInteger;
+import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
  * A received message that is not settled yet (not deleted, released or given up). While it is tracked its

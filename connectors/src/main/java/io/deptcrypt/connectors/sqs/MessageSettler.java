@@ -1,10 +1,9 @@
 package io.deptcrypt.connectors.sqs;
 
-import software.amazon.awssdk.services.sqs.SqsClient;
-
 import java.time.Duration;
 import java.util.Collection;
 import java.util.concurrent.TimeoutException;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * Settles a task's received messages, by three parts that never wait for each other: the bookkeeping

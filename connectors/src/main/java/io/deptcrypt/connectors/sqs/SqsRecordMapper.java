@@ -2,19 +2,19 @@ package io.deptcrypt.connectors.sqs;
 
 import io.deptcrypt.connectors.sqs.SqsSourceConfig.KeyMode;
 import io.deptcrypt.connectors.sqs.SqsSourceConfig.ValueFormat;
-import org.apache.kafka.connect.data.Schema;
-import org.apache.kafka.connect.header.ConnectHeaders;
-import org.apache.kafka.connect.header.Headers;
-import software.amazon.awssdk.services.sqs.model.Message;
-import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
-import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
-
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.header.ConnectHeaders;
+import org.apache.kafka.connect.header.Headers;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 /** Maps an SQS message to a Kafka Connect source record: value = body, key per config, SQS facts as headers. */
 public final class SqsRecordMapper {
@@ -62,7 +62,7 @@ public final class SqsRecordMapper {
             return List.of(SqsSourceConfig.ALL_ATTRIBUTES);
         }
         if (keyMode == KeyMode.ATTRIBUTE && keyAttribute != null && !attributes.contains(keyAttribute)) {
-            return java.util.stream.Stream.concat(attributes.stream(), java.util.stream.Stream.of(keyAttribute)).toList();
+            return Stream.concat(attributes.stream(), Stream.of(keyAttribute)).toList();
         }
         return attributes;
     }

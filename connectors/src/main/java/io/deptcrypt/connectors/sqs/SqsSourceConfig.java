@@ -1,11 +1,5 @@
 package io.deptcrypt.connectors.sqs;
 
-import org.apache.kafka.common.config.AbstractConfig;
-import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.common.config.ConfigException;
-import org.apache.kafka.common.config.ConfigValue;
-import org.apache.kafka.common.config.types.Password;
-
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,6 +10,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.ConfigValue;
+import org.apache.kafka.common.config.types.Password;
 
 /**
  * The SQS source connector's configuration: the option names, their {@link ConfigDef} (built by

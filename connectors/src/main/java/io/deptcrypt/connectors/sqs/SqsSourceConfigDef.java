@@ -1,18 +1,5 @@
 package io.deptcrypt.connectors.sqs;
 
-import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.common.config.ConfigDef.Importance;
-import org.apache.kafka.common.config.ConfigDef.Type;
-import org.apache.kafka.common.config.ConfigException;
-
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Locale;
-import java.util.Set;
-import java.util.regex.Pattern;
-
 import static io.deptcrypt.connectors.sqs.SqsSourceConfig.ACCESS_KEY_ID;
 import static io.deptcrypt.connectors.sqs.SqsSourceConfig.ALL_ATTRIBUTES;
 import static io.deptcrypt.connectors.sqs.SqsSourceConfig.ASSUME_ROLE_ARN;
@@ -40,6 +27,18 @@ import static io.deptcrypt.connectors.sqs.SqsSourceConfig.STS_ENDPOINT_URL;
 import static io.deptcrypt.connectors.sqs.SqsSourceConfig.TOPIC;
 import static io.deptcrypt.connectors.sqs.SqsSourceConfig.VISIBILITY_TIMEOUT_SECONDS;
 import static io.deptcrypt.connectors.sqs.SqsSourceConfig.WAIT_TIME_SECONDS;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
 
 /**
  * The definitions of the connector's options: type, default, single-field validator, importance, documentation

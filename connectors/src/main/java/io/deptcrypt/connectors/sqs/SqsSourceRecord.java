@@ -1,10 +1,9 @@
 package io.deptcrypt.connectors.sqs;
 
+import java.util.Map;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.header.Headers;
 import org.apache.kafka.connect.source.SourceRecord;
-
-import java.util.Map;
 
 /**
  * A source record that remembers the SQS message it came from, so that {@code commitRecord} can settle that

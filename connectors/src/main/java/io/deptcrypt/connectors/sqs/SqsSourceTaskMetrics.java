@@ -1,14 +1,13 @@
 package io.deptcrypt.connectors.sqs;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
-import javax.management.JMException;
-import javax.management.MBeanServer;
-import javax.management.ObjectName;
 import java.lang.management.ManagementFactory;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
+import javax.management.JMException;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The task's counters; registered as a standard MBean so they work on every Connect runtime. */
 public final class SqsSourceTaskMetrics implements SqsSourceTaskMetricsMBean, AutoCloseable {

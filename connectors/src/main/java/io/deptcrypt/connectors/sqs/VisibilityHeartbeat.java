@@ -1,12 +1,11 @@
 package io.deptcrypt.connectors.sqs;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Keeps every tracked message invisible: on its own thread, every tenth of the visibility timeout (at least every

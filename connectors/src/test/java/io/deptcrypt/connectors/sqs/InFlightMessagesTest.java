@@ -1,14 +1,13 @@
 package io.deptcrypt.connectors.sqs;
 
-import org.junit.jupiter.api.Test;
+import static io.deptcrypt.connectors.sqs.FakeSqsClient.QUEUE_A;
+import static io.deptcrypt.connectors.sqs.FakeSqsClient.message;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
-import static io.deptcrypt.connectors.sqs.FakeSqsClient.QUEUE_A;
-import static io.deptcrypt.connectors.sqs.FakeSqsClient.message;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class InFlightMessagesTest {
 

@@ -1,7 +1,10 @@
 package io.deptcrypt.connectors.sqs;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
+import static io.deptcrypt.connectors.sqs.FakeSqsClient.QUEUE_A;
+import static io.deptcrypt.connectors.sqs.FakeSqsClient.block;
+import static io.deptcrypt.connectors.sqs.FakeSqsClient.message;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.List;
@@ -11,12 +14,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-
-import static io.deptcrypt.connectors.sqs.FakeSqsClient.QUEUE_A;
-import static io.deptcrypt.connectors.sqs.FakeSqsClient.block;
-import static io.deptcrypt.connectors.sqs.FakeSqsClient.message;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /** The parts together, on a fake SQS: they do not wait for each other, and flush waits for the last delete only. */
 class MessageSettlerTest {

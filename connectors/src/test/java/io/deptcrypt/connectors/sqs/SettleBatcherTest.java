@@ -1,20 +1,19 @@
 package io.deptcrypt.connectors.sqs;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequest;
+import static io.deptcrypt.connectors.sqs.FakeSqsClient.QUEUE_A;
+import static io.deptcrypt.connectors.sqs.FakeSqsClient.QUEUE_B;
+import static io.deptcrypt.connectors.sqs.FakeSqsClient.message;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-
-import static io.deptcrypt.connectors.sqs.FakeSqsClient.QUEUE_A;
-import static io.deptcrypt.connectors.sqs.FakeSqsClient.QUEUE_B;
-import static io.deptcrypt.connectors.sqs.FakeSqsClient.message;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequest;
 
 /** The batcher alone, on a fake SQS: batching, retries, giving up, releases. */
 class SettleBatcherTest {

@@ -1,16 +1,15 @@
 package io.deptcrypt.connectors.sqs;
 
-import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-
 import static io.deptcrypt.connectors.sqs.FakeSqsClient.QUEUE_A;
 import static io.deptcrypt.connectors.sqs.FakeSqsClient.QUEUE_B;
 import static io.deptcrypt.connectors.sqs.FakeSqsClient.message;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 /** The batch shape of SQS calls, and the retry backoff rule. */
 class SqsBatchTest {

@@ -1,13 +1,12 @@
 package io.deptcrypt.connectors.sqs;
 
-import org.apache.kafka.common.config.ConfigDef;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.apache.kafka.common.config.ConfigDef;
+import org.junit.jupiter.api.Test;
 
 /** docs/sqs-connector.md lists every option with its default, and the shipped configs only use real options. */
 class SqsConnectorDocsTest {

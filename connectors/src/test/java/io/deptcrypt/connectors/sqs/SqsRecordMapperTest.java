@@ -1,7 +1,13 @@
 package io.deptcrypt.connectors.sqs;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.deptcrypt.connectors.sqs.SqsSourceConfig.KeyMode;
 import io.deptcrypt.connectors.sqs.SqsSourceConfig.ValueFormat;
+import java.math.BigDecimal;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.apache.kafka.connect.data.Decimal;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.header.Header;
@@ -11,13 +17,6 @@ import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
-
-import java.math.BigDecimal;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class SqsRecordMapperTest {
 

@@ -1,24 +1,23 @@
 package io.deptcrypt.connectors.sqs;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.deptcrypt.connectors.sqs.SqsSourceConfig.CredentialsMode;
 import io.deptcrypt.connectors.sqs.SqsSourceConfig.DroppedRecordAction;
 import io.deptcrypt.connectors.sqs.SqsSourceConfig.KeyMode;
 import io.deptcrypt.connectors.sqs.SqsSourceConfig.ValueFormat;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.ConfigValue;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-
-import java.time.Duration;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class SqsSourceConfigTest {
 

@@ -1,16 +1,11 @@
 package io.deptcrypt.connectors.sqs;
 
-import io.deptcrypt.embedded.EmbeddedConnect;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Header;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
-import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
+import static io.deptcrypt.connectors.sqs.ConnectorTestStack.await;
+import static io.deptcrypt.connectors.sqs.ConnectorTestStack.metric;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.deptcrypt.embedded.EmbeddedConnect;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,14 +17,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-
-import static io.deptcrypt.connectors.sqs.ConnectorTestStack.await;
-import static io.deptcrypt.connectors.sqs.ConnectorTestStack.metric;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 
 /** The connector on real parts: a KRaft broker, ElasticMQ and a distributed Connect worker, all in this JVM. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Tag("integration")
 class SqsSourceConnectorIntegrationTest {
 
     static final int BULK = 10_000;

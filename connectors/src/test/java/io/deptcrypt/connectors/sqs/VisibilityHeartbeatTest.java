@@ -1,19 +1,18 @@
 package io.deptcrypt.connectors.sqs;
 
+import static io.deptcrypt.connectors.sqs.ConnectorTestStack.await;
+import static io.deptcrypt.connectors.sqs.FakeSqsClient.QUEUE_A;
+import static io.deptcrypt.connectors.sqs.FakeSqsClient.message;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
 import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchResponse;
 import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchResultEntry;
-
-import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-
-import static io.deptcrypt.connectors.sqs.ConnectorTestStack.await;
-import static io.deptcrypt.connectors.sqs.FakeSqsClient.QUEUE_A;
-import static io.deptcrypt.connectors.sqs.FakeSqsClient.message;
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** The heartbeat and the visibility calls alone, on a fake SQS. */
 class VisibilityHeartbeatTest {

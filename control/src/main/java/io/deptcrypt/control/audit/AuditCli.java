@@ -7,6 +7,7 @@ import io.deptcrypt.governance.GovernanceException;
 import io.deptcrypt.governance.GovernanceLoader;
 import io.deptcrypt.policy.GovernedKey;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -88,11 +89,11 @@ public final class AuditCli implements Callable<Integer> {
     /** Key ARN → department label, asked of KMS as the key admin when the stack runs (else none). */
     private Map<String, String> keyDepartments(Governance g) {
         Map<String, String> out = new LinkedHashMap<>();
-        if (!java.nio.file.Files.isRegularFile(endpoints)) {
+        if (!Files.isRegularFile(endpoints)) {
             return out;
         }
         Path adminFile = endpoints.resolveSibling("kafka-admin.env");
-        Optional<EndpointsFile> admin = java.nio.file.Files.isRegularFile(adminFile)
+        Optional<EndpointsFile> admin = Files.isRegularFile(adminFile)
                 ? Optional.of(EndpointsFile.read(adminFile)) : Optional.empty();
         try (ControlSession s = ControlSession.open(EndpointsFile.read(endpoints), admin, g, g.keyAdmins().get(0))) {
             for (GovernedKey k : GovernedKey.of(g)) {

@@ -5,8 +5,8 @@ import io.deptcrypt.governance.Governance;
 import io.deptcrypt.governance.KmsArn;
 import io.deptcrypt.policy.GovernedKey;
 import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 

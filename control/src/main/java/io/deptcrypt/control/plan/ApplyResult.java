@@ -2,6 +2,7 @@ package io.deptcrypt.control.plan;
 
 import io.deptcrypt.control.live.LocalIam;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -14,7 +15,7 @@ public final class ApplyResult {
     private final List<String> notes = new ArrayList<>();
     private Map<String, LocalIam.Principal> principals;
     private OptionalLong published = OptionalLong.empty();
-    private final Map<String, String> kafkaPasswords = new java.util.LinkedHashMap<>();
+    private final Map<String, String> kafkaPasswords = new LinkedHashMap<>();
 
     void applied(Change c) {
         applied.add(c);

@@ -1,7 +1,7 @@
 package io.deptcrypt.localkms.service;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;

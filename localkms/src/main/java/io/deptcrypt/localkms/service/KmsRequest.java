@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -160,6 +161,6 @@ public final class KmsRequest {
     }
 
     private static KmsException wrongType(String name, String expected, JsonNode actual) {
-        return KmsException.serialization("Member '" + name + "' must be " + expected + ", got " + actual.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
+        return KmsException.serialization("Member '" + name + "' must be " + expected + ", got " + actual.getNodeType().name().toLowerCase(Locale.ROOT));
     }
 }

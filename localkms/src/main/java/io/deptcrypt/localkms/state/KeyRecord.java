@@ -5,6 +5,7 @@ import io.deptcrypt.localkms.policy.KeyPolicy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +48,7 @@ public record KeyRecord(
     public KeyRecord {
         onDemandRotations = List.copyOf(onDemandRotations);
         materials = List.copyOf(materials);
-        tags = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(tags));
+        tags = Collections.unmodifiableMap(new LinkedHashMap<>(tags));
         if (materials.isEmpty()) {
             throw new IllegalArgumentException("key " + keyId + " has no key material");
         }

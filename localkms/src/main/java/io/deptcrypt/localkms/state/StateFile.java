@@ -16,6 +16,8 @@ import io.deptcrypt.localkms.crypto.MasterKey;
 import io.deptcrypt.localkms.policy.IdentityPolicy;
 import io.deptcrypt.localkms.policy.KeyPolicy;
 import io.deptcrypt.localkms.policy.MalformedPolicyException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -123,7 +125,7 @@ public final class StateFile {
                     .put("principalArn", k.principalArn())
                     .put("keyAdmin", p.keyAdmin())
                     .put("accessKeyId", k.accessKeyId())
-                    .put("sealedSecret", master.seal(k.secretAccessKey().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    .put("sealedSecret", master.seal(k.secretAccessKey().getBytes(StandardCharsets.UTF_8),
                             secretLabel(k.accessKeyId())));
             if (p.identityPolicy() != null) {
                 n.put("identityPolicy", p.identityPolicy().document());
@@ -138,13 +140,13 @@ public final class StateFile {
 
     /** @throws CorruptStateException naming {@code source}, the field and the problem */
     public KmsState read(byte[] bytes, String source, MasterKey master) {
-        if (new String(bytes, java.nio.charset.StandardCharsets.UTF_8).isBlank()) {
+        if (new String(bytes, StandardCharsets.UTF_8).isBlank()) {
             throw corrupt(source, "the file is empty");
         }
         JsonNode root;
         try {
             root = JSON.readTree(bytes);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw corrupt(source, "not valid JSON: " + e.getMessage().lines().findFirst().orElse(""));
         }
         if (root == null || !root.isObject()) {
@@ -200,7 +202,7 @@ public final class StateFile {
             String id = f.text("accessKeyId");
             String secret;
             try {
-                secret = new String(master.open(f.text("sealedSecret"), secretLabel(id)), java.nio.charset.StandardCharsets.UTF_8);
+                secret = new String(master.open(f.text("sealedSecret"), secretLabel(id)), StandardCharsets.UTF_8);
             } catch (IllegalArgumentException e) {
                 throw corrupt(source, f.prefix + "sealedSecret " + e.getMessage());
             }
