@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -278,17 +279,20 @@ public final class Sealer implements AutoCloseable {
     /**
      * Takes a new governance while records are being sealed (those in progress finish under the key they started
      * with). Departments added are sealed from now on; records for departments removed are refused; a department
-     * whose KMS key changed (and the quarantine, if its key changed) gets a new data key with its next record. The
-     * data keys of removed and changed departments are retired: their bytes are zeroed once the records in progress
-     * are done.
+     * whose KMS key changed, or that lost a reader (and the quarantine, likewise), gets a new data key with its next
+     * record, also for every audience set it is in: a revoked reader may have kept the data key it unwrapped, and
+     * must not open records sealed after its revocation with it. The data keys of removed and changed departments are
+     * retired: their bytes are zeroed once the records in progress are done.
      */
     public void update(Governance governance) {
         Routing next = Routing.of(Objects.requireNonNull(governance, "governance"));
         synchronized (updateLock) {
+            Set<String> lostReaders = lostReaders(routing.governance(), governance);
             routing = next;
             for (String name : slots.keySet()) {
                 slots.computeIfPresent(name, (n, slot) -> {
-                    if (slot.keys.equals(next.keysOrNull(n))) {
+                    // A revoked reader may hold the unwrapped data key: records sealed from now on get a fresh one.
+                    if (slot.keys.equals(next.keysOrNull(n)) && slot.audiences.stream().noneMatch(lostReaders::contains)) {
                         return slot;
                     }
                     slot.retire();
@@ -297,6 +301,19 @@ public final class Sealer implements AutoCloseable {
             }
         }
         LOG.info("governance {} taken: sealing for departments {}", governance.source(), governance.departmentNames());
+    }
+
+    /** The departments (and the quarantine) of which {@code after} names fewer readers than {@code before}. */
+    static Set<String> lostReaders(Governance before, Governance after) {
+        Set<String> lost = new HashSet<>();
+        for (Governance.Department d : before.departments()) {
+            after.findDepartment(d.name()).filter(a -> !a.readers().containsAll(d.readers()))
+                    .ifPresent(a -> lost.add(d.name()));
+        }
+        if (!after.quarantine().readers().containsAll(before.quarantine().readers())) {
+            lost.add(QUARANTINE);
+        }
+        return lost;
     }
 
     /**
