@@ -64,23 +64,31 @@ final class Servers {
         KafkaSecurity admin = KafkaLogins.admin(cfg);
         lifecycle.startTogether(
                 () -> kafka = lifecycle.start("kafka broker",
-                        () -> onPort(kafkaPort, cfg.kafkaPort(), port -> EmbeddedKafka.builder(cfg.kafkaDir()).ports(port)
+                        () -> onPort(kafkaPort, cfg.kafkaPort(), port -> EmbeddedKafka.builder(cfg.kafkaDir())
+                                .nodes(cfg.brokers()).ports(brokerPorts(port, cfg.brokers()))
                                 .security(admin).overrides(LocalSettings.BROKER).start()),
                         k -> {
                             try (Admin a = k.admin()) {
                                 abortedAfterCrash = HangingTransactions.abortAll(a, CRASH_REPAIR_TIMEOUT);
                             }
-                            k.createTopics(KafkaTopics.of(topics, INGEST_PARTITIONS, (short) 1));
+                            k.createTopics(KafkaTopics.of(topics, INGEST_PARTITIONS, k.replicationFactor()));
                             kafkaAccess = KafkaAccessSync.run(k, governance, cfg);
                         },
                         EmbeddedKafka::close, this::describeBroker),
                 () -> sqs = lifecycle.start("sqs (elasticmq)",
-                        () -> onPort(sqsPort, cfg.sqsPort(), EmbeddedSqs::start),
+                        () -> onPort(sqsPort, cfg.sqsPort(), port -> EmbeddedSqs.start(cfg.sqsDir(), port)),
                         s -> queueUrl = s.createQueue(cfg.queueName()),
                         EmbeddedSqs::close, s -> queueUrl),
                 () -> kms = lifecycle.start("localkms",
                         () -> onPort(kmsPort, cfg.kmsPort(), port -> RestartableKms.start(governance, cfg.kmsDir(), port)),
                         RestartableKms::stop, k -> k.current().endpoint().toString()));
+    }
+
+    /** The first node on the remembered (or given) port, the others on any free port. */
+    private static int[] brokerPorts(int first, int brokers) {
+        int[] p = new int[brokers];
+        p[0] = first;
+        return p;
     }
 
     /** The broker's readiness line: where, how clients log in, what the start changed or repaired. */

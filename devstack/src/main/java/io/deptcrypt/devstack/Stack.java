@@ -281,14 +281,20 @@ public final class Stack implements AutoCloseable {
         lock.close();
     }
 
-    /** {@code --fresh}: deletes everything in the state directory but the lock this stack holds. */
+    /**
+     * {@code --fresh}: deletes everything in the state directory but the lock this stack holds and the log directory,
+     * whose files are emptied instead: the component log was set up (and may be open) before the lock was taken.
+     */
     static void deleteStateExceptLock(Path dir) {
         Path lockFile = dir.resolve(StateDirLock.FILE_NAME);
+        Path logs = dir.resolve(StackConfig.LOGS_DIR);
         try {
             Files.walkFileTree(dir, new SimpleFileVisitor<>() {
                 @Override
                 public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    if (!file.equals(lockFile)) {
+                    if (file.getParent().equals(logs)) {
+                        Files.write(file, new byte[0]);
+                    } else if (!file.equals(lockFile)) {
                         Files.delete(file);
                     }
                     return FileVisitResult.CONTINUE;
@@ -296,7 +302,7 @@ public final class Stack implements AutoCloseable {
 
                 @Override
                 public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
-                    if (!d.equals(dir)) {
+                    if (!d.equals(dir) && !d.equals(logs)) {
                         Files.delete(d);
                     }
                     return FileVisitResult.CONTINUE;

@@ -19,6 +19,8 @@ import java.util.Map;
  * @param fresh          delete {@code stateDir} first instead of reusing it
  * @param encryptorSettings extra encryptor settings (keys of {@code config/topology.properties}), applied last
  * @param consumerSettings  extra settings for every department consumer (keys of {@code config/<app>.properties})
+ * @param brokers        Kafka nodes (combined broker and controller): 1, or 3 and more for a cluster whose topics
+ *                       have replication factor 3 and {@code min.insync.replicas} 2
  */
 public record StackConfig(
         Path stateDir,
@@ -30,9 +32,14 @@ public record StackConfig(
         String queueName,
         boolean fresh,
         Map<String, String> encryptorSettings,
-        Map<String, String> consumerSettings) {
+        Map<String, String> consumerSettings,
+        int brokers) {
 
     public static final String DEFAULT_QUEUE = "deptcrypt-ingest";
+    /** The component logs' directory in the state directory. */
+    static final String LOGS_DIR = "logs";
+    /** The most Kafka nodes a stack runs (all in one JVM). */
+    public static final int MAX_BROKERS = 5;
 
     public StackConfig {
         checkPort("kafka", kafkaPort);
@@ -41,6 +48,10 @@ public record StackConfig(
         checkPort("connect", connectPort);
         encryptorSettings = Map.copyOf(encryptorSettings);
         consumerSettings = Map.copyOf(consumerSettings);
+        if (brokers < 1 || brokers == 2 || brokers > MAX_BROKERS) {
+            throw new IllegalArgumentException("brokers must be 1 or 3-" + MAX_BROKERS + " (two nodes cannot keep a"
+                    + " KRaft quorum when one stops), was " + brokers);
+        }
         if (queueName == null || !queueName.matches("[A-Za-z0-9_-]{1,80}")) {
             throw new IllegalArgumentException("queue name '" + queueName + "' must be 1-80 letters, digits, '-' or '_'");
         }
@@ -48,12 +59,12 @@ public record StackConfig(
 
     /** Defaults for a given state directory and governance file: free ports, the default queue, reuse state. */
     public static StackConfig defaults(Path stateDir, Path governanceFile) {
-        return new StackConfig(stateDir, governanceFile, 0, 0, 0, 0, DEFAULT_QUEUE, false, Map.of(), Map.of());
+        return new StackConfig(stateDir, governanceFile, 0, 0, 0, 0, DEFAULT_QUEUE, false, Map.of(), Map.of(), 1);
     }
 
     /** A copy with these encryptor settings (e.g. {@code data.key.max.age.ms}). */
     public StackConfig withEncryptorSettings(Map<String, String> settings) {
-        return new StackConfig(stateDir, governanceFile, kafkaPort, sqsPort, kmsPort, connectPort, queueName, fresh, settings, consumerSettings);
+        return new StackConfig(stateDir, governanceFile, kafkaPort, sqsPort, kmsPort, connectPort, queueName, fresh, settings, consumerSettings, brokers);
     }
 
     /** A copy whose encryptor writes {@code format} ({@code envelope.format}), whatever the properties file says. */
@@ -65,7 +76,13 @@ public record StackConfig(
 
     /** A copy with these settings for every department consumer (e.g. {@code opener.data.key.ttl.ms}). */
     public StackConfig withConsumerSettings(Map<String, String> settings) {
-        return new StackConfig(stateDir, governanceFile, kafkaPort, sqsPort, kmsPort, connectPort, queueName, fresh, encryptorSettings, settings);
+        return new StackConfig(stateDir, governanceFile, kafkaPort, sqsPort, kmsPort, connectPort, queueName, fresh, encryptorSettings, settings, brokers);
+    }
+
+    /** A copy with {@code brokers} Kafka nodes. */
+    public StackConfig withBrokers(int brokers) {
+        return new StackConfig(stateDir, governanceFile, kafkaPort, sqsPort, kmsPort, connectPort, queueName, fresh,
+                encryptorSettings, consumerSettings, brokers);
     }
 
     public Path kafkaDir() {
@@ -74,6 +91,11 @@ public record StackConfig(
 
     public Path kmsDir() {
         return stateDir.resolve("kms");
+    }
+
+    /** ElasticMQ's queues and the messages not yet deleted (its H2 store), so a restart loses nothing sent. */
+    public Path sqsDir() {
+        return stateDir.resolve("sqs");
     }
 
     public Path connectDir() {
@@ -85,7 +107,7 @@ public record StackConfig(
     }
 
     public Path logsDir() {
-        return stateDir.resolve("logs");
+        return stateDir.resolve(LOGS_DIR);
     }
 
     /** The Kafka super user's login ({@code KAFKA_ADMIN_USERNAME}, {@code KAFKA_ADMIN_PASSWORD}), owner-only. */

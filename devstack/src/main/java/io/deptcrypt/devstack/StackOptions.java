@@ -35,6 +35,12 @@ public final class StackOptions {
     @Option(names = "--connect-port", paramLabel = "PORT", defaultValue = "0", description = "Kafka Connect REST port (default: any free port).")
     int connectPort;
 
+    @Option(names = "--brokers", paramLabel = "N", defaultValue = "1",
+            description = "Kafka nodes (combined broker and controller, all in this JVM): 1, or 3-" + StackConfig.MAX_BROKERS
+                    + " for a cluster (replication factor 3, min.insync.replicas 2 for every topic). A state directory"
+                    + " keeps the count it was created with (default: ${DEFAULT-VALUE}).")
+    int brokers;
+
     @Option(names = "--queue", paramLabel = "NAME", defaultValue = StackConfig.DEFAULT_QUEUE, description = "SQS ingest queue name (default: ${DEFAULT-VALUE}).")
     String queue;
 
@@ -57,7 +63,7 @@ public final class StackOptions {
      * happen before the first class that logs is loaded (Avro's, for the envelope format, is one).
      */
     StackConfig toConfig() {
-        StackConfig cfg = new StackConfig(stateDir, governance, kafkaPort, sqsPort, kmsPort, connectPort, queue, fresh, Map.of(), Map.of());
+        StackConfig cfg = new StackConfig(stateDir, governance, kafkaPort, sqsPort, kmsPort, connectPort, queue, fresh, Map.of(), Map.of(), brokers);
         ComponentLogs.configure(cfg.logsDir(), logLevel);
         return envelopeFormat == null ? cfg : cfg.withEnvelopeFormat(envelopeFormat());
     }

@@ -140,12 +140,18 @@ public final class GovernanceWatcher implements AutoCloseable {
         return Optional.empty();
     }
 
+    /** Counted down by {@link #close()}: ends the wait for the topic to appear. */
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
     private void run() {
         TopicPartition tp = new TopicPartition(topic, 0);
         try {
             while (!closing && consumer.partitionsFor(topic, Duration.ofSeconds(5)).isEmpty()) {
                 caughtUp.countDown(); // nothing applied yet: the app runs on its own file
-                Thread.sleep(1000); // the topic appears with the first apply; no records to wait on before that
+                // the topic appears with the first apply; no records to wait on before that. close() ends the wait.
+                if (stopped.await(1, TimeUnit.SECONDS)) {
+                    break;
+                }
             }
             consumer.assign(List.of(tp));
             consumer.seekToBeginning(Set.of(tp));
@@ -169,6 +175,7 @@ public final class GovernanceWatcher implements AutoCloseable {
                     + " data-key cache TTL or a restart", topic, e.toString());
         } finally {
             caughtUp.countDown();
+            Thread.interrupted(); // a consumer closed on an interrupted thread logs an ERROR and leaves its fetcher
             consumer.close(Duration.ofSeconds(2));
         }
     }
@@ -208,8 +215,8 @@ public final class GovernanceWatcher implements AutoCloseable {
     @Override
     public void close() {
         closing = true;
-        consumer.wakeup();
-        thread.interrupt();
+        stopped.countDown();
+        consumer.wakeup(); // ends a poll; no interrupt: the consumer must close cleanly on that thread
         try {
             thread.join(5000);
         } catch (InterruptedException e) {

@@ -238,18 +238,21 @@ public final class KafkaDataKeyDirectory implements DataKeyDirectory, AutoClosea
 
     private void waitBeforeRetry() {
         try {
-            Thread.sleep(500); // the broker or topic is away: no record to wait on
+            stopped.await(500, TimeUnit.MILLISECONDS); // the broker or topic is away: no record to wait on
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             closing = true;
         }
     }
 
+    /** Counted down by {@link #close()}: ends a wait before a retry. */
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
     @Override
     public void close() {
         closing = true;
-        consumer.wakeup();
-        thread.interrupt();
+        stopped.countDown();
+        consumer.wakeup(); // ends a poll; no interrupt: the consumer must close cleanly on its thread
         try {
             thread.join(5000);
         } catch (InterruptedException e) {
