@@ -66,6 +66,12 @@ public final class PerformanceDoc {
                         .append(" B to the same record size | ").append(fmt(r, "encryptor_vs_size_matched_plaintext_ratio", "%.3f"))
                         .append("x | | |\n");
             }
+            if (r.has("envelope_overhead_bytes")) {
+                md.append("| bytes an encrypted record carries beyond its plaintext (key, headers, envelope) | ")
+                        .append(fmt(r, "envelope_overhead_bytes", "%.0f")).append(" B, of which wrapped data key ")
+                        .append(fmt(r, "wrapped_key_bytes_per_record", "%.0f")).append(" B (a wrapped key is ")
+                        .append(fmt(r, "wrapped_key_bytes", "%.0f")).append(" B, as AWS KMS's) | | |\n");
+            }
             row(md, "decrypting consumer vs plain consumer (1 KB, events/s)", fmt(r, "consumer_vs_plaintext_ratio", "%.3f") + "x", ">= 0.90x",
                     met.path("consumer_vs_plaintext_ratio"));
             row(md, "encryptor vs the seed's way (events/s)", fmt(r, "speedup_vs_seed", "%.0f") + "x", ">= 200x", met.path("speedup_vs_seed"));

@@ -112,6 +112,12 @@ public final class ResultsFile {
         // the encryptor against a passthrough whose records are as large as the envelopes: crypto work alone
         root.put("encryptor_vs_size_matched_plaintext_ratio", round(p.encryptorVsSizeMatched().ratio(), 3));
         root.put("envelope_extra_bytes_per_record", p.sizeMatchPadBytes());
+        if (p.recordBytes() != null) {
+            // everything an encrypted record carries beyond its plaintext (key, headers, envelope), and its data key
+            root.put("envelope_overhead_bytes", round(p.recordBytes().envelopeOverheadBytes(), 1));
+            root.put("wrapped_key_bytes", p.recordBytes().wrappedKeyBytes());
+            root.put("wrapped_key_bytes_per_record", p.recordBytes().wrappedKeyBytesPerRecord());
+        }
         // events per CPU-second of the app's own threads, candidate over baseline
         root.put("encryptor_vs_plaintext_cpu_ratio", round(p.encryptor().cpuRatio(), 3));
         root.put("consumer_vs_plaintext_cpu_ratio", round(p.consumer().cpuRatio(), 3));
@@ -147,7 +153,8 @@ public final class ResultsFile {
     String summary() {
         StringBuilder b = new StringBuilder("deptcrypt bench (" + root.path("mode").asText() + ")\n");
         for (String f : List.of("encryptor_vs_plaintext_ratio", "encryptor_vs_size_matched_plaintext_ratio",
-                "envelope_extra_bytes_per_record", "consumer_vs_plaintext_ratio", "consumer_vs_plaintext_topic_ratio",
+                "envelope_extra_bytes_per_record", "envelope_overhead_bytes", "wrapped_key_bytes",
+                "wrapped_key_bytes_per_record", "consumer_vs_plaintext_ratio", "consumer_vs_plaintext_topic_ratio",
                 "encryptor_vs_plaintext_cpu_ratio", "consumer_vs_plaintext_cpu_ratio", "speedup_vs_seed",
                 "kms_generate_data_key_per_100k", "kms_generate_data_key_per_department_per_lifetime",
                 "p50_latency_ms", "p99_latency_ms", "encryptor_events_per_s", "plaintext_events_per_s")) {

@@ -13,6 +13,7 @@ import java.util.List;
  * @param encryptorVsSizeMatched the passthrough with values padded to the encrypted records' size vs the encryptor:
  *                       what the crypto work costs apart from the envelope's extra bytes
  * @param sizeMatchPadBytes bytes added to each passthrough value for that baseline (encrypted minus plaintext record)
+ * @param recordBytes    what the encrypted and the plaintext records on the shared topic are made of
  * @param consumer       plain consumer vs the decrypting department consumer, both over the encrypted shared topic
  * @param consumerVsPlaintextTopic the decrypting consumer vs a plain consumer of the passthrough's plaintext topic
  * @param seed           the seed's way in the same topology
@@ -28,6 +29,7 @@ public record PipelineResult(
         Pair encryptor,
         Pair encryptorVsSizeMatched,
         int sizeMatchPadBytes,
+        RecordBytes recordBytes,
         Pair consumer,
         Pair consumerVsPlaintextTopic,
         Seed seed,

@@ -23,15 +23,7 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
-import java.nio.charset.StandardCharsets;
-import java.util.Properties;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
@@ -63,6 +55,8 @@ public final class PipelineSuite {
     private final CpuTimeline brokerCpu = new CpuTimeline();
     /** Bytes the size-matched baseline adds to each value: encrypted minus plaintext record size, measured once. */
     private int padBytes = -1;
+    /** What the records on the shared topic are made of, measured once on the warm-up topics. */
+    private RecordBytes recordBytes;
 
     private PipelineSuite(BenchSettings settings, Governance base, BenchStack stack) {
         this.settings = settings;
@@ -114,11 +108,15 @@ public final class PipelineSuite {
             TopologyRun plain = runTopology(Variant.PLAINTEXT, warmIngest, label, w);
             TopologyRun enc = runTopology(Variant.ENCRYPTOR, warmIngest, label, w);
             if (padBytes < 0) {
-                double encBytes = meanRecordBytes(enc.sharedTopic());
-                double plainBytes = meanRecordBytes(plain.sharedTopic());
-                padBytes = (int) Math.round(encBytes - plainBytes);
+                RecordBytes.Sample encSample = RecordBytes.sample(stack.bootstrap(), enc.sharedTopic());
+                RecordBytes.Sample plainSample = RecordBytes.sample(stack.bootstrap(), plain.sharedTopic());
+                recordBytes = RecordBytes.of(encSample, plainSample, RecordBytes.wrappedKeyBytes(encSample));
+                padBytes = (int) Math.round(recordBytes.extraBytesPerRecord());
                 log(String.format(Locale.ROOT, "record size on the shared topic (key + value + headers): encrypted %.0f B,"
-                        + " plaintext %.0f B; the size-matched baseline pads each value by %d B", encBytes, plainBytes, padBytes));
+                        + " plaintext %.0f B (value %.0f B); envelope overhead %.0f B per record, wrapped data key %d B;"
+                        + " the size-matched baseline pads each value by %d B", encSample.recordBytes(),
+                        plainSample.recordBytes(), plainSample.valueBytes(), recordBytes.envelopeOverheadBytes(),
+                        recordBytes.wrappedKeyBytes(), padBytes));
             }
             TopologyRun padded = runTopology(Variant.PADDED, warmIngest, label, w);
             stack.deleteTopics(padded.sharedTopic());
@@ -240,42 +238,12 @@ public final class PipelineSuite {
         shown.put("shared.partitions", Integer.toString(base.topics().partitions()));
         shown.put("worker.jvm", String.join(" ", WORKER_JVM_ARGS));
         shown.put("warmup", warmup);
-        return new PipelineResult(n, IngestEvents.EVENT_BYTES, settings.rounds(), encryptor, encryptorVsSizeMatched, padBytes, consumer,
-                consumerVsPlaintextTopic, seed, speedup, kms, latency, shown);
+        return new PipelineResult(n, IngestEvents.EVENT_BYTES, settings.rounds(), encryptor, encryptorVsSizeMatched, padBytes,
+                recordBytes, consumer, consumerVsPlaintextTopic, seed, speedup, kms, latency, shown);
     }
 
     private int warmupPasses() {
         return settings.warmupPasses();
-    }
-
-    /** Mean bytes of a record (key + value + header keys and values) over the first records of {@code topic}. */
-    private double meanRecordBytes(String topic) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrap());
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> parts = c.partitionsFor(topic).stream()
-                    .map(i -> new TopicPartition(topic, i.partition())).toList();
-            c.assign(parts);
-            c.seekToBeginning(parts);
-            long bytes = 0;
-            int records = 0;
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (records < 1_000 && System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> rec : c.poll(Duration.ofMillis(200))) {
-                    bytes += Math.max(0, rec.serializedKeySize()) + Math.max(0, rec.serializedValueSize());
-                    for (Header h : rec.headers()) {
-                        bytes += h.key().getBytes(StandardCharsets.UTF_8).length + (h.value() == null ? 0 : h.value().length);
-                    }
-                    records++;
-                }
-            }
-            if (records == 0) {
-                throw new IllegalStateException("no records on " + topic + " within 30 s");
-            }
-            return bytes / (double) records;
-        }
     }
 
     // ---- workers
