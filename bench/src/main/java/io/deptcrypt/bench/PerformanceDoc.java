@@ -57,6 +57,10 @@ public final class PerformanceDoc {
 
         if (r.has("encryptor_vs_plaintext_ratio")) {
             JsonNode met = r.path("targets_met");
+            if (r.has("envelope_format")) {
+                md.append("The encryptor writes ").append(r.path("envelope_format").asText())
+                        .append(" (its default) unless a row names another format.\n\n");
+            }
             md.append("| headline | measured | target | met |\n|---|---|---|---|\n");
             row(md, "encryptor vs plaintext passthrough (1 KB, events/s)", fmt(r, "encryptor_vs_plaintext_ratio", "%.3f") + "x", ">= 0.90x",
                     met.path("encryptor_vs_plaintext_ratio"));
@@ -66,8 +70,27 @@ public final class PerformanceDoc {
                         .append(" B to the same record size | ").append(fmt(r, "encryptor_vs_size_matched_plaintext_ratio", "%.3f"))
                         .append("x | | |\n");
             }
+            if (r.has("envelope_overhead_bytes")) {
+                md.append("| bytes an encrypted record carries beyond its plaintext (key, headers, envelope) | ")
+                        .append(fmt(r, "envelope_overhead_bytes", "%.0f")).append(" B, of which wrapped data key ")
+                        .append(fmt(r, "wrapped_key_bytes_per_record", "%.0f")).append(" B (a wrapped key is ")
+                        .append(fmt(r, "wrapped_key_bytes", "%.0f")).append(" B, as AWS KMS's) | | |\n");
+            }
             row(md, "decrypting consumer vs plain consumer (1 KB, events/s)", fmt(r, "consumer_vs_plaintext_ratio", "%.3f") + "x", ">= 0.90x",
                     met.path("consumer_vs_plaintext_ratio"));
+            r.path("formats").fields().forEachRemaining(f -> {
+                if (!f.getKey().equals(r.path("envelope_format").asText())) {
+                    md.append("| for comparison, ").append(f.getKey()).append(": encryptor / department consumer vs plaintext | ")
+                            .append(fmt(f.getValue(), "encryptor_vs_plaintext_ratio", "%.3f")).append("x / ")
+                            .append(fmt(f.getValue(), "consumer_vs_plaintext_ratio", "%.3f")).append("x | | |\n");
+                }
+            });
+            if (r.has("kafka_scram_vs_plaintext_encryptor_ratio")) {
+                md.append("| authentication: encryptor / department consumer on a SASL/SCRAM-SHA-512 + StandardAuthorizer"
+                                + " broker vs on a PLAINTEXT one | ")
+                        .append(fmt(r, "kafka_scram_vs_plaintext_encryptor_ratio", "%.3f")).append("x / ")
+                        .append(fmt(r, "kafka_scram_vs_plaintext_consumer_ratio", "%.3f")).append("x | | |\n");
+            }
             row(md, "encryptor vs the seed's way (events/s)", fmt(r, "speedup_vs_seed", "%.0f") + "x", ">= 200x", met.path("speedup_vs_seed"));
             row(md, "GenerateDataKey per department per data-key lifetime",
                     fmt(r, "kms_generate_data_key_per_department_per_lifetime", "%.2f"), "<= 1",
@@ -76,7 +99,24 @@ public final class PerformanceDoc {
                     .append(" | | |\n");
             md.append("| Decrypt per 100k events opened | ").append(fmt(r, "kms_decrypt_per_100k", "%.2f")).append(" | | |\n");
             md.append("| end-to-end latency p50 / p99 (encrypted path) | ").append(fmt(r, "p50_latency_ms", "%.1f")).append(" / ")
-                    .append(fmt(r, "p99_latency_ms", "%.1f")).append(" ms | | |\n\n");
+                    .append(fmt(r, "p99_latency_ms", "%.1f")).append(" ms | | |\n");
+            if (r.has("p99_latency_vs_plaintext_ratio")) {
+                row(md, "end-to-end p99 latency, encrypted over plaintext path", fmt(r, "p99_latency_vs_plaintext_ratio", "%.3f")
+                        + "x", "<= 1.10x", met.path("p99_latency_vs_plaintext_ratio"));
+            }
+            md.append('\n');
+            if (r.has("formats")) {
+                md.append("| what a record is made of (mean over 1,000 records, key + value + headers) | encrypted record B"
+                        + " | beyond its plaintext B | wrapped data key B | of it in every record B | data key record on the"
+                        + " keys topic B (once per data key) |\n|---|---|---|---|---|---|\n");
+                r.path("formats").fields().forEachRemaining(f -> md.append("| ").append(f.getKey()).append(" | ")
+                        .append(fmt(f.getValue(), "encrypted_record_bytes", "%.0f")).append(" | ")
+                        .append(fmt(f.getValue(), "envelope_overhead_bytes", "%.0f")).append(" | ")
+                        .append(fmt(f.getValue(), "wrapped_key_bytes", "%.0f")).append(" | ")
+                        .append(fmt(f.getValue(), "wrapped_key_bytes_per_record", "%.0f")).append(" | ")
+                        .append(fmt(f.getValue(), "data_key_record_bytes", "%.0f")).append(" |\n"));
+                md.append('\n');
+            }
 
             JsonNode p = r.path("pipeline");
             md.append(String.format(Locale.ROOT, "Pipeline: %d pre-loaded events of %d B, %d alternating rounds, medians. Steady ="
@@ -88,7 +128,17 @@ public final class PerformanceDoc {
             if (p.has("encryptor_vs_size_matched")) {
                 pair(md, p.path("encryptor_vs_size_matched"));
             }
+            for (String more : new String[] {"encryptor_v1", "encryptor_scram"}) {
+                if (p.has(more)) {
+                    pair(md, p.path(more));
+                }
+            }
             pair(md, p.path("consumer"));
+            for (String more : new String[] {"consumer_v1", "consumer_scram"}) {
+                if (p.has(more)) {
+                    pair(md, p.path(more));
+                }
+            }
             JsonNode ref = p.path("consumer_vs_plaintext_topic");
             md.append(String.format(Locale.ROOT, "| for reference: plain consumer of the plaintext passthrough's topic (the department"
                             + " consumer reaches %.3fx of it) | %.0f | %.1f | | %.0f | %.1f | %.1f | %s |%n", ref.path("ratio").asDouble(),

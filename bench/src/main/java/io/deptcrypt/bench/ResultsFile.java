@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.deptcrypt.bench.micro.MicroResult;
 import io.deptcrypt.bench.pipeline.PipelineResult;
 import io.deptcrypt.bench.pipeline.PipelineResult.Latency;
+import io.deptcrypt.bench.pipeline.PipelineResult.Pair;
+import io.deptcrypt.bench.pipeline.RecordBytes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -28,6 +30,8 @@ public final class ResultsFile {
     static final double TARGET_RATIO = 0.90;
     static final double TARGET_SPEEDUP = 200;
     static final double TARGET_GDK_PER_LIFETIME = 1.0;
+    /** End-to-end p99 latency at the fixed load within 10% of plaintext's. */
+    static final double TARGET_P99_RATIO = 1.10;
 
     static final ObjectMapper JSON = new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -82,6 +86,7 @@ public final class ResultsFile {
         targets.put("consumer_vs_plaintext_ratio_min", TARGET_RATIO);
         targets.put("speedup_vs_seed_min", TARGET_SPEEDUP);
         targets.put("kms_generate_data_key_per_department_per_lifetime_max", TARGET_GDK_PER_LIFETIME);
+        targets.put("p99_latency_vs_plaintext_ratio_max", TARGET_P99_RATIO);
     }
 
     void micro(List<MicroResult> results) {
@@ -112,6 +117,23 @@ public final class ResultsFile {
         // the encryptor against a passthrough whose records are as large as the envelopes: crypto work alone
         root.put("encryptor_vs_size_matched_plaintext_ratio", round(p.encryptorVsSizeMatched().ratio(), 3));
         root.put("envelope_extra_bytes_per_record", p.sizeMatchPadBytes());
+        root.put("envelope_format", p.format());
+        ObjectNode formats = root.putObject("formats");
+        for (RecordBytes b : p.recordBytes()) {
+            ObjectNode f = formats.putObject(b.format().name());
+            boolean isDefault = b.format().name().equals(p.format());
+            Pair enc = isDefault ? p.encryptor() : p.encryptorV1();
+            Pair con = isDefault ? p.consumer() : p.consumerV1();
+            f.put("encryptor_vs_plaintext_ratio", round(enc.ratio(), 3));
+            f.put("consumer_vs_plaintext_ratio", round(con.ratio(), 3));
+            sizes(f, b);
+            if (isDefault) {
+                sizes(root, b);
+            }
+        }
+        // the same apps on a SASL/SCRAM-SHA-512 + StandardAuthorizer broker, over the same apps on a PLAINTEXT one
+        root.put("kafka_scram_vs_plaintext_encryptor_ratio", round(p.encryptorScram().ratio(), 3));
+        root.put("kafka_scram_vs_plaintext_consumer_ratio", round(p.consumerScram().ratio(), 3));
         // events per CPU-second of the app's own threads, candidate over baseline
         root.put("encryptor_vs_plaintext_cpu_ratio", round(p.encryptor().cpuRatio(), 3));
         root.put("consumer_vs_plaintext_cpu_ratio", round(p.consumer().cpuRatio(), 3));
@@ -122,6 +144,10 @@ public final class ResultsFile {
         Latency enc = p.latency().stream().filter(l -> l.path().equals("encrypted")).findFirst().orElseThrow();
         root.put("p50_latency_ms", round(enc.p50Millis(), 1));
         root.put("p99_latency_ms", round(enc.p99Millis(), 1));
+        Latency plain = p.latency().stream().filter(l -> l.path().equals("plaintext")).findFirst().orElseThrow();
+        root.put("plaintext_p99_latency_ms", round(plain.p99Millis(), 1));
+        double p99Ratio = enc.p99Millis() / plain.p99Millis();
+        root.put("p99_latency_vs_plaintext_ratio", round(p99Ratio, 3));
         root.put("encryptor_events_per_s", Math.round(p.encryptor().candidate().medianEventsPerSecond()));
         root.put("plaintext_events_per_s", Math.round(p.encryptor().baseline().medianEventsPerSecond()));
         ObjectNode met = root.putObject("targets_met");
@@ -130,6 +156,16 @@ public final class ResultsFile {
         met.put("speedup_vs_seed", p.speedupVsSeed() >= TARGET_SPEEDUP);
         met.put("kms_generate_data_key_per_department_per_lifetime",
                 p.kms().generateDataKeyPerDepartmentPerLifetime() <= TARGET_GDK_PER_LIFETIME);
+        met.put("p99_latency_vs_plaintext_ratio", p99Ratio <= TARGET_P99_RATIO);
+    }
+
+    /** What a record of one format is made of: everything it carries beyond its plaintext, and its data key. */
+    private static void sizes(ObjectNode o, RecordBytes b) {
+        o.put("envelope_overhead_bytes", round(b.envelopeOverheadBytes(), 1));
+        o.put("encrypted_record_bytes", round(b.encrypted().recordBytes(), 1));
+        o.put("wrapped_key_bytes", b.wrappedKeyBytes());
+        o.put("wrapped_key_bytes_per_record", b.wrappedKeyBytesPerRecord());
+        o.put("data_key_record_bytes", b.dataKeyRecordBytes());
     }
 
     void write() {
@@ -147,10 +183,13 @@ public final class ResultsFile {
     String summary() {
         StringBuilder b = new StringBuilder("deptcrypt bench (" + root.path("mode").asText() + ")\n");
         for (String f : List.of("encryptor_vs_plaintext_ratio", "encryptor_vs_size_matched_plaintext_ratio",
-                "envelope_extra_bytes_per_record", "consumer_vs_plaintext_ratio", "consumer_vs_plaintext_topic_ratio",
+                "envelope_extra_bytes_per_record", "envelope_format", "envelope_overhead_bytes", "wrapped_key_bytes",
+                "wrapped_key_bytes_per_record", "consumer_vs_plaintext_ratio", "consumer_vs_plaintext_topic_ratio",
+                "kafka_scram_vs_plaintext_encryptor_ratio", "kafka_scram_vs_plaintext_consumer_ratio",
                 "encryptor_vs_plaintext_cpu_ratio", "consumer_vs_plaintext_cpu_ratio", "speedup_vs_seed",
                 "kms_generate_data_key_per_100k", "kms_generate_data_key_per_department_per_lifetime",
-                "p50_latency_ms", "p99_latency_ms", "encryptor_events_per_s", "plaintext_events_per_s")) {
+                "p50_latency_ms", "p99_latency_ms", "p99_latency_vs_plaintext_ratio", "encryptor_events_per_s",
+                "plaintext_events_per_s")) {
             if (root.has(f)) {
                 b.append(String.format(Locale.ROOT, "  %-52s %s%n", f, root.get(f).asText()));
             }

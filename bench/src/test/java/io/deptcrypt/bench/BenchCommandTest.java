@@ -80,6 +80,34 @@ class BenchCommandTest {
     }
 
     @Test
+    void formatsRecordSizesAuthenticationAndLatencyAreRendered() throws Exception {
+        String sample = """
+                {"generated_at":"2026-01-01T00:00:00Z","command":"./deptcrypt bench",
+                 "machine":{"cores":2,"memory_bytes":25769803776,"cpu":"Test CPU","jvm":"OpenJDK 17","os":"Linux","load_average":0.1},
+                 "encryptor_vs_plaintext_ratio":0.91,"consumer_vs_plaintext_ratio":0.85,"envelope_format":"AES_GCM_V2",
+                 "formats":{
+                   "AES_GCM_V2":{"encryptor_vs_plaintext_ratio":0.91,"consumer_vs_plaintext_ratio":0.85,
+                     "encrypted_record_bytes":1120.0,"envelope_overhead_bytes":96.0,"wrapped_key_bytes":184,
+                     "wrapped_key_bytes_per_record":0,"data_key_record_bytes":480},
+                   "AES_GCM_V1":{"encryptor_vs_plaintext_ratio":0.72,"consumer_vs_plaintext_ratio":0.77,
+                     "encrypted_record_bytes":1375.0,"envelope_overhead_bytes":351.0,"wrapped_key_bytes":184,
+                     "wrapped_key_bytes_per_record":184,"data_key_record_bytes":0}},
+                 "kafka_scram_vs_plaintext_encryptor_ratio":0.97,"kafka_scram_vs_plaintext_consumer_ratio":0.99,
+                 "p50_latency_ms":70.0,"p99_latency_ms":150.0,"p99_latency_vs_plaintext_ratio":1.2,
+                 "targets_met":{"encryptor_vs_plaintext_ratio":true,"consumer_vs_plaintext_ratio":false,
+                   "p99_latency_vs_plaintext_ratio":false}}
+                """;
+        String md = PerformanceDoc.render(ResultsFile.JSON.readTree(sample));
+        assertThat(md).contains("The encryptor writes AES_GCM_V2 (its default)")
+                .contains("| for comparison, AES_GCM_V1: encryptor / department consumer vs plaintext | 0.720x / 0.770x |")
+                .doesNotContain("| for comparison, AES_GCM_V2")
+                .contains("vs on a PLAINTEXT one | 0.970x / 0.990x |")
+                .contains("| end-to-end p99 latency, encrypted over plaintext path | 1.200x | <= 1.10x | **no** |")
+                .contains("| AES_GCM_V2 | 1120 | 96 | 184 | 0 | 480 |")
+                .contains("| AES_GCM_V1 | 1375 | 351 | 184 | 184 | 0 |");
+    }
+
+    @Test
     void payloadsAreDeterministicPrintableAscii() {
         byte[] a = Payloads.event(1024);
         assertThat(a).hasSize(1024).isEqualTo(Payloads.event(1024));

@@ -4,42 +4,52 @@ import io.deptcrypt.bench.SeedWay;
 import io.deptcrypt.consumers.DepartmentConsumerApp;
 import io.deptcrypt.consumers.DepartmentConsumerConfig;
 import io.deptcrypt.consumers.FailureAction;
+import io.deptcrypt.consumers.FailureActions;
 import io.deptcrypt.crypto.KmsCallCounts;
 import io.deptcrypt.crypto.KmsKeyringProvider;
 import io.deptcrypt.crypto.OpenerConfig;
 import io.deptcrypt.crypto.SealerConfig;
+import io.deptcrypt.crypto.avro.EnvelopeFormatId;
 import io.deptcrypt.governance.Governance;
 import io.deptcrypt.runtime.KafkaOverrides;
 import io.deptcrypt.runtime.KmsRetry;
 import io.deptcrypt.runtime.StreamsLifecycle;
 import io.deptcrypt.topology.EncryptorApp;
 import io.deptcrypt.topology.EncryptorConfig;
+import io.deptcrypt.topology.Partitioning;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.kafka.streams.Topology;
 import software.amazon.awssdk.services.kms.KmsClient;
 
-/** Starts each kind of app of the benchmark in its environment, with the common Streams settings. */
+/** Starts each kind of app of the benchmark in its environment, on one broker, with the common Streams settings. */
 final class BenchApps {
 
     private final AppEnvironment stack;
+    private final KafkaEndpoint kafka;
 
-    BenchApps(AppEnvironment stack) {
+    BenchApps(AppEnvironment stack, KafkaEndpoint kafka) {
         this.stack = stack;
+        this.kafka = kafka;
     }
 
     /** An app plus the KMS calls it made (read after close). */
     record Measured(RunningApp app, java.util.function.Supplier<KmsCallCounts> kmsCalls) {}
 
-    /** The real encryptor topology, as the owner application, with its own KMS client and empty data-key cache. */
-    Measured encryptor(Governance g, String applicationId) {
+    /**
+     * The real encryptor topology writing {@code format}, as the owner application, with its own KMS client and empty
+     * data-key cache (AES_GCM_V2 publishes its data keys to the governance's keys topic).
+     */
+    Measured encryptor(Governance g, String applicationId, EnvelopeFormatId format) {
         KmsClient kms = stack.kmsClient(g.owner());
         KmsKeyringProvider keyrings = new KmsKeyringProvider(kms, g);
-        EncryptorConfig cfg = new EncryptorConfig("bench", g, applicationId, stack.bootstrap(), stack.kmsSettings(g.owner()),
-                EncryptorConfig.MAX_EVENT_BYTES_DEFAULT, SealerConfig.defaults(), KmsRetry.defaults(), overrides());
+        EncryptorConfig cfg = new EncryptorConfig("bench", g, applicationId, kafka.bootstrap(), stack.kmsSettings(g.owner()),
+                EncryptorConfig.MAX_EVENT_BYTES_DEFAULT, SealerConfig.defaults().withFormat(format), KmsRetry.defaults(),
+                overrides(), Partitioning.EVENT_ID, kafka.login());
         EncryptorApp app = EncryptorApp.start(cfg, keyrings);
         return new Measured(RunningApp.of(() -> app.counters().sealed(), app::failure, app::awaitRunning, () -> {
             app.close();
@@ -77,8 +87,8 @@ final class BenchApps {
         KmsClient kms = stack.kmsClient(application);
         KmsKeyringProvider keyrings = new KmsKeyringProvider(kms, g);
         DepartmentConsumerConfig cfg = new DepartmentConsumerConfig("bench", g, application, department, applicationId,
-                stack.bootstrap(), stack.kmsSettings(application), OpenerConfig.defaults(), KmsRetry.defaults(), false,
-                Optional.empty(), FailureAction.FAIL, Optional.empty(), overrides());
+                kafka.bootstrap(), stack.kmsSettings(application), OpenerConfig.defaults(), KmsRetry.defaults(), false,
+                Optional.empty(), FailureActions.all(FailureAction.FAIL), Optional.empty(), overrides(), kafka.login());
         DepartmentConsumerApp app = DepartmentConsumerApp.start(cfg, keyrings,
                 event -> delivery.delivered(event.timestamp(), event.plaintext().length));
         return new Measured(RunningApp.of(() -> app.counters().opened() + app.counters().ignored(), app::failure, app::awaitRunning, () -> {
@@ -95,8 +105,9 @@ final class BenchApps {
 
     private RunningApp streams(String name, Topology t, String applicationId, LongAdder progress, Runnable afterClose) {
         AtomicBoolean closing = new AtomicBoolean();
-        StreamsLifecycle lifecycle = new StreamsLifecycle("bench " + name, t,
-                StreamsSettings.properties(applicationId, stack.bootstrap(), stack.streamsCommon()), closing, e -> false);
+        Properties props = StreamsSettings.properties(applicationId, kafka.bootstrap(), stack.streamsCommon());
+        props.putAll(kafka.login().clientProperties());
+        StreamsLifecycle lifecycle = new StreamsLifecycle("bench " + name, t, props, closing, e -> false);
         lifecycle.closeAfterwards(afterClose::run);
         lifecycle.start();
         return RunningApp.of(progress::sum, lifecycle::failure, lifecycle::awaitRunning, lifecycle::close);

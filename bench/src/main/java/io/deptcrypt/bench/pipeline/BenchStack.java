@@ -2,6 +2,7 @@ package io.deptcrypt.bench.pipeline;
 
 import io.deptcrypt.bench.LocalKmsClients;
 import io.deptcrypt.embedded.EmbeddedKafka;
+import io.deptcrypt.embedded.KafkaSecurity;
 import io.deptcrypt.governance.Governance;
 import io.deptcrypt.localkms.AccessKey;
 import io.deptcrypt.localkms.LocalKms;
@@ -12,7 +13,9 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -21,41 +24,68 @@ import java.util.concurrent.ExecutionException;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
 import software.amazon.awssdk.services.kms.KmsClient;
 
 /**
- * The real parts the pipeline runs on, in this JVM: a KRaft broker and localkms (evaluating the governance key
- * policies, one credential per application). Its work directory is wiped before and after.
+ * The real parts the pipeline runs on, in this JVM: two KRaft brokers, one PLAINTEXT and one with SASL/SCRAM-SHA-512
+ * and StandardAuthorizer ({@link BrokerSecurity}), and localkms (evaluating the governance key policies, one
+ * credential per application). Its work directory is wiped before and after.
  */
 final class BenchStack implements AppEnvironment, AutoCloseable {
 
     private final Path workDir;
     private final Governance governance;
     private final EmbeddedKafka kafka;
+    private final EmbeddedKafka scramKafka;
+    private final KafkaEndpoint scramEndpoint;
     private final LocalKms kms;
     private final Admin admin;
+    private final Admin scramAdmin;
     private final Map<String, String> streamsCommon;
     private final KmsCallCounter kmsCalls = new KmsCallCounter();
 
-    private BenchStack(Path workDir, Governance governance, EmbeddedKafka kafka, LocalKms kms) {
+    /** The SCRAM broker's super user: every bench client on that broker logs in as it (no ACLs to write). */
+    static final String SCRAM_USER = "bench-admin";
+
+    private BenchStack(Path workDir, Governance governance, EmbeddedKafka kafka, EmbeddedKafka scramKafka,
+                       String scramPassword, LocalKms kms) {
         this.workDir = workDir;
         this.governance = governance;
         this.kafka = kafka;
+        this.scramKafka = scramKafka;
+        this.scramEndpoint = KafkaEndpoint.scram(scramKafka.bootstrapServers(), SCRAM_USER, scramPassword);
         this.kms = kms;
         this.admin = kafka.admin();
+        this.scramAdmin = scramKafka.admin();
         this.streamsCommon = StreamsSettings.common(workDir.resolve("streams"));
     }
 
     static BenchStack start(Path workDir, Path governanceFile, Governance governance) {
         deleteRecursively(workDir);
+        // a fresh password per run, so nothing but this run's workers can use the broker
+        byte[] secret = new byte[24];
+        new SecureRandom().nextBytes(secret);
+        String password = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
         EmbeddedKafka kafka = EmbeddedKafka.start(workDir.resolve("kafka"));
+        EmbeddedKafka scram = null;
         try {
+            scram = EmbeddedKafka.builder(workDir.resolve("kafka-scram"))
+                    .security(KafkaSecurity.scram(SCRAM_USER, password)).start();
             LocalKms kms = LocalKms.start(LocalKmsConfig.of(governance, workDir.resolve("kms")));
-            return new BenchStack(workDir, governance, kafka, kms);
+            return new BenchStack(workDir, governance, kafka, scram, password, kms);
         } catch (RuntimeException e) {
+            if (scram != null) {
+                scram.close();
+            }
             kafka.close();
             throw e;
         }
+    }
+
+    /** How a client reaches the broker of {@code security}. */
+    KafkaEndpoint endpoint(BrokerSecurity security) {
+        return security == BrokerSecurity.SCRAM ? scramEndpoint : KafkaEndpoint.plaintext(kafka.bootstrapServers());
     }
 
     @Override
@@ -108,12 +138,30 @@ final class BenchStack implements AppEnvironment, AutoCloseable {
     }
 
     void createTopics(int partitions, String... names) {
-        kafka.createTopics(Stream.of(names).map(n -> new NewTopic(n, partitions, (short) 1)).toList());
+        createTopics(BrokerSecurity.PLAINTEXT, partitions, names);
+    }
+
+    void createTopics(BrokerSecurity security, int partitions, String... names) {
+        broker(security).createTopics(Stream.of(names).map(n -> new NewTopic(n, partitions, (short) 1)).toList());
+    }
+
+    /** A keys topic as the encryptor needs it (one partition, compacted; see policy's KafkaTopics). */
+    void createKeysTopic(BrokerSecurity security, String name) {
+        broker(security).createTopics(List.of(new NewTopic(name, 1, (short) 1)
+                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))));
+    }
+
+    private EmbeddedKafka broker(BrokerSecurity security) {
+        return security == BrokerSecurity.SCRAM ? scramKafka : kafka;
     }
 
     void deleteTopics(String... names) {
+        deleteTopics(BrokerSecurity.PLAINTEXT, names);
+    }
+
+    void deleteTopics(BrokerSecurity security, String... names) {
         try {
-            admin.deleteTopics(List.of(names)).all().get();
+            (security == BrokerSecurity.SCRAM ? scramAdmin : admin).deleteTopics(List.of(names)).all().get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
@@ -126,12 +174,17 @@ final class BenchStack implements AppEnvironment, AutoCloseable {
     public void close() {
         try {
             admin.close(Duration.ofSeconds(5));
+            scramAdmin.close(Duration.ofSeconds(5));
         } finally {
             try {
                 kms.close();
             } finally {
-                kafka.close();
-                deleteRecursively(workDir);
+                try {
+                    scramKafka.close();
+                } finally {
+                    kafka.close();
+                    deleteRecursively(workDir);
+                }
             }
         }
     }

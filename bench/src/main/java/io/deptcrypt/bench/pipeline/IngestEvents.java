@@ -54,8 +54,8 @@ final class IngestEvents {
     }
 
     /** Produces events {@code 0..count-1} to {@code topic} and waits until all are acknowledged. */
-    void preload(String bootstrap, String topic, int count) {
-        try (KafkaProducer<byte[], byte[]> p = producer(bootstrap, Map.of())) {
+    void preload(KafkaEndpoint kafka, String topic, int count) {
+        try (KafkaProducer<byte[], byte[]> p = producer(kafka, Map.of())) {
             for (int i = 0; i < count; i++) {
                 p.send(new ProducerRecord<>(topic, null, event(i)), (md, e) -> {
                     if (e != null) {
@@ -67,9 +67,9 @@ final class IngestEvents {
         }
     }
 
-    static KafkaProducer<byte[], byte[]> producer(String bootstrap, Map<String, Object> overrides) {
+    static KafkaProducer<byte[], byte[]> producer(KafkaEndpoint kafka, Map<String, Object> overrides) {
         Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.putAll(kafka.clientProperties());
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
         p.put(ProducerConfig.LINGER_MS_CONFIG, 20);

@@ -9,12 +9,20 @@ import java.util.List;
  * @param events         1 KB events pre-loaded for the pairs
  * @param eventBytes     mean size of one ingest value (JSON around a 1 KB body)
  * @param rounds         rounds per pair
+ * @param format         the envelope format of {@code encryptor}, {@code consumer} and the latency run: the
+ *                       encryptor's default
  * @param encryptor      plaintext passthrough vs the encryptor topology
  * @param encryptorVsSizeMatched the passthrough with values padded to the encrypted records' size vs the encryptor:
  *                       what the crypto work costs apart from the envelope's extra bytes
  * @param sizeMatchPadBytes bytes added to each passthrough value for that baseline (encrypted minus plaintext record)
+ * @param recordBytes    what the encrypted and the plaintext records on the shared topic are made of, per format
+ *                       ({@code format} first, then AES_GCM_V1)
+ * @param encryptorV1    plaintext passthrough vs the encryptor writing AES_GCM_V1 (self-contained records)
+ * @param encryptorScram the encryptor on the PLAINTEXT broker vs on the SASL/SCRAM + StandardAuthorizer broker
  * @param consumer       plain consumer vs the decrypting department consumer, both over the encrypted shared topic
  * @param consumerVsPlaintextTopic the decrypting consumer vs a plain consumer of the passthrough's plaintext topic
+ * @param consumerV1     the same as {@code consumer} over AES_GCM_V1 records
+ * @param consumerScram  the decrypting consumer on the PLAINTEXT broker vs on the SCRAM broker
  * @param seed           the seed's way in the same topology
  * @param speedupVsSeed  encryptor steady events/s (median) over the seed's steady events/s
  * @param kms            KMS calls made by the encryptor and the consumer during the pairs
@@ -25,11 +33,17 @@ public record PipelineResult(
         int events,
         int eventBytes,
         int rounds,
+        String format,
         Pair encryptor,
         Pair encryptorVsSizeMatched,
         int sizeMatchPadBytes,
+        List<RecordBytes> recordBytes,
+        Pair encryptorV1,
+        Pair encryptorScram,
         Pair consumer,
         Pair consumerVsPlaintextTopic,
+        Pair consumerV1,
+        Pair consumerScram,
         Seed seed,
         double speedupVsSeed,
         Kms kms,

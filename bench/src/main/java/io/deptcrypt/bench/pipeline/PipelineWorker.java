@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.deptcrypt.bench.LocalKmsClients;
+import io.deptcrypt.crypto.avro.EnvelopeFormatId;
 import io.deptcrypt.governance.Governance;
 import io.deptcrypt.governance.GovernanceLoader;
 import io.deptcrypt.runtime.KmsSettings;
@@ -19,7 +20,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.TopicPartition;
 import software.amazon.awssdk.services.kms.KmsClient;
 
@@ -29,18 +29,22 @@ import software.amazon.awssdk.services.kms.KmsClient;
  * slower). The parent ({@link PipelineSuite}) owns the broker and localkms and sends one JSON command per line on
  * stdin; the worker answers one JSON result per line on stdout. Logs go to stderr.
  *
- * <p>Arguments: {@code <governance file> <bootstrap> <kms endpoint> <state dir>}. Environment:
- * {@value #CREDENTIALS_ENV} = {@code app=accessKeyId:secret;...} and {@value #KEY_ARNS_ENV} = {@code dept=arn;...}
- * (kept out of the command line, which other users can read).
+ * <p>Arguments: {@code <governance file> <bootstrap> <SCRAM broker's bootstrap> <kms endpoint> <state dir>}.
+ * Environment: {@value #CREDENTIALS_ENV} = {@code app=accessKeyId:secret;...}, {@value #KEY_ARNS_ENV} =
+ * {@code dept=arn;...} and {@value #SCRAM_LOGIN_ENV} = {@code user:password} for the SCRAM broker (kept out of the
+ * command line, which other users can read). A command's {@code broker} ({@link BrokerSecurity}) says which broker
+ * its apps use.
  */
 public final class PipelineWorker implements AppEnvironment {
 
     static final String CREDENTIALS_ENV = "DEPTCRYPT_BENCH_CREDENTIALS";
     static final String KEY_ARNS_ENV = "DEPTCRYPT_BENCH_KEY_ARNS";
+    static final String SCRAM_LOGIN_ENV = "DEPTCRYPT_BENCH_KAFKA_SCRAM";
     static final ObjectMapper JSON = new ObjectMapper();
 
     private final Governance governance;
     private final String bootstrap;
+    private final Map<BrokerSecurity, KafkaEndpoint> brokers;
     private final URI kmsEndpoint;
     private final Map<String, String[]> credentials;
     private final Map<String, String> keyArns;
@@ -50,10 +54,11 @@ public final class PipelineWorker implements AppEnvironment {
     private final java.util.List<RunningApp> running = new java.util.ArrayList<>();
     private LatencyRecorder recorder;
 
-    PipelineWorker(Governance governance, String bootstrap, URI kmsEndpoint, Path stateDir, Map<String, String[]> credentials,
-                   Map<String, String> keyArns) {
+    PipelineWorker(Governance governance, KafkaEndpoint plaintext, KafkaEndpoint scram, URI kmsEndpoint, Path stateDir,
+                   Map<String, String[]> credentials, Map<String, String> keyArns) {
         this.governance = governance;
-        this.bootstrap = bootstrap;
+        this.bootstrap = plaintext.bootstrap();
+        this.brokers = Map.of(BrokerSecurity.PLAINTEXT, plaintext, BrokerSecurity.SCRAM, scram);
         this.kmsEndpoint = kmsEndpoint;
         this.credentials = credentials;
         this.keyArns = keyArns;
@@ -61,8 +66,9 @@ public final class PipelineWorker implements AppEnvironment {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 4) {
-            System.err.println("usage: PipelineWorker <governance file> <bootstrap> <kms endpoint> <state dir>");
+        if (args.length != 5) {
+            System.err.println("usage: PipelineWorker <governance file> <bootstrap> <SCRAM broker's bootstrap> <kms endpoint>"
+                    + " <state dir>");
             System.exit(2);
         }
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
@@ -71,10 +77,19 @@ public final class PipelineWorker implements AppEnvironment {
         System.setOut(System.err); // nothing but protocol lines on the real stdout
         Map<String, String[]> creds = new HashMap<>();
         parsePairs(System.getenv(CREDENTIALS_ENV)).forEach((app, v) -> creds.put(app, v.split(":", 2)));
-        PipelineWorker worker = new PipelineWorker(GovernanceLoader.load(Path.of(args[0])), args[1], URI.create(args[2]),
-                Path.of(args[3]), creds, parsePairs(System.getenv(KEY_ARNS_ENV)));
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, args[1]));
+        String[] scramLogin = String.valueOf(System.getenv(SCRAM_LOGIN_ENV)).split(":", 2);
+        if (scramLogin.length != 2) {
+            System.err.println("PipelineWorker: " + SCRAM_LOGIN_ENV + " must be user:password");
+            System.exit(2);
+        }
+        KafkaEndpoint plaintext = KafkaEndpoint.plaintext(args[1]);
+        KafkaEndpoint scram = KafkaEndpoint.scram(args[2], scramLogin[0], scramLogin[1]);
+        PipelineWorker worker = new PipelineWorker(GovernanceLoader.load(Path.of(args[0])), plaintext, scram,
+                URI.create(args[3]), Path.of(args[4]), creds, parsePairs(System.getenv(KEY_ARNS_ENV)));
+        try (Admin plainAdmin = Admin.create(plaintext.clientProperties());
+             Admin scramAdmin = Admin.create(scram.clientProperties());
              BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+            Map<BrokerSecurity, Admin> admins = Map.of(BrokerSecurity.PLAINTEXT, plainAdmin, BrokerSecurity.SCRAM, scramAdmin);
             out.println(JSON.writeValueAsString(Map.of("ok", true, "ready", true)));
             for (String line; (line = in.readLine()) != null; ) {
                 JsonNode cmd = JSON.readTree(line);
@@ -83,7 +98,8 @@ public final class PipelineWorker implements AppEnvironment {
                 }
                 ObjectNode result;
                 try {
-                    result = worker.execute(cmd, admin);
+                    BrokerSecurity broker = BrokerSecurity.valueOf(cmd.path("broker").asText(BrokerSecurity.PLAINTEXT.name()));
+                    result = worker.execute(cmd, admins.get(broker));
                 } catch (Exception e) {
                     result = JSON.createObjectNode().put("ok", false).put("error", String.valueOf(e));
                     e.printStackTrace();
@@ -95,7 +111,8 @@ public final class PipelineWorker implements AppEnvironment {
     }
 
     ObjectNode execute(JsonNode cmd, Admin admin) throws Exception {
-        BenchApps apps = new BenchApps(this);
+        BenchApps apps = new BenchApps(this,
+                brokers.get(BrokerSecurity.valueOf(cmd.path("broker").asText(BrokerSecurity.PLAINTEXT.name()))));
         String op = cmd.path("op").asText();
         if (op.equals("start")) {
             return start(cmd, apps);
@@ -115,7 +132,8 @@ public final class PipelineWorker implements AppEnvironment {
         long keyringGdk = 0;
         if (op.equals("topology")) {
             String ingest = cmd.path("ingest").asText();
-            Governance g = PipelineSuite.withTopics(governance, ingest, cmd.path("shared").asText(), cmd.path("deadLetter").asText());
+            Governance g = PipelineSuite.withTopics(governance, ingest, cmd.path("shared").asText(), cmd.path("deadLetter").asText(),
+                    cmd.path("keys").asText(governance.topics().keys()));
             String appId = "bench-" + label + "-" + cmd.path("variant").asText().toLowerCase(java.util.Locale.ROOT);
             Map<TopicPartition, Long> ends = GroupProgress.endOffsets(admin, ingest);
             long t0 = System.nanoTime();
@@ -123,7 +141,7 @@ public final class PipelineWorker implements AppEnvironment {
                 case "PLAINTEXT" -> new BenchApps.Measured(apps.plaintext(g, appId), null);
                 case "PADDED" -> new BenchApps.Measured(apps.padded(g, appId, cmd.path("padBytes").asInt()), null);
                 case "SEED" -> new BenchApps.Measured(apps.seed(g, appId), null);
-                case "ENCRYPTOR" -> apps.encryptor(g, appId);
+                case "ENCRYPTOR", "ENCRYPTOR_V1", "ENCRYPTOR_SCRAM" -> apps.encryptor(g, appId, format(cmd));
                 default -> throw new IllegalArgumentException("unknown topology variant " + cmd.path("variant"));
             };
             try {
@@ -140,10 +158,12 @@ public final class PipelineWorker implements AppEnvironment {
             Delivery d = (ts, bytes) -> got.incrementAndGet();
             long t0 = System.nanoTime();
             RunningApp app = switch (cmd.path("variant").asText()) {
-                case "DECRYPTING" -> apps.departmentConsumer(
-                        PipelineSuite.withTopics(governance, governance.topics().ingest(), topic, governance.topics().deadLetter()),
+                case "DECRYPTING", "DECRYPTING_V1", "DECRYPTING_SCRAM" -> apps.departmentConsumer(
+                        PipelineSuite.withTopics(governance, governance.topics().ingest(), topic, governance.topics().deadLetter(),
+                                cmd.path("keys").asText(governance.topics().keys())),
                         reader, department, appId, d).app();
-                case "PLAIN_ENVELOPES", "PLAIN_PLAINTEXT_TOPIC" -> apps.plainConsumer(topic, department, appId, d);
+                case "PLAIN_ENVELOPES", "PLAIN_ENVELOPES_V1", "PLAIN_PLAINTEXT_TOPIC" ->
+                        apps.plainConsumer(topic, department, appId, d);
                 default -> throw new IllegalArgumentException("unknown consumer variant " + cmd.path("variant"));
             };
             try {
@@ -186,10 +206,11 @@ public final class PipelineWorker implements AppEnvironment {
         String label = cmd.path("label").asText();
         String variant = cmd.path("variant").asText();
         Governance g = PipelineSuite.withTopics(governance, cmd.path("ingest").asText(governance.topics().ingest()),
-                cmd.path("shared").asText(), cmd.path("deadLetter").asText(governance.topics().deadLetter()));
+                cmd.path("shared").asText(), cmd.path("deadLetter").asText(governance.topics().deadLetter()),
+                cmd.path("keys").asText(governance.topics().keys()));
         switch (variant) {
             case "PLAINTEXT" -> running.add(apps.plaintext(g, "bench-" + label + "-plaintext"));
-            case "ENCRYPTOR" -> running.add(apps.encryptor(g, "bench-" + label + "-encryptor").app());
+            case "ENCRYPTOR" -> running.add(apps.encryptor(g, "bench-" + label + "-encryptor", format(cmd)).app());
             case "DECRYPTING", "PLAIN" -> {
                 recorder = new LatencyRecorder(cmd.path("capacity").asInt());
                 for (Governance.Department d : g.departments()) {
@@ -275,6 +296,11 @@ public final class PipelineWorker implements AppEnvironment {
             throw new IllegalArgumentException("no credentials given for application " + application + " in " + CREDENTIALS_ENV);
         }
         return c;
+    }
+
+    /** The envelope format an encryptor command asks for; the encryptor's default if none. */
+    private static EnvelopeFormatId format(JsonNode cmd) {
+        return EnvelopeFormatId.valueOf(cmd.path("format").asText(PipelineSuite.DEFAULT_FORMAT.name()));
     }
 
     /** {@code a=x;b=y} to a map; null or empty to an empty map. */

@@ -12,7 +12,8 @@ import org.apache.kafka.streams.processor.api.Record;
 
 /**
  * The baseline reader: the department consumer's shape without opening anything. It keeps one department's records
- * by key or header, exactly as the department consumer does, and hands the value bytes on as they are.
+ * as the department consumer does (by the audience header of AES_GCM_V2 records, else by key or department header)
+ * and hands the value bytes on as they are.
  */
 final class PlainConsumerTopology {
 
@@ -29,7 +30,9 @@ final class PlainConsumerTopology {
             @Override
             public void process(Record<byte[], byte[]> record) {
                 seen.increment();
-                boolean ours = (record.key() != null && Arrays.equals(record.key(), departmentBytes))
+                byte[] audience = EnvelopeHeaders.audience(record.headers());
+                boolean ours = audience != null ? EnvelopeHeaders.audienceIncludes(audience, departmentBytes)
+                        : (record.key() != null && Arrays.equals(record.key(), departmentBytes))
                         || EnvelopeHeaders.department(record.headers()).map(department::equals).orElse(false);
                 if (ours) {
                     delivery.delivered(record.timestamp(), record.value() == null ? 0 : record.value().length);

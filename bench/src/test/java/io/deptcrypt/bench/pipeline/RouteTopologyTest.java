@@ -21,6 +21,7 @@ import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /** The baselines do the encryptor's routing work on the benchmark's events (no broker, no benchmark run). */
 class RouteTopologyTest {
@@ -79,6 +80,14 @@ class RouteTopologyTest {
             in.pipeInput(G.departmentNames().get(1).getBytes(StandardCharsets.UTF_8), new byte[10]);
             assertThat(delivered.get()).isEqualTo(1);
             assertThat(seen.sum()).isEqualTo(2);
+
+            // AES_GCM_V2 records: no key, kept by the audience header alone
+            in.pipeInput(new TestRecord<>(null, new byte[10], new RecordHeaders()
+                    .add(EnvelopeHeaders.AUDIENCE, mine.getBytes(StandardCharsets.UTF_8))));
+            in.pipeInput(new TestRecord<>(null, new byte[10], new RecordHeaders()
+                    .add(EnvelopeHeaders.AUDIENCE, G.departmentNames().get(1).getBytes(StandardCharsets.UTF_8))));
+            assertThat(delivered.get()).isEqualTo(2);
+            assertThat(seen.sum()).isEqualTo(4);
         }
     }
 
