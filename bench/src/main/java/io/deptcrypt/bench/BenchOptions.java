@@ -2,10 +2,10 @@ package io.deptcrypt.bench;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** Command-line options shared by every subcommand; turned into {@link BenchSettings} once. */
 public final class BenchOptions {

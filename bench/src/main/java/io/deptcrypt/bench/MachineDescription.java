@@ -1,5 +1,6 @@
 package io.deptcrypt.bench;
 
+import com.sun.management.OperatingSystemMXBean;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -23,7 +24,7 @@ public record MachineDescription(int cores, long memoryBytes, long maxHeapBytes,
 
     public static MachineDescription current() {
         long memory = -1;
-        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os) {
             memory = os.getTotalMemorySize();
         }
         return new MachineDescription(

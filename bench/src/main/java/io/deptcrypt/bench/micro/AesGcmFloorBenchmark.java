@@ -1,6 +1,7 @@
 package io.deptcrypt.bench.micro;
 
 import io.deptcrypt.bench.Payloads;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.concurrent.TimeUnit;
 import javax.crypto.Cipher;
@@ -42,7 +43,7 @@ public class AesGcmFloorBenchmark {
         key = new SecretKeySpec(k, "AES");
         cipher = Cipher.getInstance("AES/GCM/NoPadding");
         plaintext = Payloads.event(size);
-        aad = "finance|evt-000001|deptcrypt.shared".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        aad = "finance|evt-000001|deptcrypt.shared".getBytes(StandardCharsets.UTF_8);
         sealedNonce = new byte[12];
         random.nextBytes(sealedNonce);
         sealed = cipher(Cipher.ENCRYPT_MODE, sealedNonce).doFinal(plaintext);

@@ -1,6 +1,7 @@
 package io.deptcrypt.bench.micro;
 
 import io.deptcrypt.bench.Payloads;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.concurrent.TimeUnit;
 import javax.crypto.Cipher;
@@ -47,7 +48,7 @@ public class CipherPerKeyBenchmark {
         }
         shared = Cipher.getInstance("AES/GCM/NoPadding");
         plaintext = Payloads.event(size);
-        aad = "finance|evt-000001|deptcrypt.shared".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        aad = "finance|evt-000001|deptcrypt.shared".getBytes(StandardCharsets.UTF_8);
     }
 
     /** One cipher for both keys (what a per-thread cipher does with interleaved departments). */

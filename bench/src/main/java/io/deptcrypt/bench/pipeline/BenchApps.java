@@ -23,6 +23,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 import org.apache.kafka.streams.Topology;
 import software.amazon.awssdk.services.kms.KmsClient;
 
@@ -38,7 +39,7 @@ final class BenchApps {
     }
 
     /** An app plus the KMS calls it made (read after close). */
-    record Measured(RunningApp app, java.util.function.Supplier<KmsCallCounts> kmsCalls) {}
+    record Measured(RunningApp app, Supplier<KmsCallCounts> kmsCalls) {}
 
     /**
      * The real encryptor topology writing {@code format}, as the owner application, with its own KMS client and empty

@@ -1,5 +1,6 @@
 package io.deptcrypt.bench.pipeline;
 
+import com.sun.management.OperatingSystemMXBean;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
@@ -13,7 +14,7 @@ import java.lang.management.ThreadMXBean;
 record CostSnapshot(long processCpuNanos, long appThreadsCpuNanos, long gcMillis, long jitMillis) {
 
     static CostSnapshot take(String applicationId) {
-        long process = ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+        long process = ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os
                 ? os.getProcessCpuTime() : -1;
         long app = 0;
         if (applicationId != null) {

@@ -1,5 +1,6 @@
 package io.deptcrypt.bench.pipeline;
 
+import com.sun.management.OperatingSystemMXBean;
 import java.lang.management.ManagementFactory;
 
 /**
@@ -24,8 +25,8 @@ final class CpuTimeline implements AutoCloseable {
     }
 
     private void run() {
-        com.sun.management.OperatingSystemMXBean os =
-                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        OperatingSystemMXBean os =
+                (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         while (!stopped) {
             long t = System.currentTimeMillis();
             long c = os.getProcessCpuTime();

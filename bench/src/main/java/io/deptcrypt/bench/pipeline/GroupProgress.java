@@ -1,6 +1,7 @@
 package io.deptcrypt.bench.pipeline;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.function.BooleanSupplier;
@@ -20,7 +21,7 @@ final class GroupProgress {
     /** End offsets of every partition of {@code topic}. */
     static Map<TopicPartition, Long> endOffsets(Admin admin, String topic) {
         try {
-            var desc = admin.describeTopics(java.util.List.of(topic)).allTopicNames().get().get(topic);
+            var desc = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
             Map<TopicPartition, OffsetSpec> req = desc.partitions().stream()
                     .collect(Collectors.toMap(p -> new TopicPartition(topic, p.partition()), p -> OffsetSpec.latest()));
             Map<TopicPartition, ListOffsetsResultInfo> res = admin.listOffsets(req).all().get();

@@ -1,6 +1,7 @@
 package io.deptcrypt.bench.pipeline;
 
 import io.deptcrypt.bench.pipeline.PipelineResult.Latency;
+import java.util.Arrays;
 
 /** Collects (produce timestamp, delivery latency) pairs from several consumer threads. */
 final class LatencyRecorder implements Delivery {
@@ -37,7 +38,7 @@ final class LatencyRecorder implements Delivery {
                 kept[k++] = latency[i];
             }
         }
-        double[] v = java.util.Arrays.copyOf(kept, k);
+        double[] v = Arrays.copyOf(kept, k);
         return new Latency(path, rate, seconds, count, k, Stats.percentile(v, 50), Stats.percentile(v, 99),
                 Stats.percentile(v, 100));
     }

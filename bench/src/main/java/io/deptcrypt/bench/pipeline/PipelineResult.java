@@ -1,6 +1,7 @@
 package io.deptcrypt.bench.pipeline;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * Everything the pipeline benchmark measured. Throughput pairs were run alternately in the same JVM against the same
@@ -48,7 +49,7 @@ public record PipelineResult(
         double speedupVsSeed,
         Kms kms,
         List<Latency> latency,
-        java.util.Map<String, String> settings) {
+        Map<String, String> settings) {
 
     /**
      * One side of a pair over all rounds: steady rates (10%..90% of the input), whole-run rates (first record to

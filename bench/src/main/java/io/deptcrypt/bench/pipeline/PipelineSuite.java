@@ -13,6 +13,7 @@ import io.deptcrypt.governance.Governance;
 import io.deptcrypt.governance.GovernanceLoader;
 import io.deptcrypt.localkms.AccessKey;
 import io.deptcrypt.topology.EncryptorConfig;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -305,7 +306,7 @@ public final class PipelineSuite {
 
     // ---- workers
 
-    private void startWorkers() throws java.io.IOException {
+    private void startWorkers() throws IOException {
         Map<String, String> env = Map.of(
                 PipelineWorker.CREDENTIALS_ENV, base.applications().stream()
                         .map(a -> {

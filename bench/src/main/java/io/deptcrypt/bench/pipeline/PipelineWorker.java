@@ -15,7 +15,10 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
@@ -51,7 +54,7 @@ public final class PipelineWorker implements AppEnvironment {
     private final Map<String, String> streamsCommon;
     private final KmsCallCounter kmsCalls = new KmsCallCounter();
     /** Apps left running between "start" and "stop" (the latency run), and what their sinks saw. */
-    private final java.util.List<RunningApp> running = new java.util.ArrayList<>();
+    private final List<RunningApp> running = new ArrayList<>();
     private LatencyRecorder recorder;
 
     PipelineWorker(Governance governance, KafkaEndpoint plaintext, KafkaEndpoint scram, URI kmsEndpoint, Path stateDir,
@@ -134,7 +137,7 @@ public final class PipelineWorker implements AppEnvironment {
             String ingest = cmd.path("ingest").asText();
             Governance g = PipelineSuite.withTopics(governance, ingest, cmd.path("shared").asText(), cmd.path("deadLetter").asText(),
                     cmd.path("keys").asText(governance.topics().keys()));
-            String appId = "bench-" + label + "-" + cmd.path("variant").asText().toLowerCase(java.util.Locale.ROOT);
+            String appId = "bench-" + label + "-" + cmd.path("variant").asText().toLowerCase(Locale.ROOT);
             Map<TopicPartition, Long> ends = GroupProgress.endOffsets(admin, ingest);
             long t0 = System.nanoTime();
             BenchApps.Measured m = switch (cmd.path("variant").asText()) {
@@ -153,7 +156,7 @@ public final class PipelineWorker implements AppEnvironment {
         } else if (op.equals("consumer")) {
             String topic = cmd.path("topic").asText();
             String department = cmd.path("department").asText();
-            String appId = "bench-" + label + "-consumer-" + cmd.path("variant").asText().toLowerCase(java.util.Locale.ROOT);
+            String appId = "bench-" + label + "-consumer-" + cmd.path("variant").asText().toLowerCase(Locale.ROOT);
             AtomicLong got = new AtomicLong();
             Delivery d = (ts, bytes) -> got.incrementAndGet();
             long t0 = System.nanoTime();
@@ -186,7 +189,7 @@ public final class PipelineWorker implements AppEnvironment {
         r.put("steadyFromMillis", window.at10EpochMillis());
         r.put("steadyToMillis", window.at90EpochMillis());
         r.put("steadyRecords", Math.round(count * 0.9) - Math.round(count * 0.1));
-        r.put("breakdown", window.breakdown() + String.format(java.util.Locale.ROOT, "; steady window CPU/record: process %.1f us,"
+        r.put("breakdown", window.breakdown() + String.format(Locale.ROOT, "; steady window CPU/record: process %.1f us,"
                 + " app threads %.1f us; %s", window.cpuMicrosPerRecord(count), window.appThreadsCpuMicrosPerRecord(count), window.gcAndJit()));
         r.put("delivered", delivered);
         r.put("keyringGenerateDataKey", keyringGdk);
@@ -214,7 +217,7 @@ public final class PipelineWorker implements AppEnvironment {
             case "DECRYPTING", "PLAIN" -> {
                 recorder = new LatencyRecorder(cmd.path("capacity").asInt());
                 for (Governance.Department d : g.departments()) {
-                    String appId = "bench-" + label + "-" + variant.toLowerCase(java.util.Locale.ROOT) + "-" + d.name();
+                    String appId = "bench-" + label + "-" + variant.toLowerCase(Locale.ROOT) + "-" + d.name();
                     running.add(variant.equals("DECRYPTING")
                             ? apps.departmentConsumer(g, d.readers().get(0), d.name(), appId, recorder).app()
                             : apps.plainConsumer(g.topics().shared(), d.name(), appId, recorder));

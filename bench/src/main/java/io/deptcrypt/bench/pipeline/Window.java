@@ -1,5 +1,7 @@
 package io.deptcrypt.bench.pipeline;
 
+import java.util.Locale;
+
 /**
  * When a run under measurement passed its milestones (System.nanoTime). The steady rate counts the records between
  * 10% and 90% of the input, leaving out start-up, the first data-key fetch and the final commit; the whole-run rate
@@ -53,7 +55,7 @@ record Window(long started, long first, long at10, long at90, long allProcessed,
 
     /** Where the whole run's time went, for the log: start-up, first 10%, middle 80%, last 10%, final commit. */
     String breakdown() {
-        return String.format(java.util.Locale.ROOT, "start %.0f ms, head %.0f ms, steady %.0f ms, tail %.0f ms, commit %.0f ms",
+        return String.format(Locale.ROOT, "start %.0f ms, head %.0f ms, steady %.0f ms, tail %.0f ms, commit %.0f ms",
                 (first - started) / 1e6, (at10 - first) / 1e6, (at90 - at10) / 1e6, (allProcessed - at90) / 1e6,
                 (done - allProcessed) / 1e6);
     }
