@@ -1,5 +1,6 @@
 package io.deptcrypt.bench;
 
+import io.deptcrypt.bench.kms.KmsLoadCommand;
 import io.deptcrypt.bench.micro.MicroSuite;
 import io.deptcrypt.bench.pipeline.PipelineSuite;
 import io.deptcrypt.bench.sqs.SqsBenchCommand;
@@ -15,7 +16,8 @@ import picocli.CommandLine.Mixin;
  */
 @Command(name = "deptcrypt-bench", mixinStandardHelpOptions = true,
         description = "What encryption costs against plaintext: JMH microbenchmarks and a side-by-side pipeline benchmark.",
-        subcommands = {BenchCommand.Micro.class, BenchCommand.Pipeline.class, BenchCommand.All.class, SqsBenchCommand.class})
+        subcommands = {BenchCommand.Micro.class, BenchCommand.Pipeline.class, BenchCommand.All.class, SqsBenchCommand.class,
+                KmsLoadCommand.class})
 public final class BenchCommand implements Callable<Integer> {
 
     @Mixin

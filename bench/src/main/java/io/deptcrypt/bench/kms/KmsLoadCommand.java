@@ -1,63 +1,79 @@
-package io.deptcrypt.localkms;
+package io.deptcrypt.bench.kms;
 
+import io.deptcrypt.bench.LocalKmsClients;
+import io.deptcrypt.governance.Governance;
+import io.deptcrypt.governance.GovernanceLoader;
+import io.deptcrypt.localkms.LocalKms;
+import io.deptcrypt.localkms.LocalKmsConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kms.KmsClient;
 
 /**
- * A short load run, not a test: GenerateDataKey (encryptor, finance key, 32 bytes) and then Decrypt (finance reader)
- * against an in-process localkms on loopback, through the unchanged AWS SDK v2 KmsClient, from several threads.
- * Prints calls/s and latency percentiles per operation. Run:
- * <pre>
- * mvn -B -q -pl localkms test-compile exec:java -Dexec.classpathScope=test \
- *   -Dexec.mainClass=io.deptcrypt.localkms.LocalKmsLoad -Dexec.args="--threads 4 --seconds 10"
- * </pre>
+ * {@code deptcrypt-bench kms}: a short load run of localkms, in-process on loopback: GenerateDataKey (32 bytes, the
+ * encryptor, the finance key) and then Decrypt (the finance reader) through the unchanged SDK {@code KmsClient} from
+ * several threads. Prints calls/s and latency percentiles per operation; writes no results file.
  */
-public final class LocalKmsLoad {
+@Command(name = "kms", mixinStandardHelpOptions = true,
+        description = "localkms under load: GenerateDataKey and Decrypt through the AWS SDK from several threads, "
+                + "in-process on loopback. Prints calls/s and latency percentiles; writes no results file.")
+public final class KmsLoadCommand implements Callable<Integer> {
 
-    private LocalKmsLoad() {}
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "4", description = "Client threads (default: ${DEFAULT-VALUE}).")
+    int threads;
 
-    public static void main(String[] args) throws Exception {
-        int threads = 4;
-        int seconds = 10;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--threads" -> threads = Integer.parseInt(args[++i]);
-                case "--seconds" -> seconds = Integer.parseInt(args[++i]);
-                default -> throw new IllegalArgumentException("unknown option " + args[i] + " (use --threads N --seconds S)");
-            }
+    @Option(names = "--seconds", paramLabel = "S", defaultValue = "10", description = "Seconds per operation (default: ${DEFAULT-VALUE}).")
+    int seconds;
+
+    @Option(names = "--governance", paramLabel = "FILE", defaultValue = "config/governance.yaml",
+            description = "The governance file localkms creates its keys from (default: ${DEFAULT-VALUE}).")
+    Path governanceFile;
+
+    @Override
+    public Integer call() throws Exception {
+        if (threads < 1 || seconds < 1) {
+            throw new IllegalArgumentException("--threads and --seconds must be at least 1");
         }
+        Governance g = GovernanceLoader.load(governanceFile);
+        String reader = g.department("finance").readers().get(0);
         Path dir = Files.createTempDirectory("localkms-load");
-        try (LocalKms kms = LocalKms.start(LocalKmsConfig.of(LocalKmsFixture.governance(), dir.resolve("state")));
-             KmsClient encryptor = LocalKmsFixture.client(kms, "encryptor");
-             KmsClient reader = LocalKmsFixture.client(kms, "finance-consumer")) {
+        try (LocalKms kms = LocalKms.start(LocalKmsConfig.of(g, dir.resolve("state")));
+             KmsClient encryptor = LocalKmsClients.client(kms, g, g.owner(), null);
+             KmsClient finance = LocalKmsClients.client(kms, g, reader, null)) {
             String key = kms.keyArn("finance");
             Map<String, String> context = Map.of("department", "finance");
-            System.out.printf("localkms load: %d threads, %d s per operation, %s, %d cores%n", threads, seconds, kms.endpoint(),
-                    Runtime.getRuntime().availableProcessors());
+            System.out.printf("localkms load: %d threads, %d s per operation, %s, %d cores%n", threads, seconds,
+                    kms.endpoint(), Runtime.getRuntime().availableProcessors());
             List<SdkBytes> blobs = new ArrayList<>();
             for (int i = 0; i < 256; i++) {
-                blobs.add(encryptor.generateDataKey(r -> r.keyId(key).numberOfBytes(32).encryptionContext(context)).ciphertextBlob());
+                blobs.add(encryptor.generateDataKey(r -> r.keyId(key).numberOfBytes(32).encryptionContext(context))
+                        .ciphertextBlob());
             }
             // Warm-up (JIT, connection pools), not measured.
             run(threads, 3, n -> encryptor.generateDataKey(r -> r.keyId(key).numberOfBytes(32).encryptionContext(context)));
-            run(threads, 3, n -> reader.decrypt(r -> r.ciphertextBlob(blobs.get((int) (n % blobs.size()))).encryptionContext(context)));
+            run(threads, 3, n -> finance.decrypt(r -> r.ciphertextBlob(blobs.get((int) (n % blobs.size())))
+                    .encryptionContext(context)));
             report("GenerateDataKey", run(threads, seconds,
                     n -> encryptor.generateDataKey(r -> r.keyId(key).numberOfBytes(32).encryptionContext(context))), seconds);
-            report("Decrypt", run(threads, seconds,
-                    n -> reader.decrypt(r -> r.ciphertextBlob(blobs.get((int) (n % blobs.size()))).encryptionContext(context))), seconds);
+            report("Decrypt", run(threads, seconds, n -> finance.decrypt(r -> r.ciphertextBlob(
+                    blobs.get((int) (n % blobs.size()))).encryptionContext(context))), seconds);
         } finally {
             try (var files = Files.walk(dir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
+        return 0;
     }
 
     interface Call {
