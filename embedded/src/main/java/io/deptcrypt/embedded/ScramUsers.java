@@ -62,6 +62,15 @@ final class ScramUsers {
         KafkaSecurity.checkUser(user);
         AdminRequests.await(admin.get().alterUserScramCredentials(List.of(
                 new UserScramCredentialDeletion(user, ScramMechanism.SCRAM_SHA_512))).all(), "delete SCRAM user " + user);
+        // The controller took it; the broker answering describe learns it from the metadata log moments later.
+        long deadline = System.nanoTime() + PROPAGATION_TIMEOUT.toNanos();
+        while (names().contains(user)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("SCRAM user " + user + " still listed " + PROPAGATION_TIMEOUT
+                        + " after its deletion");
+            }
+            AdminRequests.pause(100, "deletion of SCRAM user " + user);
+        }
     }
 
     Set<String> names() {
