@@ -88,6 +88,7 @@ public final class Stack implements AutoCloseable {
             if (cfg.fresh()) {
                 deleteStateExceptLock(cfg.stateDir());
             }
+            KeyLossGuard.check(cfg, governance);
             boolean reused = Files.isDirectory(cfg.kafkaDir());
             console.line("deptcrypt stack: state %s (%s), governance %s", cfg.stateDir(), reused ? "reused" : "new", cfg.governanceFile());
             Lifecycle lifecycle = new Lifecycle(console);

@@ -30,6 +30,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class StateDirectory implements AutoCloseable {
 
+    private static final String STATE_FILE = "state.json";
+
     private static final Logger LOG = LoggerFactory.getLogger(StateDirectory.class);
     private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
     private static final Set<PosixFilePermission> OWNER_FILE = PosixFilePermissions.fromString("rw-------");
@@ -83,7 +85,12 @@ public final class StateDirectory implements AutoCloseable {
     }
 
     public Path stateFile() {
-        return dir.resolve("state.json");
+        return dir.resolve(STATE_FILE);
+    }
+
+    /** Whether {@code dir} holds a localkms state (its keys), without opening or locking it. */
+    public static boolean holdsState(Path dir) {
+        return Files.isRegularFile(dir.resolve(STATE_FILE));
     }
 
     public Path masterKeyFile() {
