@@ -126,6 +126,7 @@ class GovernanceApplyTest {
     static String printed(Plan plan) {
         StringWriter w = new StringWriter();
         plan.print(new PrintWriter(w));
+        System.out.println(w); // every plan the tests made, in target/surefire-reports/*GovernanceApplyTest-output.txt
         return w.toString();
     }
 
