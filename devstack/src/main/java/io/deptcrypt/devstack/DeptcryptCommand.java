@@ -2,6 +2,7 @@ package io.deptcrypt.devstack;
 
 import io.deptcrypt.control.GovernanceCli;
 import io.deptcrypt.control.audit.AuditCli;
+import io.deptcrypt.control.redrive.QuarantineCli;
 import io.deptcrypt.governance.GovernanceException;
 import java.io.PrintWriter;
 import java.lang.reflect.InvocationTargetException;
@@ -25,7 +26,8 @@ import picocli.CommandLine.Unmatched;
         description = "Runs deptcrypt on embedded real parts: a KRaft broker, ElasticMQ, localkms, Kafka Connect with the SQS "
                 + "source connector, the encryptor and one consumer per department.",
         subcommands = {DeptcryptCommand.DemoCommand.class, DeptcryptCommand.UpCommand.class,
-                DeptcryptCommand.GovernanceCommand.class, DeptcryptCommand.AuditCommand.class, DeptcryptCommand.IacCommand.class})
+                DeptcryptCommand.GovernanceCommand.class, DeptcryptCommand.AuditCommand.class,
+                DeptcryptCommand.QuarantineCommand.class, DeptcryptCommand.IacCommand.class})
 public final class DeptcryptCommand implements Runnable {
 
     @CommandLine.Spec
@@ -177,6 +179,21 @@ public final class DeptcryptCommand implements Runnable {
             return AuditCli.run(new PrintWriter(System.out, true), new PrintWriter(System.err, true),
                     withStateDir(args, dir -> List.of("--log", dir.resolve("kms").resolve("audit.log").toString(),
                             "--endpoints", dir.resolve("endpoints.env").toString())));
+        }
+    }
+
+    /** Delegates to the control plane's {@link QuarantineCli}, which owns the options. */
+    @Command(name = "quarantine", description = "A quarantine reader's commands: `quarantine redrive` re-drives chosen dead"
+            + " letters into the ingest topic, exactly once (`./deptcrypt quarantine redrive --help`; --state-dir DIR for"
+            + " a stack not on .deptcrypt).")
+    static final class QuarantineCommand implements Callable<Integer> {
+        @Unmatched
+        List<String> args = new ArrayList<>();
+
+        @Override
+        public Integer call() {
+            return QuarantineCli.run(new PrintWriter(System.out, true), new PrintWriter(System.err, true),
+                    withStateDir(args, dir -> List.of("--endpoints", dir.resolve("endpoints.env").toString())));
         }
     }
 

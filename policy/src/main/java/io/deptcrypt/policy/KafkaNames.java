@@ -41,7 +41,10 @@ public record KafkaNames(String applicationPrefix, String connectorApplication, 
     }
 
     /** The re-drive log of the dead-letter topic: which dead letters were re-driven, exactly once. */
+    /** The re-drive log's name is the dead-letter topic's with this suffix. */
+    public static final String REDRIVE_LOG_SUFFIX = ".redriven";
+
     public static String redriveLog(Governance g) {
-        return g.topics().deadLetter() + ".redriven";
+        return g.topics().deadLetter() + REDRIVE_LOG_SUFFIX;
     }
 }

@@ -26,6 +26,9 @@ public final class KafkaTopics {
                 new NewTopic(topics.shared(), topics.partitions(), replicationFactor),
                 new NewTopic(topics.deadLetter(), 1, replicationFactor),
                 new NewTopic(topics.keys(), 1, replicationFactor).configs(compacted),
-                new NewTopic(topics.governance(), 1, replicationFactor).configs(compacted));
+                new NewTopic(topics.governance(), 1, replicationFactor).configs(compacted),
+                // the re-drive log: which dead letters were re-driven (quarantine readers may not create topics)
+                new NewTopic(topics.deadLetter() + KafkaNames.REDRIVE_LOG_SUFFIX, 1, replicationFactor)
+                        .configs(compacted));
     }
 }

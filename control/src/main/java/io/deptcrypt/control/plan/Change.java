@@ -39,6 +39,8 @@ public sealed interface Change {
             l.add("principals: localkms knows " + wanted.stream().map(LocalIam.Wanted::name).toList());
             added.forEach(a -> l.add("  + " + a + " (new local credentials)"));
             removed.forEach(r -> l.add("  - " + r + " (its local credentials stop working)"));
+            l.add("    (a principal localkms already knows keeps its access key; one it does not know gets new local"
+                    + " credentials)");
             return l;
         }
 

@@ -185,8 +185,8 @@ public final class Planner {
     /** Sync to the union first, so new principals exist before any policy names them. */
     private static Optional<Change> principals(Governance desired, Optional<Governance> previous) {
         List<LocalIam.Wanted> wanted = wanted(desired);
-        if (previous.isEmpty()) {
-            return Optional.of(new Change.SyncPrincipals(wanted, names(desired), List.of()));
+        if (previous.isEmpty()) { // nothing applied yet: which principals localkms has is not known here
+            return Optional.of(new Change.SyncPrincipals(wanted, List.of(), List.of()));
         }
         List<String> added = removed(names(desired), names(previous.get()));
         boolean rolesChanged = !wanted.equals(wanted(previous.get()).stream().filter(w -> names(desired).contains(w.name()))
