@@ -16,7 +16,7 @@ import software.amazon.awssdk.services.kms.KmsClient;
  * denied by KMS. The attempt reads as the record's department, so it gets as far as KMS: only the credentials differ.
  *
  * @param application the application whose credentials were used
- * @param department  the record's department
+ * @param department  the record's department (for a record with several audiences, the one it was read as)
  * @param eventId     the record's event id
  * @param outcome     what happened
  * @param message     KMS's message for a denial, else the error or "opened"
@@ -42,7 +42,15 @@ public record CrossRead(String application, String department, String eventId, O
      * @param keys the keys topic's data keys, for AES_GCM_V2 records (see {@link TopicReader#keysDirectory})
      */
     public static CrossRead attempt(Stack stack, String application, DataKeyDirectory keys, SealedRecord record) {
-        String department = record.department();
+        return attempt(stack, application, keys, record, record.department());
+    }
+
+    /**
+     * Tries to open {@code record} as {@code application}, reading it as {@code department}: for a record with several
+     * audiences, the audience whose parts are asked for (e.g. finance's, with sales' credentials).
+     */
+    public static CrossRead attempt(Stack stack, String application, DataKeyDirectory keys, SealedRecord record,
+                                    String department) {
         String eventId = record.eventId();
         try (KmsClient kms = stack.kmsClientAs(application);
                 Opener opener = Opener.create(new KmsKeyringProvider(kms, stack.governance()), OpenerConfig.defaults(),

@@ -3,6 +3,8 @@ package io.deptcrypt.devstack;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.deptcrypt.crypto.KmsCallCounts;
+import io.deptcrypt.crypto.avro.EnvelopeFormatId;
+import io.deptcrypt.governance.EventType;
 import io.deptcrypt.governance.Governance;
 import io.deptcrypt.runtime.KafkaDataKeyDirectory;
 import java.io.IOException;
@@ -22,12 +24,15 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 /**
  * {@code ./deptcrypt demo}: start the stack, send events through SQS, print what each department's consumer opened,
  * show KMS denying a cross-department read, print a summary, and say whether every event reached exactly its
- * department exactly once.
+ * department exactly once. With AES_GCM_V2 it also sends a few events of each governance event type: one record read
+ * by several departments, each getting its own fields and the shared ones, and each refused by KMS on the others'.
  */
 final class Demo {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
+    /** Events sent per governance event type (AES_GCM_V2 only), besides the one-department events. */
+    static final int TYPED_EVENTS_PER_TYPE = 2;
 
     private final StackConfig cfg;
     private final Console console;
@@ -89,7 +94,8 @@ final class Demo {
         long auditMark = stack.kmsAudit().mark();
         KmsCallCounts kmsBefore = stack.kmsCalls();
         long runStartMillis = System.currentTimeMillis();
-        List<GeneratedEvent> events = stack.generator().generate(eventCount);
+        List<GeneratedEvent> events = new ArrayList<>(stack.generator().generate(eventCount));
+        events.addAll(typedEvents(stack));
         Map<String, GeneratedEvent> byId = new LinkedHashMap<>();
         events.forEach(e -> byId.put(e.eventId(), e));
 
@@ -133,7 +139,7 @@ final class Demo {
         int deadLettered = (int) TopicReader.readAll(stack.kafka().adminClientProperties(), g.topics().deadLetter(), READ_TIMEOUT).stream()
                 .filter(r -> r.timestamp() >= runStartMillis).count();
 
-        List<CrossRead> crossReads = crossReads(stack, ofThisRun);
+        List<CrossRead> crossReads = crossReads(stack, ofThisRun, byId);
         for (CrossRead c : crossReads) {
             if (!c.denied()) {
                 problems.add(c.application() + " tried to open " + c.department() + " event " + c.eventId()
@@ -152,6 +158,33 @@ final class Demo {
         return new DemoResult(events.size(), landed, encrypted, encryptedAs, perDept, (int) crossReads.stream().filter(CrossRead::denied).count(),
                 deadLettered, new DemoResult.KmsCalls(apps.generateDataKey(), apps.encrypt(), apps.decrypt(), audit.decision("deny")),
                 ready, elapsed(t0), problems);
+    }
+
+    /**
+     * A few events of each governance event type, read by several departments in one record (docs/event-types.md).
+     * Only AES_GCM_V2 seals them: the version 1 formats have one department per record and dead-letter typed events
+     * (EVENT_TYPES_NEED_AES_GCM_V2), so with those none is sent.
+     */
+    private List<GeneratedEvent> typedEvents(Stack stack) {
+        Governance g = stack.governance();
+        if (g.eventTypes().isEmpty()) {
+            return List.of();
+        }
+        EnvelopeFormatId format = stack.envelopeFormat();
+        if (format != EnvelopeFormatId.AES_GCM_V2) {
+            console.line("  generator: no %s events: the encryptor writes %s, one department per record (event types"
+                    + " need AES_GCM_V2)", String.join(", ", g.eventTypeNames()), format);
+            return List.of();
+        }
+        List<GeneratedEvent> typed = new ArrayList<>();
+        for (EventType t : g.eventTypes()) {
+            for (int i = 0; i < TYPED_EVENTS_PER_TYPE; i++) {
+                typed.add(stack.generator().typed(t, g.typeField()));
+            }
+            console.line("  generator: %d %s events, one record each, read by %s", TYPED_EVENTS_PER_TYPE, t.name(),
+                    String.join(" and ", t.audiences()));
+        }
+        return typed;
     }
 
     private static String perDepartment(Stack stack, Set<String> ids) {
@@ -191,7 +224,7 @@ final class Demo {
     }
 
     /** For each department, one of its records of this run, opened with each non-reader consumer's credentials. */
-    private List<CrossRead> crossReads(Stack stack, List<SealedRecord> ofThisRun) {
+    private List<CrossRead> crossReads(Stack stack, List<SealedRecord> ofThisRun, Map<String, GeneratedEvent> sent) {
         Governance g = stack.governance();
         List<CrossRead> out = new ArrayList<>();
         console.line("");
@@ -212,15 +245,56 @@ final class Demo {
                     console.line("");
                     console.line("  %s (credentials of the %s consumer) opens %s %s event %s from %s:", other.application(),
                             other.department(), d.name(), sample.get().format(), c.eventId(), g.topics().shared());
-                    console.line(c.denied() ? "    DENIED by KMS: AccessDeniedException: %s" : "    NOT DENIED (%s): %s",
-                            c.denied() ? c.message() : c.outcome(), c.denied() ? "" : c.message());
+                    printCrossRead(c);
+                }
+            }
+            out.addAll(typedCrossReads(stack, keys, ofThisRun, sent));
+        }
+        return out;
+    }
+
+    /**
+     * For each event type, one of its records of this run, opened as each audience with the credentials of each other
+     * audience's consumer: every audience reads its own parts only, so each is refused by KMS.
+     */
+    private List<CrossRead> typedCrossReads(Stack stack, KafkaDataKeyDirectory keys, List<SealedRecord> ofThisRun,
+                                            Map<String, GeneratedEvent> sent) {
+        Governance g = stack.governance();
+        List<CrossRead> out = new ArrayList<>();
+        for (EventType t : g.eventTypes()) {
+            Optional<SealedRecord> sample = ofThisRun.stream()
+                    .filter(r -> sent.get(r.eventId()).eventType().filter(t.name()::equals).isPresent()).findFirst();
+            if (sample.isEmpty()) {
+                continue;
+            }
+            for (String readAs : t.audiences()) {
+                Set<String> readers = Set.copyOf(g.findDepartment(readAs).orElseThrow().readers());
+                for (Stack.Consumer other : stack.consumers().values()) {
+                    if (other.department().equals(readAs) || !t.audiences().contains(other.department())
+                            || readers.contains(other.application())) {
+                        continue;
+                    }
+                    CrossRead c = CrossRead.attempt(stack, other.application(), keys, sample.get(), readAs);
+                    out.add(c);
+                    console.line("");
+                    console.line("  %s (credentials of the %s consumer, an audience too) opens %s %s event %s as %s:",
+                            other.application(), other.department(), t.name(), sample.get().format(), c.eventId(), readAs);
+                    printCrossRead(c);
                 }
             }
         }
         return out;
     }
 
-    /** Every event reached exactly its department exactly once (compared by event id). */
+    private void printCrossRead(CrossRead c) {
+        console.line(c.denied() ? "    DENIED by KMS: AccessDeniedException: %s" : "    NOT DENIED (%s): %s",
+                c.denied() ? c.message() : c.outcome(), c.denied() ? "" : c.message());
+    }
+
+    /**
+     * Every event reached exactly its audiences, each exactly once (compared by event id): its department, or for a
+     * typed event every audience of its type.
+     */
     static List<String> checkExactlyOnce(Map<String, GeneratedEvent> sent, Map<String, List<DeliveryLog.Delivery>> delivered) {
         List<String> problems = new ArrayList<>();
         Map<String, Map<String, Integer>> counts = new HashMap<>(); // eventId -> consumer -> times
@@ -229,15 +303,17 @@ final class Demo {
         List<String> missing = new ArrayList<>();
         for (GeneratedEvent e : sent.values()) {
             Map<String, Integer> got = counts.getOrDefault(e.eventId(), Map.of());
-            int own = got.getOrDefault(e.department(), 0);
-            if (own == 0) {
-                missing.add(e.eventId() + " (" + e.department() + ")");
-            } else if (own > 1) {
-                problems.add(e.eventId() + " (" + e.department() + ") was delivered " + own + " times to " + e.department());
+            for (String audience : e.audiences()) {
+                int own = got.getOrDefault(audience, 0);
+                if (own == 0) {
+                    missing.add(e.eventId() + " (" + e.describe() + (e.eventType().isPresent() ? ", not to " + audience : "") + ")");
+                } else if (own > 1) {
+                    problems.add(e.eventId() + " (" + e.describe() + ") was delivered " + own + " times to " + audience);
+                }
             }
             got.forEach((consumer, n) -> {
-                if (!consumer.equals(e.department())) {
-                    problems.add(e.eventId() + " (" + e.department() + ") was delivered to the " + consumer + " consumer");
+                if (!e.audiences().contains(consumer)) {
+                    problems.add(e.eventId() + " (" + e.describe() + ") was delivered to the " + consumer + " consumer");
                 }
             });
         }
@@ -269,7 +345,8 @@ final class Demo {
         console.line("  elapsed:                    %s", Console.seconds(r.elapsed()));
         console.line("");
         if (r.ok()) {
-            console.line("OK: every event reached exactly its department, exactly once; cross-department reads were denied by KMS.");
+            console.line("OK: every event reached exactly its department (a typed event: each of its audiences), exactly once;"
+                    + " cross-department reads were denied by KMS.");
         } else {
             console.line("DEMO FAILED:");
             r.problems().forEach(p -> console.line("  - %s", p));

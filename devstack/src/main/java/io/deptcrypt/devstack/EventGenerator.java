@@ -1,13 +1,16 @@
 package io.deptcrypt.devstack;
 
+import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.deptcrypt.governance.EventType;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Random;
 import java.util.function.IntConsumer;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -76,6 +79,52 @@ public final class EventGenerator {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialise a generated event", e);
         }
+    }
+
+    /**
+     * One event of an event type read by several departments (docs/event-types.md): {@code {"<typeField>": <type>,
+     * "eventId": ..., "data": {...}}} with an amount and currency for every audience, and a value at each field rule's
+     * pointer (an IBAN at {@code .../iban}, a customer at {@code .../customer}, else a made-up reference).
+     *
+     * @param typeField the governance's {@code typeField}
+     */
+    public synchronized GeneratedEvent typed(EventType type, String typeField) {
+        String eventId = String.format(Locale.ROOT, "evt-%s-%05d", runId, ++sequence);
+        String marker = "DCMK" + HexFormat.of().formatHex(randomBytes(10));
+        ObjectNode d = JSON.createObjectNode();
+        d.put("dealId", "DEAL-" + (10000 + random.nextInt(90000)));
+        d.put("amount", Math.round(random.nextDouble() * 50_000_00) / 100.0);
+        d.put("currency", CURRENCIES[random.nextInt(CURRENCIES.length)]);
+        for (EventType.FieldRule rule : type.fields()) {
+            put(d, rule.pointer(), fieldValue(rule.pointer()));
+        }
+        d.put("note", type.name() + " for " + String.join(" and ", type.audiences()) + " " + marker);
+        ObjectNode root = JSON.createObjectNode();
+        root.put(typeField, type.name());
+        root.put("eventId", eventId);
+        root.set("data", d);
+        try {
+            return new GeneratedEvent(eventId, type.name(), marker, JSON.writeValueAsString(root), Optional.of(type.name()),
+                    type.audiences());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise a generated event", e);
+        }
+    }
+
+    private String fieldValue(String pointer) {
+        String leaf = JsonPointer.compile(pointer).last().getMatchingProperty();
+        return switch (leaf) {
+            case "iban" -> "DE89370400440532" + (100000 + random.nextInt(900000));
+            case "customer" -> CUSTOMERS[random.nextInt(CUSTOMERS.length)];
+            default -> leaf + "-" + (10000 + random.nextInt(90000));
+        };
+    }
+
+    /** Puts {@code value} at {@code pointer} (a path of member names), creating the objects on the way. */
+    private static void put(ObjectNode data, String pointer, String value) {
+        JsonPointer p = JsonPointer.compile(pointer);
+        ObjectNode parent = p.head().matches() ? data : data.withObject(p.head());
+        parent.put(p.last().getMatchingProperty(), value);
     }
 
     private ObjectNode data(String department, String marker) {

@@ -3,6 +3,7 @@ package io.deptcrypt.devstack;
 import io.deptcrypt.consumers.DepartmentConsumerApp;
 import io.deptcrypt.crypto.KmsCallCounts;
 import io.deptcrypt.crypto.KmsKeyringProvider;
+import io.deptcrypt.crypto.avro.EnvelopeFormatId;
 import io.deptcrypt.embedded.EmbeddedConnect;
 import io.deptcrypt.embedded.EmbeddedKafka;
 import io.deptcrypt.embedded.EmbeddedSqs;
@@ -241,6 +242,11 @@ public final class Stack implements AutoCloseable {
 
     public Endpoints endpoints() {
         return endpoints;
+    }
+
+    /** The format the encryptor writes ({@code envelope.format}). */
+    public EnvelopeFormatId envelopeFormat() {
+        return appConfigs.encryptor().sealer().format();
     }
 
     public EventGenerator generator() {

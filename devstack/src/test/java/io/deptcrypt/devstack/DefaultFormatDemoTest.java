@@ -21,6 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("integration")
 class DefaultFormatDemoTest {
 
+    /** config/governance.yaml's deal-won events the demo sends besides the 50. */
+    private static final int DEAL_WON = Demo.TYPED_EVENTS_PER_TYPE;
     private static final Path REPO = Path.of("").toAbsolutePath().getParent();
 
     @Test
@@ -28,16 +30,21 @@ class DefaultFormatDemoTest {
         StackConfig cfg = StackConfig.defaults(state, REPO.resolve("config/governance.yaml"));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         DemoResult r = new Demo(cfg, new Console(new PrintStream(out, true, StandardCharsets.UTF_8), false), 50,
-                Duration.ofSeconds(120), false).run();
+                Duration.ofSeconds(120), true).run();
         String console = out.toString(StandardCharsets.UTF_8);
 
         assertThat(r.problems()).as(console).isEmpty();
         assertThat(r.encryptedAs()).as("this run's records on the shared topic by envelope format")
-                .isEqualTo(Map.of(EnvelopeFormatId.AES_GCM_V2.name(), 50));
-        assertThat(r.delivered().values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(50);
-        assertThat(r.crossReadsDenied()).as("one per department and other consumer").isEqualTo(2);
-        assertThat(r.kmsCalls().denied()).as("localkms's audit log: the cross-reads' Decrypt calls").isEqualTo(2);
+                .isEqualTo(Map.of(EnvelopeFormatId.AES_GCM_V2.name(), 50 + DEAL_WON));
+        assertThat(r.delivered().values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(50 + 2 * DEAL_WON);
+        assertThat(r.crossReadsDenied()).as("one per department and other consumer, and deal-won read as each audience"
+                + " with the other's credentials").isEqualTo(4);
+        assertThat(r.kmsCalls().denied()).as("localkms's audit log: the cross-reads' Decrypt calls").isEqualTo(4);
         assertThat(console).contains("AES_GCM_V2 envelopes")
-                .contains("opens finance AES_GCM_V2 event").contains("DENIED by KMS: AccessDeniedException");
+                .contains("opens finance AES_GCM_V2 event").contains("DENIED by KMS: AccessDeniedException")
+                .contains("2 deal-won events, one record each, read by finance and sales")
+                .contains("opens deal-won AES_GCM_V2 event").contains(" as finance:").contains(" as sales:")
+                .as("the printed deliveries: each audience gets its own field group and is told of the other's")
+                .contains("withheld:     /iban").contains("withheld:     /customer");
     }
 }

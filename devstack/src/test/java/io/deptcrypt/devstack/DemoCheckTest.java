@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /** The demo's verdict: every event reached exactly its department exactly once (compared by event id). */
@@ -12,6 +15,10 @@ class DemoCheckTest {
 
     private static GeneratedEvent event(String id, String dept) {
         return new GeneratedEvent(id, dept, "m-" + id, "{}");
+    }
+
+    private static GeneratedEvent dealWon(String id) {
+        return new GeneratedEvent(id, "deal-won", "m-" + id, "{}", Optional.of("deal-won"), new TreeSet<>(Set.of("sales", "finance")));
     }
 
     private static DeliveryLog.Delivery delivered(String consumer, String id, String dept) {
@@ -32,6 +39,26 @@ class DemoCheckTest {
                 "finance", List.of(delivered("finance", "a", "finance")),
                 "sales", List.of(delivered("sales", "b", "sales"))));
         assertThat(problems).isEmpty();
+    }
+
+    @Test
+    void aTypedEventReachingEachOfItsAudiencesOncePasses() {
+        var problems = Demo.checkExactlyOnce(sent(dealWon("d"), event("a", "finance")), Map.of(
+                "finance", List.of(delivered("finance", "d", "finance"), delivered("finance", "a", "finance")),
+                "sales", List.of(delivered("sales", "d", "sales"))));
+        assertThat(problems).isEmpty();
+    }
+
+    @Test
+    void aTypedEventMissingAtOneAudienceOrTwiceAtAnotherIsReported() {
+        var problems = Demo.checkExactlyOnce(sent(dealWon("d"), dealWon("e")), Map.of(
+                "finance", List.of(delivered("finance", "d", "finance")),
+                "sales", List.of(delivered("sales", "e", "sales"), delivered("sales", "e", "sales")),
+                "hr", List.of(delivered("hr", "d", "hr"))));
+        assertThat(problems).containsExactlyInAnyOrder(
+                "2 event(s) never delivered: d (deal-won for finance, sales, not to sales), e (deal-won for finance, sales, not to finance)",
+                "e (deal-won for finance, sales) was delivered 2 times to sales",
+                "d (deal-won for finance, sales) was delivered to the hr consumer");
     }
 
     @Test

@@ -29,6 +29,7 @@ public final class MicroSuite {
         runs.addAll(runMatching(options(settings, "^" + filter + pkg + "\\.(EnvelopeBenchmark|AesGcmFloorBenchmark)\\..*", true)));
         runs.addAll(runMatching(options(settings, "^" + filter + pkg + "\\.SeedWayBenchmark\\..*", false)));
         runs.addAll(runMatching(options(settings, "^" + filter + pkg + "\\.CipherPerKeyBenchmark\\..*", false)));
+        runs.addAll(runMatching(options(settings, "^" + filter + pkg + "\\.AudienceBenchmark\\..*", false)));
         if (runs.isEmpty()) {
             throw new IllegalArgumentException("no JMH benchmark matches --include " + settings.microInclude());
         }
@@ -78,6 +79,7 @@ public final class MicroSuite {
                 case "SeedWayBenchmark" -> "SEED_ESDK_PER_EVENT";
                 case "AesGcmFloorBenchmark" -> "AES_256_GCM_FLOOR";
                 case "CipherPerKeyBenchmark" -> "AES_256_GCM_TWO_KEYS";
+                case "AudienceBenchmark" -> "AES_GCM_V2_" + p.getParam("audiences");
                 default -> cls;
             };
             out.add(new MicroResult(variant, method, Integer.parseInt(p.getParam("size")),
