@@ -558,13 +558,14 @@ public final class Sealer implements AutoCloseable {
                     LOG.debug("published data key {} for department {}", fresh.published.id(), department);
                 }
                 unpublished = null;
-                current = fresh;
-                if (k != null) {
-                    k.retire();
-                }
+                // our use first: once current, other threads' fast path may spend a small key before we get one
                 n = fresh.tryUse(nanoTime.getAsLong());
                 if (n == 0) {
                     throw new IllegalStateException("fresh data key unusable for department " + department);
+                }
+                current = fresh;
+                if (k != null) {
+                    k.retire();
                 }
                 return new Use(fresh, n);
             }
