@@ -86,6 +86,17 @@ final class AesGcmV2 {
      */
     static int writeHeader(byte[] out, int contentTypeCode, byte[] contentTypeText, long timestamp, byte[] eventId,
             DataKeyId key, int ciphertextLength) {
+        int at = writeFixedFields(out, contentTypeCode, contentTypeText, timestamp, eventId);
+        out[at++] = 1; // one part
+        at = key.writeTo(out, at);
+        out[at++] = 0; // no fields: the whole event
+        Bytes.putInt(out, at + NONCE_BYTES, ciphertextLength);
+        return at;
+    }
+
+    /** Writes the fields before the part table (magic to event id) from offset 0; returns where the table starts. */
+    private static int writeFixedFields(byte[] out, int contentTypeCode, byte[] contentTypeText, long timestamp,
+            byte[] eventId) {
         int at = 0;
         out[at++] = EnvelopeSerde.MAGIC;
         out[at++] = VERSION_BYTE;
@@ -98,10 +109,6 @@ final class AesGcmV2 {
         out[at++] = (byte) (eventId.length >>> 8);
         out[at++] = (byte) eventId.length;
         at = Bytes.put(out, at, eventId);
-        out[at++] = 1; // one part
-        at = key.writeTo(out, at);
-        out[at++] = 0; // no fields: the whole event
-        Bytes.putInt(out, at + NONCE_BYTES, ciphertextLength);
         return at;
     }
 
@@ -120,18 +127,7 @@ final class AesGcmV2 {
      */
     static int[] writeHeader(byte[] out, int contentTypeCode, byte[] contentTypeText, long timestamp, byte[] eventId,
             DataKeyId[] keys, byte[][][] fields, int[] ciphertextLengths) {
-        int at = 0;
-        out[at++] = EnvelopeSerde.MAGIC;
-        out[at++] = VERSION_BYTE;
-        out[at++] = (byte) contentTypeCode;
-        if (contentTypeText != null) {
-            out[at++] = (byte) contentTypeText.length;
-            at = Bytes.put(out, at, contentTypeText);
-        }
-        at = Bytes.putLong(out, at, timestamp);
-        out[at++] = (byte) (eventId.length >>> 8);
-        out[at++] = (byte) eventId.length;
-        at = Bytes.put(out, at, eventId);
+        int at = writeFixedFields(out, contentTypeCode, contentTypeText, timestamp, eventId);
         out[at++] = (byte) keys.length;
         int[] nonces = new int[keys.length];
         for (int k = 0; k < keys.length; k++) {
