@@ -96,9 +96,11 @@ public final class DepartmentConsumerApp extends AbstractStreamsApp {
         t.addProcessor("open", () -> new OpenProcessor(cfg.department(), opener, cfg.kmsRetry(), closing, counters,
                 sink, cfg.sinkTopic().isPresent(), cfg.failureActions()), "shared-topic");
         cfg.sinkTopic().ifPresent(topic ->
-                t.addSink(OpenProcessor.PLAINTEXT_SINK, topic, new ByteArraySerializer(), new ByteArraySerializer(), "open"));
+                t.addSink(OpenProcessor.PLAINTEXT_SINK, topic, new ByteArraySerializer(), new SourcedValue.ValueSerializer(),
+                        new SourcedValue.SamePartition(), "open"));
         cfg.deadLetterTopic().ifPresent(topic ->
-                t.addSink(OpenProcessor.DEAD_LETTER_SINK, topic, new ByteArraySerializer(), new ByteArraySerializer(), "open"));
+                t.addSink(OpenProcessor.DEAD_LETTER_SINK, topic, new ByteArraySerializer(), new SourcedValue.ValueSerializer(),
+                        new SourcedValue.SamePartition(), "open"));
         return t;
     }
 

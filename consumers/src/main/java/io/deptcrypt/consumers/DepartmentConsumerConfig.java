@@ -111,8 +111,10 @@ public record DepartmentConsumerConfig(String source, Governance governance, Str
 
     public static final String SINK_TOPIC = "sink.topic";
     public static final String SINK_TOPIC_DOC = "Also write the plaintext to this topic, which the department owns"
-            + " (key = event id; headers deptcrypt.department, deptcrypt.event-id, deptcrypt.content-type). Not one of"
-            + " the governance topics.";
+            + " (key = event id; headers deptcrypt.department, deptcrypt.event-id, deptcrypt.content-type), exactly"
+            + " once for read_committed readers (the app is exactly_once_v2). A record goes to the partition number it"
+            + " had on the shared topic (modulo this topic's partitions), so events of one partition key keep their"
+            + " order: give it as many partitions as the shared topic. Not one of the governance topics.";
     public static final String SINK_TOPIC_DEFAULT = null;
 
     public static final String FAILURE_ACTION = "failure.action";

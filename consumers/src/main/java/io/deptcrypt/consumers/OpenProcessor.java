@@ -30,9 +30,10 @@ import org.slf4j.LoggerFactory;
  * them and hands the plaintext to the sink and, if configured, the plaintext topic. Of a record of several audiences
  * (docs/event-types.md) it opens exactly the parts sealed for this department; the fields of the others are absent
  * and listed in the {@value OpenedEvent#WITHHELD_HEADER} header. A record of the department that
- * cannot be opened follows the {@link FailureAction}.
+ * cannot be opened follows the {@link FailureAction}. What goes to the department's topics keeps its shared-topic
+ * partition number ({@link SourcedValue}), so per-key order holds there too.
  */
-final class OpenProcessor implements Processor<byte[], byte[], byte[], byte[]> {
+final class OpenProcessor implements Processor<byte[], byte[], byte[], SourcedValue> {
 
     static final String PLAINTEXT_SINK = "plaintext-topic";
     static final String DEAD_LETTER_SINK = "failure-topic";
@@ -48,7 +49,7 @@ final class OpenProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     private final DepartmentSink sink;
     private final boolean toPlaintextTopic;
     private final FailureActions failureActions;
-    private ProcessorContext<byte[], byte[]> context;
+    private ProcessorContext<byte[], SourcedValue> context;
 
     OpenProcessor(String department, Opener opener, KmsRetry retry, BooleanSupplier closing, ConsumerCounters counters,
                   DepartmentSink sink, boolean toPlaintextTopic, FailureActions failureActions) {
@@ -64,7 +65,7 @@ final class OpenProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     }
 
     @Override
-    public void init(ProcessorContext<byte[], byte[]> context) {
+    public void init(ProcessorContext<byte[], SourcedValue> context) {
         this.context = context;
         counters.bind(context, department);
     }
@@ -123,7 +124,8 @@ final class OpenProcessor implements Processor<byte[], byte[], byte[], byte[]> {
             if (!opened.withheldFields().isEmpty()) {
                 headers.add(OpenedEvent.WITHHELD_HEADER, OpenedEvent.withheldHeader(opened.withheldFields()));
             }
-            context.forward(new Record<>(eventId.getBytes(StandardCharsets.UTF_8), plaintext, record.timestamp(), headers),
+            context.forward(new Record<>(eventId.getBytes(StandardCharsets.UTF_8), new SourcedValue(at.partition(), plaintext),
+                    record.timestamp(), headers),
                     PLAINTEXT_SINK);
         }
         counters.countOpened();
@@ -149,7 +151,8 @@ final class OpenProcessor implements Processor<byte[], byte[], byte[], byte[]> {
             case DEAD_LETTER -> {
                 Headers headers = new RecordHeaders(record.headers().toArray());
                 DeadLetterHeaders.write(headers, reason.name(), message, at.topic(), at.partition(), at.offset());
-                context.forward(new Record<>(record.key(), record.value(), record.timestamp(), headers), DEAD_LETTER_SINK);
+                context.forward(new Record<>(record.key(), new SourcedValue(at.partition(), record.value()), record.timestamp(),
+                        headers), DEAD_LETTER_SINK);
                 counters.countDeadLettered();
                 LOG.warn("{}; forwarded sealed to the failure topic ({}=DEAD_LETTER)", message, key);
             }
