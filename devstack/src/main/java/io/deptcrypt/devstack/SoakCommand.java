@@ -24,11 +24,13 @@ import picocli.CommandLine.Spec;
 @Command(name = "soak", mixinStandardHelpOptions = true,
         description = "Start the stack, send R events/s through SQS for M minutes while faults are injected on a schedule, "
                 + "drain, then report sent, delivered, throughput, lag, lost, duplicated, out-of-order and each fault's "
-                + "recovery time. Exit 0 only if nothing was lost and nothing delivered out of order. Not a test.")
+                + "recovery time. Exit 0 only if nothing was lost and nothing delivered out of order. Runs on a fresh "
+                + SoakCommand.DEFAULT_STATE_DIR_NAME + " unless --state-dir is given. Not a test.")
 final class SoakCommand implements Callable<Integer> {
 
     /** Where a soak runs unless --state-dir is given: a fresh directory of its own, apart from {@code up}'s. */
-    static final Path DEFAULT_STATE_DIR = Path.of(".deptcrypt", "soak");
+    static final String DEFAULT_STATE_DIR_NAME = ".deptcrypt/soak";
+    static final Path DEFAULT_STATE_DIR = Path.of(DEFAULT_STATE_DIR_NAME);
 
     @Spec
     CommandSpec spec;

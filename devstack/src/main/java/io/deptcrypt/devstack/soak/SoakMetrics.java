@@ -22,13 +22,16 @@ final class SoakMetrics {
     long sealed(Stack stack) {
         EncryptorApp encryptor = stack.encryptor();
         if (encryptor != null && running(encryptor.streams())) {
-            sealedByInstance.put(encryptor, sum(encryptor.streams().metrics(), EncryptorMetrics.SEALED_TOTAL.group(),
-                    EncryptorMetrics.SEALED_TOTAL.name(), null));
+            sealedByInstance.put(encryptor, Math.max(0, sum(encryptor.streams().metrics(), EncryptorMetrics.SEALED_TOTAL.group(),
+                    EncryptorMetrics.SEALED_TOTAL.name(), null)));
         }
         return sealedByInstance.values().stream().mapToLong(Long::longValue).sum();
     }
 
-    /** The largest department consumer lag on {@code topic} (records, summed over its partitions); -1 if none runs. */
+    /**
+     * The largest department consumer lag on {@code topic} (records, summed over its partitions); -1 if no running
+     * consumer has the metric (none runs, or none has fetched yet).
+     */
     static long consumerLag(Stack stack, String topic) {
         long max = -1;
         for (Stack.Consumer c : stack.consumers().values()) {
@@ -39,17 +42,22 @@ final class SoakMetrics {
         return max;
     }
 
-    /** The metric's values over all its tags (only those of {@code topic} if given); NaN values count as 0. */
+    /**
+     * The metric's values over all its tags (only those of {@code topic} if given); NaN values count as 0. -1 if the
+     * metric is not there at all.
+     */
     private static long sum(Map<MetricName, ? extends Metric> metrics, String group, String name, String topic) {
         double total = 0;
+        boolean found = false;
         for (Map.Entry<MetricName, ? extends Metric> e : metrics.entrySet()) {
             MetricName n = e.getKey();
             if (n.name().equals(name) && n.group().equals(group) && (topic == null || topic.equals(n.tags().get("topic")))
-                    && e.getValue().metricValue() instanceof Number v && !Double.isNaN(v.doubleValue())) {
-                total += v.doubleValue();
+                    && e.getValue().metricValue() instanceof Number v) {
+                found = true;
+                total += Double.isNaN(v.doubleValue()) ? 0 : v.doubleValue();
             }
         }
-        return Math.round(total);
+        return found ? Math.round(total) : -1;
     }
 
     private static boolean running(KafkaStreams streams) {

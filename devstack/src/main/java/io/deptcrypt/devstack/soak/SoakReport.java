@@ -35,13 +35,13 @@ public final class SoakReport {
         if (r.faults().isEmpty()) {
             out.append("\nNo faults injected.\n");
         } else {
-            out.append("\n| # | fault | what | began | ended | recovered after |\n|---|---|---|---|---|---|\n");
+            out.append("\n| # | fault | what | began | ended | backlog peak | recovered after |\n|---|---|---|---|---|---|---|\n");
             for (SoakResult.Fault f : r.faults()) {
                 SoakFaultRecord rec = f.record();
                 out.append("| ").append(rec.number()).append(" | ").append(rec.name()).append(" | ")
                         .append(rec.detail()).append(rec.error().map(e -> " (failed: " + e + ")").orElse("")).append(" | ")
                         .append(clock(rec.began())).append(" | ").append(rec.ended() < 0 ? "-" : clock(rec.ended()))
-                        .append(" | ").append(recovery(f)).append(" |\n");
+                        .append(" | ").append(f.peakBacklog()).append(" | ").append(recovery(f)).append(" |\n");
             }
         }
         out.append('\n').append(verdict(r)).append('\n');
@@ -56,22 +56,23 @@ public final class SoakReport {
         rows.add(row("load average", String.format(Locale.ROOT, "%.2f at start, %.2f at end", r.loadAtStart(), r.loadAtEnd())));
         rows.add(row("sent", r.sent() + " acknowledged by SQS" + (r.sendFailures() == 0 ? ""
                 : ", " + r.sendFailures() + " not acknowledged (not counted)")));
-        rows.add(row("sealed", r.sealed() + " by the encryptor (its metric, every instance, aborted attempts included); "
-                + r.shared().map(s -> s.distinct() + " events on the shared topic (read_committed), "
-                        + duplicates(s.duplicates()) + " there")
-                .orElse("the shared topic could not be read")));
+        rows.add(row("sealed", r.shared().map(s -> s.distinct() + " events on the shared topic (read_committed), "
+                        + duplicates(s.duplicates()) + " there").orElse("the shared topic could not be read")
+                + "; the encryptor's sealed-total metric, read twice a second over its instances: " + r.sealed()));
         rows.add(row("delivered", r.delivered() + " distinct events"));
         rows.add(row("throughput", Double.isNaN(r.throughput()) ? "n/a (shorter than one 10 s window)"
                 : String.format(Locale.ROOT, "%.1f events/s (median of the 10 s windows while sending)", r.throughput())));
-        rows.add(row("consumer lag", "max " + r.lagMax() + ", p50 " + r.lagP50()
-                + " records (slowest department consumer, records-lag on the shared topic)"));
+        rows.add(row("consumer lag", r.lagMax() < 0 ? "n/a (no consumer's records-lag metric was read)" : "max " + r.lagMax()
+                + ", p50 " + r.lagP50() + " records (slowest department consumer, records-lag on the shared topic)"));
         rows.add(row("backlog", "max " + r.backlogMax() + ", p50 " + r.backlogP50()
                 + " events (sent, not yet delivered); a fault has recovered once it is <= " + r.recoveryBound()));
         rows.add(row("lost", r.lost() + " (sent and acknowledged, never delivered)"));
         rows.add(row("duplicated (DeliveryLog)", duplicates(r.deliveryDuplicates())
                 + " (delivered more than once; the consumers' sinks are at least once)"));
         rows.add(row("duplicated (sink topics)", sinks(r.sinks(), r.missingSinks())));
-        rows.add(row("out of order", r.outOfOrder() + " (per partition key, first delivery after a later-sent event of the key)"));
+        rows.add(row("out of order", r.outOfOrder() + " (per partition key, first delivery after a later-sent event of the key); "
+                + (r.sharedOutOfOrder() < 0 ? "the shared topic could not be read"
+                        : r.sharedOutOfOrder() + " already so on the shared topic, in offset order")));
         return rows;
     }
 
@@ -91,9 +92,9 @@ public final class SoakReport {
 
     private static String faultLine(SoakResult.Fault f) {
         SoakFaultRecord rec = f.record();
-        return String.format(Locale.ROOT, "#%d %-9s %s -> %s  %s%s; recovered: %s", rec.number(), rec.name(), clock(rec.began()),
-                rec.ended() < 0 ? "-" : clock(rec.ended()), rec.detail(), rec.error().map(e -> " (failed: " + e + ")").orElse(""),
-                recovery(f));
+        return String.format(Locale.ROOT, "#%d %-9s %s -> %s  %s%s; backlog peak %d; recovered: %s", rec.number(), rec.name(),
+                clock(rec.began()), rec.ended() < 0 ? "-" : clock(rec.ended()), rec.detail(),
+                rec.error().map(e -> " (failed: " + e + ")").orElse(""), f.peakBacklog(), recovery(f));
     }
 
     private static String recovery(SoakResult.Fault f) {

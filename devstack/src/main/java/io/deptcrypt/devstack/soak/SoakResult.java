@@ -20,6 +20,9 @@ import java.util.OptionalLong;
  * @param sinks           this run's events on each department sink topic {@code <dept>.events} that exists
  * @param missingSinks    the department sink topics that do not exist on this stack
  * @param outOfOrder      events delivered after a later-sent event of their key (see {@link SoakTally#outOfOrder})
+ * @param sharedOutOfOrder the same on the shared topic, in offset order (all of a key's events are on one partition):
+ *                        how much of the disorder was there before any consumer; -1 if it could not be read
+ * @param lagMax          -1 if no consumer's {@code records-lag} metric was ever read
  */
 public record SoakResult(
         int rate,
@@ -45,6 +48,7 @@ public record SoakResult(
         Map<String, TopicCount> sinks,
         List<String> missingSinks,
         int outOfOrder,
+        int sharedOutOfOrder,
         List<Fault> faults) {
 
     /** This run's events on a topic: how many distinct ones, and those found more than once. */
@@ -55,8 +59,9 @@ public record SoakResult(
      *
      * @param recoveredAfter milliseconds from the fault's end until the backlog was back under the bound; empty if it
      *                       was not by {@code lookedUntil} (the next fault's beginning or the end of the run)
+     * @param peakBacklog    the largest backlog from the fault's beginning until it recovered (or {@code lookedUntil})
      */
-    public record Fault(SoakFaultRecord record, OptionalLong recoveredAfter, long lookedUntil) {}
+    public record Fault(SoakFaultRecord record, OptionalLong recoveredAfter, long lookedUntil, int peakBacklog) {}
 
     public SoakResult {
         shared = shared == null ? Optional.empty() : shared;

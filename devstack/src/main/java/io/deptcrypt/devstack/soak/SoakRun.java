@@ -11,6 +11,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -116,7 +117,8 @@ public final class SoakRun {
         long drainMillis = now() - drainStart;
         List<SoakSent> sent = sender.acked();
         console.line("soak: reading the shared topic back (read_committed)");
-        Optional<SoakResult.TopicCount> onShared = sharedTopicCount(sender);
+        List<String> sharedIds = sharedTopicIds(sender);
+        Optional<SoakResult.TopicCount> onShared = Optional.ofNullable(sharedIds).map(SoakRun::count);
         Map<String, SoakResult.TopicCount> sinks = new LinkedHashMap<>();
         List<String> missingSinks = new ArrayList<>();
         sinkTopicCounts(sender, sinks, missingSinks);
@@ -134,16 +136,19 @@ public final class SoakRun {
         for (int i = 0; i < faultLog.size(); i++) {
             SoakFaultRecord f = faultLog.get(i);
             long lookUntil = i + 1 < faultLog.size() ? faultLog.get(i + 1).began() : end;
-            faultResults.add(new SoakResult.Fault(f, f.ended() < 0 ? OptionalLong.empty()
-                    : SoakTally.recovery(f.ended(), lookUntil, samples, bound), lookUntil));
+            OptionalLong recovered = f.ended() < 0 ? OptionalLong.empty()
+                    : SoakTally.recovery(f.ended(), lookUntil, samples, bound);
+            long peakUntil = recovered.isPresent() ? f.ended() + recovered.getAsLong() : lookUntil;
+            faultResults.add(new SoakResult.Fault(f, recovered, lookUntil, SoakTally.peakBacklog(f.began(), peakUntil, samples)));
         }
         return new SoakResult(settings.rate(), stack.config().brokers(), loadAtStart, load(), sendingMillis, drainMillis,
                 drained, sent.size(), sender.failed(), metrics.sealed(stack), onShared, firstDeliveredAt.size(),
                 SoakTally.medianWindowRate(firstDeliveredAt.values(), 0, sendingMillis),
-                lags.stream().mapToLong(Long::longValue).max().orElse(0), SoakTally.percentile(lags, 50),
+                lags.stream().mapToLong(Long::longValue).max().orElse(-1), lags.isEmpty() ? -1 : SoakTally.percentile(lags, 50),
                 backlogs.stream().mapToLong(Long::longValue).max().orElse(0), SoakTally.percentile(backlogs, 50), bound,
                 SoakTally.lost(sent, firstDeliveredAt.keySet()), SoakTally.duplicates(deliveredInOrder), sinks, missingSinks,
-                SoakTally.outOfOrder(sent, deliveredInOrder), faultResults);
+                SoakTally.outOfOrder(sent, deliveredInOrder), sharedIds == null ? -1 : SoakTally.outOfOrder(sent, sharedIds),
+                faultResults);
     }
 
     /** Takes a sample; prints the progress line when due and each fault's recovery when first seen. */
@@ -205,8 +210,8 @@ public final class SoakRun {
                     continue;
                 }
                 currentFault = fault.name() + " since " + SoakReport.clock(began);
-                console.line("soak: %s fault #%d %s: %s for %s", SoakReport.clock(began), n, fault.name(), detail,
-                        SoakReport.seconds(fault.holds().toMillis()));
+                console.line("soak: %s fault #%d %s: %s%s", SoakReport.clock(began), n, fault.name(), detail,
+                        fault.holds().isZero() ? "" : " for " + SoakReport.seconds(fault.holds().toMillis()));
                 waitUntil(began + fault.holds().toMillis());
                 Optional<String> error = Optional.empty();
                 try {
@@ -237,14 +242,16 @@ public final class SoakRun {
         TimeUnit.MILLISECONDS.sleep(SAMPLE_MILLIS); // the sampling period
     }
 
-    private Optional<SoakResult.TopicCount> sharedTopicCount(SoakSender sender) {
+    /** This run's event ids on the shared topic, partition after partition in offset order; null if unreadable. */
+    private List<String> sharedTopicIds(SoakSender sender) {
         try {
-            List<String> ids = SealedRecord.readAll(stack.kafka().adminClientProperties(), shared, READ_BACK_TIMEOUT).stream()
+            return SealedRecord.readAll(stack.kafka().adminClientProperties(), shared, READ_BACK_TIMEOUT).stream()
+                    .sorted(Comparator.comparingInt((SealedRecord r) -> r.record().partition())
+                            .thenComparingLong(r -> r.record().offset()))
                     .map(SealedRecord::eventId).filter(sender::generated).toList();
-            return Optional.of(count(ids));
         } catch (StackException e) {
             console.line("soak: cannot read %s back: %s", shared, e.getMessage());
-            return Optional.empty();
+            return null;
         }
     }
 

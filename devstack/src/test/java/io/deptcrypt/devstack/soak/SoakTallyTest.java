@@ -83,7 +83,16 @@ class SoakTallyTest {
         assertThat(SoakTally.recovery(1500, 10_000, samples, 100)).isEqualTo(OptionalLong.of(1000));
         assertThat(SoakTally.recovery(1500, 10_000, samples, 10)).isEqualTo(OptionalLong.of(1500));
         assertThat(SoakTally.recovery(1500, 2900, samples, 10)).isEmpty(); // the next fault began first
-        assertThat(SoakTally.recoveryBound(100)).isEqualTo(500);
+        assertThat(SoakTally.recoveryBound(100)).isEqualTo(100);
         assertThat(SoakTally.recoveryBound(1)).isEqualTo(10);
+    }
+
+    @Test
+    void thePeakBacklogIsTakenBetweenTheGivenTimesOnly() {
+        List<SoakSample> samples = List.of(new SoakSample(1000, 500, 0, 0, 0), new SoakSample(2000, 200, 0, 50, 0),
+                new SoakSample(3000, 300, 0, 180, 0), new SoakSample(4000, 400, 0, 390, 0));
+        assertThat(SoakTally.peakBacklog(1500, 3500, samples)).isEqualTo(150);
+        assertThat(SoakTally.peakBacklog(0, 10_000, samples)).isEqualTo(500);
+        assertThat(SoakTally.peakBacklog(5000, 6000, samples)).isZero();
     }
 }
