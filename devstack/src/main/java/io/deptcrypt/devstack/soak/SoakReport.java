@@ -35,13 +35,15 @@ public final class SoakReport {
         if (r.faults().isEmpty()) {
             out.append("\nNo faults injected.\n");
         } else {
-            out.append("\n| # | fault | what | began | ended | backlog peak | recovered after |\n|---|---|---|---|---|---|---|\n");
+            out.append("\n| # | fault | what | began | ended | backlog peak | backlog over the bound | recovered after |\n"
+                    + "|---|---|---|---|---|---|---|---|\n");
             for (SoakResult.Fault f : r.faults()) {
                 SoakFaultRecord rec = f.record();
                 out.append("| ").append(rec.number()).append(" | ").append(rec.name()).append(" | ")
                         .append(rec.detail()).append(rec.error().map(e -> " (failed: " + e + ")").orElse("")).append(" | ")
                         .append(clock(rec.began())).append(" | ").append(rec.ended() < 0 ? "-" : clock(rec.ended()))
-                        .append(" | ").append(f.peakBacklog()).append(" | ").append(recovery(f)).append(" |\n");
+                        .append(" | ").append(f.peakBacklog()).append(" | ").append(seconds(f.overBound())).append(" | ")
+                        .append(recovery(f)).append(" |\n");
             }
         }
         out.append('\n').append(verdict(r)).append('\n');
@@ -92,9 +94,9 @@ public final class SoakReport {
 
     private static String faultLine(SoakResult.Fault f) {
         SoakFaultRecord rec = f.record();
-        return String.format(Locale.ROOT, "#%d %-9s %s -> %s  %s%s; backlog peak %d; recovered: %s", rec.number(), rec.name(),
-                clock(rec.began()), rec.ended() < 0 ? "-" : clock(rec.ended()), rec.detail(),
-                rec.error().map(e -> " (failed: " + e + ")").orElse(""), f.peakBacklog(), recovery(f));
+        return String.format(Locale.ROOT, "#%d %-9s %s -> %s  %s%s; backlog peak %d, over the bound %s; recovered: %s",
+                rec.number(), rec.name(), clock(rec.began()), rec.ended() < 0 ? "-" : clock(rec.ended()), rec.detail(),
+                rec.error().map(e -> " (failed: " + e + ")").orElse(""), f.peakBacklog(), seconds(f.overBound()), recovery(f));
     }
 
     private static String recovery(SoakResult.Fault f) {

@@ -60,8 +60,10 @@ public record SoakResult(
      * @param recoveredAfter milliseconds from the fault's end until the backlog was back under the bound; empty if it
      *                       was not by {@code lookedUntil} (the next fault's beginning or the end of the run)
      * @param peakBacklog    the largest backlog from the fault's beginning until it recovered (or {@code lookedUntil})
+     * @param overBound      milliseconds of that time with the backlog over the recovery bound
      */
-    public record Fault(SoakFaultRecord record, OptionalLong recoveredAfter, long lookedUntil, int peakBacklog) {}
+    public record Fault(SoakFaultRecord record, OptionalLong recoveredAfter, long lookedUntil, int peakBacklog,
+                        long overBound) {}
 
     public SoakResult {
         shared = shared == null ? Optional.empty() : shared;

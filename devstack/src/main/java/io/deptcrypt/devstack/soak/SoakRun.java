@@ -139,7 +139,8 @@ public final class SoakRun {
             OptionalLong recovered = f.ended() < 0 ? OptionalLong.empty()
                     : SoakTally.recovery(f.ended(), lookUntil, samples, bound);
             long peakUntil = recovered.isPresent() ? f.ended() + recovered.getAsLong() : lookUntil;
-            faultResults.add(new SoakResult.Fault(f, recovered, lookUntil, SoakTally.peakBacklog(f.began(), peakUntil, samples)));
+            faultResults.add(new SoakResult.Fault(f, recovered, lookUntil, SoakTally.peakBacklog(f.began(), peakUntil, samples),
+                    SoakTally.timeOverBound(f.began(), peakUntil, samples, bound)));
         }
         return new SoakResult(settings.rate(), stack.config().brokers(), loadAtStart, load(), sendingMillis, drainMillis,
                 drained, sent.size(), sender.failed(), metrics.sealed(stack), onShared, firstDeliveredAt.size(),

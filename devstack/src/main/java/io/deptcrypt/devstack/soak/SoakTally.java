@@ -96,6 +96,22 @@ public final class SoakTally {
     }
 
     /**
+     * How long the backlog was over {@code bound} from {@code from} to {@code until}: each such sample counts until the
+     * next one. A fault whose effect is over before it is undone (a broker's leaderships move to the other nodes) has
+     * its cost here, not in its recovery time.
+     */
+    public static long timeOverBound(long from, long until, List<SoakSample> samples, int bound) {
+        long over = 0;
+        for (int i = 0; i + 1 < samples.size(); i++) {
+            SoakSample s = samples.get(i);
+            if (s.at() >= from && s.at() < until && s.backlog() > bound) {
+                over += Math.min(samples.get(i + 1).at(), until) - s.at();
+            }
+        }
+        return over;
+    }
+
+    /**
      * The median delivery rate (events/s) of the whole {@link #WINDOW_MILLIS} windows from {@code from} to
      * {@code to}, by each event's first delivery time; NaN if not one whole window fits.
      */

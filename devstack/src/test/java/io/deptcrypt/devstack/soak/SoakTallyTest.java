@@ -88,6 +88,17 @@ class SoakTallyTest {
     }
 
     @Test
+    void timeOverTheBoundCountsEachSampleOverItUntilTheNextWithinTheGivenTimes() {
+        List<SoakSample> samples = List.of(new SoakSample(1000, 500, 0, 0, 0), new SoakSample(1500, 600, 0, 400, 0),
+                new SoakSample(2000, 700, 0, 690, 0), new SoakSample(2500, 800, 0, 600, 0), new SoakSample(3000, 900, 0, 890, 0));
+        // Over 100 at 1000 (500), 1500 (200) and 2500 (200): 500 ms + 500 ms + 500 ms.
+        assertThat(SoakTally.timeOverBound(0, 10_000, samples, 100)).isEqualTo(1500);
+        assertThat(SoakTally.timeOverBound(1200, 10_000, samples, 100)).isEqualTo(1000);
+        assertThat(SoakTally.timeOverBound(0, 1200, samples, 100)).isEqualTo(200); // cut at until
+        assertThat(SoakTally.timeOverBound(0, 10_000, samples, 1000)).isZero();
+    }
+
+    @Test
     void thePeakBacklogIsTakenBetweenTheGivenTimesOnly() {
         List<SoakSample> samples = List.of(new SoakSample(1000, 500, 0, 0, 0), new SoakSample(2000, 200, 0, 50, 0),
                 new SoakSample(3000, 300, 0, 180, 0), new SoakSample(4000, 400, 0, 390, 0));
