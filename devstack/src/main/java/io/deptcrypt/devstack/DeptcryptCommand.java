@@ -27,7 +27,8 @@ import picocli.CommandLine.Unmatched;
                 + "source connector, the encryptor and one consumer per department.",
         subcommands = {DeptcryptCommand.DemoCommand.class, DeptcryptCommand.UpCommand.class,
                 DeptcryptCommand.GovernanceCommand.class, DeptcryptCommand.AuditCommand.class,
-                DeptcryptCommand.QuarantineCommand.class, DeptcryptCommand.IacCommand.class})
+                DeptcryptCommand.QuarantineCommand.class, DeptcryptCommand.IacCommand.class,
+                SoakCommand.class})
 public final class DeptcryptCommand implements Runnable {
 
     @CommandLine.Spec
