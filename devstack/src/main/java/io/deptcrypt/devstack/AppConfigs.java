@@ -2,6 +2,7 @@ package io.deptcrypt.devstack;
 
 import io.deptcrypt.consumers.DepartmentConsumerConfig;
 import io.deptcrypt.governance.Governance;
+import io.deptcrypt.policy.KafkaNames;
 import io.deptcrypt.runtime.KafkaLogin;
 import io.deptcrypt.topology.EncryptorConfig;
 import java.io.IOException;
@@ -22,6 +23,8 @@ import java.util.Properties;
 final class AppConfigs {
 
     private static final String ENCRYPTOR_STATE = "encryptor";
+    private static final String SINK_TOPIC_NAME = "events";
+    static final String TASKS_MAX = "tasks.max";
 
     private final StackConfig cfg;
     private final Governance governance;
@@ -35,10 +38,17 @@ final class AppConfigs {
         this.configDir = cfg.governanceFile().toAbsolutePath().getParent();
     }
 
+    /** Instance 0's configuration. */
     EncryptorConfig encryptor() {
+        return encryptor(0);
+    }
+
+    /** The configuration of encryptor instance {@code instance}: its own state directory and static group member id. */
+    EncryptorConfig encryptor(int instance) {
         Path file = configDir.resolve("topology.properties");
-        return EncryptorConfig.of(embedded(encryptorProperties(), ENCRYPTOR_STATE), Files.isRegularFile(file) ? file + " (devstack)"
-                : "devstack encryptor", configDir, this::variable);
+        String stateName = instanceName(ENCRYPTOR_STATE, instance);
+        return EncryptorConfig.of(embedded(encryptorProperties(stateName), stateName), Files.isRegularFile(file)
+                ? file + " (devstack)" : "devstack encryptor", configDir, this::variable);
     }
 
     /**
@@ -46,6 +56,23 @@ final class AppConfigs {
      * needs in its properties file, with the endpoints' variables in its environment.
      */
     Map<String, String> encryptorProperties() {
+        return encryptorProperties(ENCRYPTOR_STATE);
+    }
+
+    /**
+     * An instance's name for its state directory and group member id: instance 0 keeps the name a single-instance
+     * stack always had (so its state directory is reused), the others get {@code -<instance>}.
+     */
+    static String instanceName(String base, int instance) {
+        return instance == 0 ? base : base + "-" + instance;
+    }
+
+    /** The topic a department's stack consumers write what they open to ({@code sink.topic}): {@code <department>.events}. */
+    static String sinkTopic(String department) {
+        return KafkaNames.departmentTopicPrefix(department) + SINK_TOPIC_NAME;
+    }
+
+    private Map<String, String> encryptorProperties(String stateName) {
         Path file = configDir.resolve("topology.properties");
         Map<String, String> p = Files.isRegularFile(file) ? read(file) : new LinkedHashMap<>(Map.of(
                 EncryptorConfig.BOOTSTRAP_SERVERS, "${KAFKA_BOOTSTRAP_SERVERS}",
@@ -55,12 +82,21 @@ final class AppConfigs {
         if (!Files.isRegularFile(file)) {
             kafkaLogin(p, governance.owner());
         }
-        local(p, ENCRYPTOR_STATE);
+        local(p, stateName);
         p.putAll(cfg.encryptorSettings());
         return p;
     }
 
+    /** Instance 0's configuration. */
     DepartmentConsumerConfig consumer(String application, String department) {
+        return consumer(application, department, 0);
+    }
+
+    /**
+     * The configuration of a department's consumer instance: its own state directory and static group member id,
+     * writing to the department's {@link #sinkTopic} besides the stack's own sink.
+     */
+    DepartmentConsumerConfig consumer(String application, String department, int instance) {
         Path file = configDir.resolve(application + ".properties");
         boolean fromFile = Files.isRegularFile(file);
         Map<String, String> p = null;
@@ -82,7 +118,8 @@ final class AppConfigs {
             kafkaLogin(p, application);
         }
         p.put(DepartmentConsumerConfig.SINK_STDOUT, "false"); // the stack hands its own sink
-        String stateName = application + "-" + department;
+        p.put(DepartmentConsumerConfig.SINK_TOPIC, sinkTopic(department));
+        String stateName = instanceName(application + "-" + department, instance);
         local(p, stateName);
         embedded(p, stateName);
         p.putAll(cfg.consumerSettings());
@@ -91,16 +128,17 @@ final class AppConfigs {
 
     /**
      * The SQS source connector's config for Connect's REST API: {@code config/connect-sqs-source.properties} (the
-     * standalone-worker file) pointed at this stack's queue, ElasticMQ and ingest topic.
+     * standalone-worker file) pointed at this stack's queue, ElasticMQ and ingest topic; {@code tasks.max} is the
+     * number of Connect workers unless the file sets it.
      */
     Map<String, String> connector(String connectorClass, String queueUrl, String sqsEndpoint, String region) {
         Path file = configDir.resolve("connect-sqs-source.properties");
         Map<String, String> c = Files.isRegularFile(file) ? read(file) : new LinkedHashMap<>(Map.of(
-                "tasks.max", "1",
                 // ElasticMQ does not check credentials; in AWS the connector runs with the sqs-connector role.
                 "sqs.credentials.provider", "static",
                 "sqs.access.key.id", "local",
                 "sqs.secret.access.key", "local"));
+        c.putIfAbsent(TASKS_MAX, String.valueOf(cfg.connectWorkers()));
         c.remove("name"); // the REST path names it
         c.put("connector.class", connectorClass);
         c.put("sqs.queue.urls", queueUrl);

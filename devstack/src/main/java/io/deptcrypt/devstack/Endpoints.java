@@ -33,6 +33,7 @@ import software.amazon.awssdk.services.kms.KmsClient;
  * @param keyArns     department (and {@code quarantine}) → key ARN, in governance order
  * @param credentials application name → its localkms credentials, in governance order
  * @param kafkaPasswords application name (= its Kafka user) → its Kafka password, in governance order
+ * @param sinkTopics  department → the topic its stack consumers write what they open to, in governance order
  */
 public record Endpoints(
         String kafkaBootstrapServers,
@@ -46,9 +47,11 @@ public record Endpoints(
         Governance.Topics topics,
         Map<String, String> keyArns,
         Map<String, Credentials> credentials,
-        Map<String, String> kafkaPasswords) {
+        Map<String, String> kafkaPasswords,
+        Map<String, String> sinkTopics) {
 
     public Endpoints {
+        sinkTopics = Collections.unmodifiableMap(new LinkedHashMap<>(sinkTopics));
         keyArns = Collections.unmodifiableMap(new LinkedHashMap<>(keyArns));
         credentials = Collections.unmodifiableMap(new LinkedHashMap<>(credentials));
         kafkaPasswords = Collections.unmodifiableMap(new LinkedHashMap<>(kafkaPasswords));
@@ -68,9 +71,11 @@ public record Endpoints(
             creds.put(a.name(), new Credentials(k.accessKeyId(), k.secretAccessKey()));
         }
         String connectUrl = servers.connect() == null ? "" : servers.connect().restUrl().toString();
+        Map<String, String> sinks = new LinkedHashMap<>();
+        governance.departmentNames().forEach(d -> sinks.put(d, AppConfigs.sinkTopic(d)));
         return new Endpoints(servers.kafka().bootstrapServers(), SecurityProtocol.SASL_PLAINTEXT.name, KafkaSecurity.MECHANISM,
                 servers.sqs().endpoint().toString(), servers.queueUrl(), kms.endpoint().toString(), connectUrl,
-                governance.region(), governance.topics(), keys, creds, servers.kafkaPasswords());
+                governance.region(), governance.topics(), keys, creds, servers.kafkaPasswords(), sinks);
     }
 
     /** An application's access key pair for localkms. */
@@ -133,6 +138,7 @@ public record Endpoints(
         v.put("INGEST_TOPIC", topics.ingest());
         v.put("SHARED_TOPIC", topics.shared());
         v.put("DLQ_TOPIC", topics.deadLetter());
+        sinkTopics.forEach((department, topic) -> v.put(Governance.envName(department) + "_SINK_TOPIC", topic));
         keyArns.forEach((name, arn) -> v.put(Governance.envName(name) + "_KEY_ARN", arn));
         credentials.forEach((app, c) -> {
             v.put(Governance.envName(app) + "_AWS_ACCESS_KEY_ID", c.accessKeyId());

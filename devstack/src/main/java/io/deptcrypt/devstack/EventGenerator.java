@@ -12,6 +12,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
 import java.util.function.IntConsumer;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
@@ -21,6 +24,10 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
 /**
  * Plays the seed's Lambda: random departmental events sent to the SQS ingest queue with SendMessageBatch (10 per
  * call). Every event gets an event id unique to this run and a random marker hidden in its data.
+ *
+ * <p>On a FIFO queue (its URL ends in {@code .fifo}) each message's group id is the event's partition key, or its
+ * event id when it has none (no order to keep), and its deduplication id is the event id: SQS drops a resent event
+ * within its deduplication interval.
  */
 public final class EventGenerator {
 
@@ -36,6 +43,7 @@ public final class EventGenerator {
     private final List<String> departments;
     private final Random random;
     private final String runId;
+    private final boolean fifo;
     private int sequence;
 
     /**
@@ -51,6 +59,7 @@ public final class EventGenerator {
         this.departments = List.copyOf(departments);
         this.random = random;
         this.runId = HexFormat.of().formatHex(randomBytes(4));
+        this.fifo = queueUrl.endsWith(StackConfig.FIFO_SUFFIX);
     }
 
     /**
@@ -58,24 +67,44 @@ public final class EventGenerator {
      * read even for small counts); the rest pick a department at random.
      */
     public synchronized List<GeneratedEvent> generate(int count) {
+        return generate(count, 0);
+    }
+
+    /**
+     * As {@link #generate(int)}, each event with one of {@code partitionKeys} partition keys ({@code key-0},
+     * {@code key-1}, ...) at random; 0: no partition keys.
+     */
+    public synchronized List<GeneratedEvent> generate(int count, int partitionKeys) {
+        if (partitionKeys < 0) {
+            throw new IllegalArgumentException("partition keys must be 0 (none) or more, was " + partitionKeys);
+        }
         List<GeneratedEvent> events = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             String department = i < departments.size() ? departments.get(i) : departments.get(random.nextInt(departments.size()));
-            events.add(event(department));
+            Optional<String> key = partitionKeys == 0 ? Optional.empty() : Optional.of("key-" + random.nextInt(partitionKeys));
+            events.add(event(department, key));
         }
         return events;
     }
 
     /** One event for the given department. */
     public synchronized GeneratedEvent event(String department) {
+        return event(department, Optional.empty());
+    }
+
+    /** One event for the given department with this partition key (see {@link GeneratedEvent#partitionKey()}). */
+    public synchronized GeneratedEvent event(String department, Optional<String> partitionKey) {
         String eventId = String.format(Locale.ROOT, "evt-%s-%05d", runId, ++sequence);
         String marker = "DCMK" + HexFormat.of().formatHex(randomBytes(10));
         ObjectNode root = JSON.createObjectNode();
         root.put("department", department);
         root.put("eventId", eventId);
+        // On a FIFO queue the key travels as the message group id; the encryptor reads it from the connector's header.
+        partitionKey.filter(k -> !fifo).ifPresent(k -> root.put("partitionKey", k));
         root.set("data", data(department, marker));
         try {
-            return new GeneratedEvent(eventId, department, marker, JSON.writeValueAsString(root));
+            return new GeneratedEvent(eventId, department, marker, JSON.writeValueAsString(root), Optional.empty(),
+                    new TreeSet<>(Set.of(department)), partitionKey);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialise a generated event", e);
         }
@@ -162,17 +191,36 @@ public final class EventGenerator {
      * @throws StackException if an entry still fails after {@value #MAX_ATTEMPTS} attempts
      */
     public void send(List<GeneratedEvent> events, IntConsumer sent) {
-        sendBodies(events.stream().map(GeneratedEvent::body).toList(), sent);
+        sendMessages(events.stream().map(e -> new Message(e.body(), e.partitionKey().orElse(e.eventId()), e.eventId())).toList(),
+                sent);
     }
 
-    /** Sends arbitrary message bodies (e.g. malformed input for the dead-letter path). */
+    /**
+     * Sends arbitrary message bodies (e.g. malformed input for the dead-letter path); on a FIFO queue each one is its
+     * own message group with a fresh deduplication id.
+     */
     public void sendBodies(List<String> bodies, IntConsumer sent) {
+        sendMessages(bodies.stream().map(b -> {
+            String id = UUID.randomUUID().toString();
+            return new Message(b, id, id);
+        }).toList(), sent);
+    }
+
+    /** A message to send; the group and deduplication ids are only used on a FIFO queue. */
+    private record Message(String body, String groupId, String deduplicationId) {}
+
+    private void sendMessages(List<Message> messages, IntConsumer sent) {
         int done = 0;
-        for (int from = 0; from < bodies.size(); from += BATCH) {
-            List<String> batch = bodies.subList(from, Math.min(bodies.size(), from + BATCH));
+        for (int from = 0; from < messages.size(); from += BATCH) {
+            List<Message> batch = messages.subList(from, Math.min(messages.size(), from + BATCH));
             List<SendMessageBatchRequestEntry> pending = new ArrayList<>();
             for (int i = 0; i < batch.size(); i++) {
-                pending.add(SendMessageBatchRequestEntry.builder().id(Integer.toString(i)).messageBody(batch.get(i)).build());
+                SendMessageBatchRequestEntry.Builder entry = SendMessageBatchRequestEntry.builder().id(Integer.toString(i))
+                        .messageBody(batch.get(i).body());
+                if (fifo) {
+                    entry.messageGroupId(batch.get(i).groupId()).messageDeduplicationId(batch.get(i).deduplicationId());
+                }
+                pending.add(entry.build());
             }
             for (int attempt = 1; !pending.isEmpty(); attempt++) {
                 List<SendMessageBatchRequestEntry> entries = pending;

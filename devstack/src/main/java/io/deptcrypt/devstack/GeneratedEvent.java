@@ -17,12 +17,21 @@ import java.util.TreeSet;
  *                   event: {@code {"type": ..., ...}})
  * @param eventType  the event type (docs/event-types.md) of a typed event; empty for a department event
  * @param audiences  the departments that must receive it: its department, or its type's audiences
+ * @param partitionKey the key whose events keep their order (the same shared topic partition); on a FIFO ingest
+ *                     queue its message group id (the connector hands it on in a header), else the body's
+ *                     {@code partitionKey} field. Empty: any partition
  */
 public record GeneratedEvent(String eventId, String department, String marker, String body, Optional<String> eventType,
-                             SortedSet<String> audiences) {
+                             SortedSet<String> audiences, Optional<String> partitionKey) {
 
     public GeneratedEvent {
         audiences = Collections.unmodifiableSortedSet(new TreeSet<>(audiences));
+    }
+
+    /** An event without a partition key. */
+    public GeneratedEvent(String eventId, String department, String marker, String body, Optional<String> eventType,
+                          SortedSet<String> audiences) {
+        this(eventId, department, marker, body, eventType, audiences, Optional.empty());
     }
 
     /** A department event. */

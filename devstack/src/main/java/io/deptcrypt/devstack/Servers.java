@@ -8,17 +8,18 @@ import io.deptcrypt.governance.Governance;
 import io.deptcrypt.policy.KafkaNames;
 import io.deptcrypt.policy.KafkaTopics;
 import java.time.Duration;
-import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntFunction;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The stack's servers: the Kafka broker (with the governance topics), ElasticMQ (with the ingest queue), localkms,
- * the Connect worker and, through its REST API as in production, the SQS source connector. The broker authenticates
+ * The stack's servers: the Kafka broker (with the governance topics and the departments' sink topics), ElasticMQ (with
+ * the ingest queue, FIFO if its name ends in {@code .fifo}), localkms, the Connect workers ({@link ConnectWorkers}) and, through its REST API as in production, the SQS source connector. The broker authenticates
  * every client (SCRAM-SHA-512, {@link KafkaLogins}) and its ACLs follow governance ({@link KafkaAccessSync}); the
  * Connect worker logs in as the connector's governance application. Each start registers
  * its stop with the {@link Lifecycle} as soon as the server exists. Ports left at 0 get the last run's port back
@@ -44,7 +45,7 @@ final class Servers {
     private volatile EmbeddedSqs sqs;
     private volatile String queueUrl;
     private volatile RestartableKms kms;
-    private volatile EmbeddedConnect connect;
+    private volatile ConnectWorkers connect;
     private volatile List<HangingTransactions.Hanging> abortedAfterCrash = List.of();
     private volatile KafkaAccessSync.Result kafkaAccess;
 
@@ -72,16 +73,28 @@ final class Servers {
                                 abortedAfterCrash = HangingTransactions.abortAll(a, CRASH_REPAIR_TIMEOUT);
                             }
                             k.createTopics(KafkaTopics.of(topics, INGEST_PARTITIONS, k.replicationFactor()));
+                            k.createTopics(sinkTopics(k.replicationFactor()));
                             kafkaAccess = KafkaAccessSync.run(k, governance, cfg);
                         },
                         EmbeddedKafka::close, this::describeBroker),
                 () -> sqs = lifecycle.start("sqs (elasticmq)",
                         () -> onPort(sqsPort, cfg.sqsPort(), port -> EmbeddedSqs.start(cfg.sqsDir(), port)),
-                        s -> queueUrl = s.createQueue(cfg.queueName()),
+                        // A FIFO queue without content-based deduplication: the generator gives every message its id.
+                        s -> queueUrl = cfg.fifoQueue() ? s.createFifoQueue(cfg.queueName(), false) : s.createQueue(cfg.queueName()),
                         EmbeddedSqs::close, s -> queueUrl),
                 () -> kms = lifecycle.start("localkms",
                         () -> onPort(kmsPort, cfg.kmsPort(), port -> RestartableKms.start(governance, cfg.kmsDir(), port)),
                         RestartableKms::stop, k -> k.current().endpoint().toString()));
+    }
+
+    /**
+     * Each department's sink topic, which its stack consumers write what they open to: as many partitions as the
+     * shared topic, the cluster's replication factor (and, from {@link EmbeddedKafka#createTopics}, its min ISR).
+     */
+    private List<NewTopic> sinkTopics(short replicationFactor) {
+        return governance.departments().stream()
+                .map(d -> new NewTopic(AppConfigs.sinkTopic(d.name()), governance.topics().partitions(), replicationFactor))
+                .toList();
     }
 
     /** The first node on the remembered (or given) port, the others on any free port. */
@@ -102,25 +115,55 @@ final class Servers {
         return k.bootstrapServers() + access + repaired;
     }
 
-    /** Starts the Connect worker (needs the broker); meant to run together with the apps. */
-    void startConnect() {
-        int connectPort = ports.choose("connect", cfg.connectPort());
-        connect = lifecycle.start("kafka connect", () -> onPort(connectPort, cfg.connectPort(), port -> {
-            Map<String, String> worker = new HashMap<>(LocalSettings.CONNECT_WORKER);
-            worker.put("listeners", "http://127.0.0.1:" + port);
-            // The worker and its connector's clients log in as the connector's governance application.
-            String password = kafkaPassword(CONNECTOR_APPLICATION);
-            return EmbeddedConnect.start(kafka, kafka.clientProperties(CONNECTOR_APPLICATION, password), worker);
-        }), EmbeddedConnect::stop, c -> c.restUrl().toString());
+    /**
+     * The starts of the Connect workers (they need the broker), one Connect group; meant to run together with the
+     * apps. The first worker gets the remembered (or given) port, the others any free port.
+     */
+    List<Runnable> connectStarts() {
+        int first = ports.choose("connect", cfg.connectPort());
+        int count = cfg.connectWorkers();
+        connect = new ConnectWorkers(count, first, cfg.connectPort(),
+                (port, configured) -> onPort(port, configured, p -> EmbeddedConnect.fromProperties(
+                        ConnectWorkers.withListener(connectWorkerProperties(), p))));
+        List<Runnable> starts = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            int worker = i;
+            // The stop acts on the index: a worker stopped and started again meanwhile is the one stopped.
+            starts.add(() -> lifecycle.start(ConnectWorkers.label(worker, count), () -> connect.start(worker),
+                    c -> connect.stop(worker), c -> c.restUrl().toString()));
+        }
+        return starts;
     }
 
-    /** Creates (or replaces) the SQS source connector and waits until its task is RUNNING. */
+    /**
+     * What a worker needs to join the stack's Connect group, {@code listeners} aside: the cluster, the login as the
+     * connector's governance application (for the worker and, prefixed, its connectors' clients), the group, its
+     * internal topics and converters, the local timeouts.
+     */
+    Map<String, String> connectWorkerProperties() {
+        Map<String, String> p = EmbeddedConnect.workerProperties(kafka,
+                kafka.clientProperties(CONNECTOR_APPLICATION, kafkaPassword(CONNECTOR_APPLICATION)), LocalSettings.CONNECT_WORKER);
+        p.remove(ConnectWorkers.LISTENERS);
+        return p;
+    }
+
+    /** Creates (or replaces) the SQS source connector and waits until its tasks are RUNNING. */
     void startConnector(Map<String, String> config) {
         lifecycle.start("sqs source connector", () -> {
-            connect.createConnector(CONNECTOR_NAME, config);
-            return connect;
-        }, c -> c.awaitRunning(CONNECTOR_NAME, 1, CONNECTOR_READY_TIMEOUT), c -> deleteConnector(),
-                c -> queueUrl + " -> " + governance.topics().ingest());
+            EmbeddedConnect c = anyWorker();
+            c.createConnector(CONNECTOR_NAME, config);
+            return c;
+        }, c -> c.awaitRunning(CONNECTOR_NAME, 1, CONNECTOR_READY_TIMEOUT), c -> deleteConnector(), c -> queueUrl + " -> "
+                + governance.topics().ingest() + ", " + c.status(CONNECTOR_NAME).tasks().size() + " task(s) on "
+                + connect.count() + " worker(s)");
+    }
+
+    private EmbeddedConnect anyWorker() {
+        EmbeddedConnect c = connect.any();
+        if (c == null) {
+            throw new StackException("no Connect worker is running");
+        }
+        return c;
     }
 
     /** Saves this run's ports for the next start. */
@@ -128,7 +171,7 @@ final class Servers {
         ports.remember("kafka", kafka.port());
         ports.remember("sqs", sqs.port());
         ports.remember("kms", kms.port());
-        ports.remember("connect", connect.restUrl().getPort());
+        connect.worker(0).ifPresent(w -> ports.remember("connect", w.restUrl().getPort()));
         ports.save();
     }
 
@@ -154,7 +197,7 @@ final class Servers {
      */
     private void deleteConnector() {
         try {
-            connect.deleteConnector(CONNECTOR_NAME);
+            anyWorker().deleteConnector(CONNECTOR_NAME);
         } catch (RuntimeException e) {
             // On Ctrl-C the worker's own shutdown hook may have stopped it already; the next start replaces the config.
             LOG.debug("connector {} not deleted: {}", CONNECTOR_NAME, e.getMessage());
@@ -191,7 +234,14 @@ final class Servers {
         return kms;
     }
 
+    /** The first running Connect worker, or null if none runs. */
     EmbeddedConnect connect() {
+        ConnectWorkers c = connect;
+        return c == null ? null : c.any();
+    }
+
+    /** The Connect workers (null before {@link #connectStarts()}). */
+    ConnectWorkers connectWorkers() {
         return connect;
     }
 }

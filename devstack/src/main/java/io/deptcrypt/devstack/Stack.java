@@ -27,9 +27,15 @@ import java.util.Random;
 import software.amazon.awssdk.services.kms.KmsClient;
 
 /**
- * The whole system in this JVM, started in dependency order: the broker, ElasticMQ (with the ingest queue) and
- * localkms together; then the Connect worker, the encryptor and one consumer per department together; then the SQS
- * source connector through Connect's REST API. {@link #close()} stops them in reverse order.
+ * The whole system in this JVM, started in dependency order: the broker (with the governance topics and each
+ * department's sink topic), ElasticMQ (with the ingest queue) and localkms together; then the Connect workers, the
+ * encryptor instances and the consumer instances of every department together; then the SQS source connector through
+ * Connect's REST API. {@link #close()} stops them in reverse order. How many instances of each run is
+ * {@link StackConfig#encryptors()}, {@link StackConfig#consumersPerDepartment()} and {@link StackConfig#connectWorkers()}.
+ *
+ * <p>The single-instance methods predate several instances: {@link #stopEncryptor()} and {@link #startEncryptor()} act
+ * on every encryptor instance, {@link #encryptor()}, {@link #consumers()} and {@link #connect()} give the first running
+ * instance (instance 0 while it runs).
  *
  * <p>The parts: {@link Servers} (the servers and the connector), {@link StackApps} (the Streams apps, each a
  * {@link RestartableApp} with its own KMS client), {@link Endpoints} (addresses and credentials, written to
@@ -117,17 +123,21 @@ public final class Stack implements AutoCloseable {
         audit = new KmsAudit(servers.kms().current().auditLog());
         endpoints = Endpoints.of(governance, servers);
         appConfigs = new AppConfigs(cfg, governance, endpoints);
-        apps = new StackApps(appConfigs, governance, deliveries, eventsOut, APP_READY_TIMEOUT);
+        apps = new StackApps(appConfigs, governance, deliveries, eventsOut, APP_READY_TIMEOUT, cfg.encryptors(),
+                cfg.consumersPerDepartment());
 
-        // 2. What needs the broker and KMS: the Connect worker, the encryptor, the department consumers.
-        List<Runnable> second = new ArrayList<>();
-        second.add(servers::startConnect);
-        second.add(() -> lifecycle.start("encryptor", apps.encryptor()::start, i -> apps.encryptor().stop(),
-                i -> "as " + governance.owner() + ", " + topics.ingest() + " -> " + topics.shared() + ", " + i.recipe().details()));
+        // 2. What needs the broker and KMS: the Connect workers, the encryptors, the department consumers.
+        List<Runnable> second = new ArrayList<>(servers.connectStarts());
+        for (RestartableApp<EncryptorApp> encryptor : apps.encryptors()) {
+            second.add(() -> lifecycle.start(encryptor.name(), encryptor::start, i -> encryptor.stop(),
+                    i -> "as " + governance.owner() + ", " + topics.ingest() + " -> " + topics.shared() + ", " + i.recipe().details()));
+        }
         for (Governance.Department d : governance.departments()) {
-            RestartableApp<DepartmentConsumerApp> consumer = apps.consumer(d.name());
-            second.add(() -> lifecycle.start(consumer.name(), consumer::start, i -> consumer.stop(),
-                    i -> "as " + StackApps.reader(d) + ", " + topics.shared() + " -> " + d.name() + " events"));
+            for (RestartableApp<DepartmentConsumerApp> consumer : apps.consumers(d.name())) {
+                second.add(() -> lifecycle.start(consumer.name(), consumer::start, i -> consumer.stop(),
+                        i -> "as " + StackApps.reader(d) + ", " + topics.shared() + " -> " + d.name() + " events, "
+                                + sinkTopic(d.name())));
+            }
         }
         lifecycle.startTogether(second.toArray(Runnable[]::new));
 
@@ -146,21 +156,49 @@ public final class Stack implements AutoCloseable {
         generator = new EventGenerator(servers.sqs().client(), servers.queueUrl(), governance.departmentNames(), new Random());
     }
 
-    // ----- the encryptor (restartable: the end-to-end tests stop and start it mid-stream)
+    // ----- the encryptors (restartable: the end-to-end tests stop and start them mid-stream)
 
-    /** Starts the encryptor and waits until it is RUNNING; if it does not get there, it is closed again. */
+    /**
+     * Starts every encryptor instance that is stopped, one after the other, each waiting until it is RUNNING; one that
+     * does not get there is closed again.
+     */
     public void startEncryptor() throws InterruptedException {
-        apps.encryptor().start();
+        for (RestartableApp<EncryptorApp> e : apps.encryptors()) {
+            if (e.running().isEmpty()) {
+                e.start();
+            }
+        }
     }
 
-    /** Stops the encryptor (Kafka Streams close: in-flight work is committed or aborted). No-op if stopped. */
+    /** Stops every encryptor instance (Kafka Streams close: in-flight work is committed or aborted). */
     public void stopEncryptor() {
-        apps.encryptor().stop();
+        apps.encryptors().forEach(RestartableApp::stop);
     }
 
-    /** The running encryptor, or null if stopped. */
+    /** The first running encryptor instance (instance 0 while it runs), or null if none runs. */
     public EncryptorApp encryptor() {
-        return apps.encryptor().running().map(RestartableApp.Instance::app).orElse(null);
+        List<EncryptorApp> running = encryptors();
+        return running.isEmpty() ? null : running.get(0);
+    }
+
+    /** How many encryptor instances the stack has ({@link StackConfig#encryptors()}), running or not. */
+    public int encryptorCount() {
+        return apps.encryptors().size();
+    }
+
+    /** Starts encryptor instance {@code i} (0-based) and waits until it is RUNNING; it must be stopped. */
+    public void startEncryptor(int i) throws InterruptedException {
+        apps.encryptor(i).start();
+    }
+
+    /** Stops encryptor instance {@code i} (0-based); its partitions move to the others. No-op if stopped. */
+    public void stopEncryptor(int i) {
+        apps.encryptor(i).stop();
+    }
+
+    /** The running encryptor instances, by index. */
+    public List<EncryptorApp> encryptors() {
+        return apps.encryptors().stream().flatMap(e -> e.running().stream()).map(RestartableApp.Instance::app).toList();
     }
 
     /**
@@ -172,9 +210,24 @@ public final class Stack implements AutoCloseable {
         return appConfigs.encryptorProperties();
     }
 
-    /** The running department consumers by department. */
+    /** The first running consumer instance of each department (instance 0 while it runs), by department. */
     public Map<String, Consumer> consumers() {
         return apps.runningConsumers();
+    }
+
+    /** Every running consumer instance, department by department in governance order. */
+    public List<Consumer> consumerInstances() {
+        return apps.runningConsumerInstances();
+    }
+
+    /**
+     * The topic a department's stack consumers write every event they open to ({@code sink.topic}):
+     * {@code <department>.events}, created by the stack, owned by the department's readers. Exactly once for a
+     * read_committed reader, unlike {@link #deliveries()} and the printed events.
+     */
+    public String sinkTopic(String department) {
+        governance.department(department); // an unknown department is an error, not a topic nobody writes
+        return AppConfigs.sinkTopic(department);
     }
 
     // ----- localkms (restartable on the same port and state: the end-to-end tests take it away mid-stream)
@@ -269,8 +322,34 @@ public final class Stack implements AutoCloseable {
         return servers.queueUrl();
     }
 
+    /** The first running Connect worker (worker 0 while it runs), or null if none runs. */
     public EmbeddedConnect connect() {
         return servers.connect();
+    }
+
+    /** The running Connect workers, by index. */
+    public List<EmbeddedConnect> connectWorkers() {
+        return servers.connectWorkers().runningWorkers();
+    }
+
+    /** Stops Connect worker {@code i} (0-based); its connector and tasks move to the other workers. No-op if stopped. */
+    public void stopConnectWorker(int i) {
+        servers.connectWorkers().stop(i);
+    }
+
+    /** Starts Connect worker {@code i} (0-based) again, on the port it had if that is free; it must be stopped. */
+    public void startConnectWorker(int i) {
+        servers.connectWorkers().start(i);
+    }
+
+    /**
+     * The worker properties that let a Connect worker in another JVM ({@code ConnectDistributed <file>}, with the
+     * connectors jar on its class path) join this stack's Connect group: bootstrap servers, the SASL login as the
+     * connector's governance application (a password: keep the file owner-only), group id, internal topics,
+     * converters and timeouts. {@code listeners} is left to the caller.
+     */
+    public Map<String, String> connectWorkerProperties() {
+        return servers.connectWorkerProperties();
     }
 
     /** Time from the start call until every component was ready. */

@@ -10,33 +10,51 @@ import io.deptcrypt.topology.EncryptorApp;
 import io.deptcrypt.topology.EncryptorConfig;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * The stack's Kafka Streams apps, each with its own KMS client: the encryptor, signing as the governance owner, and
- * one consumer per department, signing as the department's first reader application. Every app is a
- * {@link RestartableApp}, configured once from {@link AppConfigs}.
+ * The stack's Kafka Streams apps, each instance with its own KMS client: {@link StackConfig#encryptors()} encryptor
+ * instances (one Streams group), signing as the governance owner, and {@link StackConfig#consumersPerDepartment()}
+ * consumer instances per department (one group per department), signing as the department's first reader
+ * application. Every instance is a {@link RestartableApp}, configured from {@link AppConfigs} at each start.
  */
 final class StackApps {
 
     private final Governance governance;
-    private final RestartableApp<EncryptorApp> encryptor;
-    /** department → its consumer, in governance order. */
-    private final Map<String, RestartableApp<DepartmentConsumerApp>> consumers = new LinkedHashMap<>();
+    private final List<RestartableApp<EncryptorApp>> encryptors = new ArrayList<>();
+    /** department → its consumer instances, in governance order. */
+    private final Map<String, List<RestartableApp<DepartmentConsumerApp>>> consumers = new LinkedHashMap<>();
 
     /**
      * @param eventsOut if not null, each consumer also prints every event it opens there, in the three-block form
      */
-    StackApps(AppConfigs configs, Governance governance, DeliveryLog deliveries, PrintStream eventsOut, Duration readyTimeout) {
+    StackApps(AppConfigs configs, Governance governance, DeliveryLog deliveries, PrintStream eventsOut, Duration readyTimeout,
+              int encryptorCount, int consumersPerDepartment) {
         this.governance = governance;
-        encryptor = new RestartableApp<>("encryptor", () -> encryptorRecipe(configs.encryptor()), governance, readyTimeout);
-        for (Governance.Department d : governance.departments()) {
-            DepartmentSink sink = sink(deliveries.sinkFor(d.name()), eventsOut);
-            consumers.put(d.name(), new RestartableApp<>(d.name() + " consumer",
-                    () -> consumerRecipe(configs.consumer(reader(d), d.name()), sink), governance, readyTimeout));
+        for (int i = 0; i < encryptorCount; i++) {
+            int instance = i;
+            encryptors.add(new RestartableApp<>(label("encryptor", i, encryptorCount),
+                    () -> encryptorRecipe(configs.encryptor(instance)), governance, readyTimeout));
         }
+        for (Governance.Department d : governance.departments()) {
+            List<RestartableApp<DepartmentConsumerApp>> instances = new ArrayList<>();
+            for (int i = 0; i < consumersPerDepartment; i++) {
+                int instance = i;
+                DepartmentSink sink = sink(deliveries.sinkFor(d.name()), eventsOut);
+                instances.add(new RestartableApp<>(label(d.name() + " consumer", i, consumersPerDepartment),
+                        () -> consumerRecipe(configs.consumer(reader(d), d.name(), instance), sink), governance, readyTimeout));
+            }
+            consumers.put(d.name(), List.copyOf(instances));
+        }
+    }
+
+    /** An instance's name in readiness lines and errors: the app's name alone when it runs once. */
+    private static String label(String app, int instance, int count) {
+        return count == 1 ? app : app + " " + instance;
     }
 
     private static AppRecipe<EncryptorApp> encryptorRecipe(EncryptorConfig ec) {
@@ -66,40 +84,64 @@ final class StackApps {
         };
     }
 
-    RestartableApp<EncryptorApp> encryptor() {
-        return encryptor;
+    /** The encryptor instances, by index. */
+    List<RestartableApp<EncryptorApp>> encryptors() {
+        return List.copyOf(encryptors);
     }
 
-    RestartableApp<DepartmentConsumerApp> consumer(String department) {
+    /** Encryptor instance {@code i}. */
+    RestartableApp<EncryptorApp> encryptor(int i) {
+        if (i < 0 || i >= encryptors.size()) {
+            throw new IllegalArgumentException("no encryptor " + i + " (the stack runs " + encryptors.size() + ", 0-"
+                    + (encryptors.size() - 1) + ")");
+        }
+        return encryptors.get(i);
+    }
+
+    /** A department's consumer instances, by index. */
+    List<RestartableApp<DepartmentConsumerApp>> consumers(String department) {
         return consumers.get(department);
     }
 
-    /** Running consumers by department. */
+    /** The first running consumer instance of each department that has one, by department. */
     Map<String, Stack.Consumer> runningConsumers() {
         Map<String, Stack.Consumer> out = new LinkedHashMap<>();
-        consumers.forEach((dept, app) -> app.running().ifPresent(i -> out.put(dept,
-                new Stack.Consumer(dept, reader(governance.department(dept)), i.app(), i.keyrings(), i.kms()))));
+        for (Stack.Consumer c : runningConsumerInstances()) {
+            out.putIfAbsent(c.department(), c);
+        }
         return out;
     }
 
-    /** KMS calls made by the encryptor and the consumers so far (including instances already stopped). */
+    /** Every running consumer instance, department by department in governance order. */
+    List<Stack.Consumer> runningConsumerInstances() {
+        List<Stack.Consumer> out = new ArrayList<>();
+        consumers.forEach((dept, apps) -> apps.forEach(app -> app.running().ifPresent(i -> out.add(
+                new Stack.Consumer(dept, reader(governance.department(dept)), i.app(), i.keyrings(), i.kms())))));
+        return out;
+    }
+
+    /** KMS calls made by the encryptors and the consumers so far (including instances already stopped). */
     KmsCallCounts kmsCalls() {
         KmsCallTotals t = new KmsCallTotals();
-        t.add(encryptor.kmsCalls());
-        consumers.values().forEach(c -> t.add(c.kmsCalls()));
+        encryptors.forEach(e -> t.add(e.kmsCalls()));
+        consumers.values().forEach(apps -> apps.forEach(c -> t.add(c.kmsCalls())));
         return t.snapshot();
     }
 
-    /** Why an app stopped on its own (for example KMS denied the encryptor), if one did. */
+    /** Why an app instance stopped on its own (for example KMS denied the encryptor), if one did. */
     Optional<String> failure() {
-        Optional<EncryptorApp> enc = encryptor.running().map(RestartableApp.Instance::app);
-        if (enc.isPresent() && enc.get().failure().isPresent()) {
-            return Optional.of("the encryptor stopped: " + EncryptorApp.describeFailure(enc.get().failure().get()));
-        }
-        for (Map.Entry<String, RestartableApp<DepartmentConsumerApp>> c : consumers.entrySet()) {
-            Optional<Throwable> f = c.getValue().running().flatMap(i -> i.app().failure());
+        for (RestartableApp<EncryptorApp> e : encryptors) {
+            Optional<Throwable> f = e.running().flatMap(i -> i.app().failure());
             if (f.isPresent()) {
-                return Optional.of("the " + c.getKey() + " consumer stopped: " + DepartmentConsumerApp.describeFailure(f.get()));
+                return Optional.of("the " + e.name() + " stopped: " + EncryptorApp.describeFailure(f.get()));
+            }
+        }
+        for (List<RestartableApp<DepartmentConsumerApp>> apps : consumers.values()) {
+            for (RestartableApp<DepartmentConsumerApp> c : apps) {
+                Optional<Throwable> f = c.running().flatMap(i -> i.app().failure());
+                if (f.isPresent()) {
+                    return Optional.of("the " + c.name() + " stopped: " + DepartmentConsumerApp.describeFailure(f.get()));
+                }
             }
         }
         return Optional.empty();

@@ -15,12 +15,15 @@ import java.util.Map;
  * @param sqsPort        ElasticMQ
  * @param kmsPort        localkms
  * @param connectPort    the Connect worker's REST API
- * @param queueName      the SQS ingest queue
+ * @param queueName      the SQS ingest queue; a name ending in {@code .fifo} is created as a FIFO queue
  * @param fresh          delete {@code stateDir} first instead of reusing it
  * @param encryptorSettings extra encryptor settings (keys of {@code config/topology.properties}), applied last
  * @param consumerSettings  extra settings for every department consumer (keys of {@code config/<app>.properties})
  * @param brokers        Kafka nodes (combined broker and controller): 1, or 3 and more for a cluster whose topics
  *                       have replication factor 3 and {@code min.insync.replicas} 2
+ * @param encryptors     encryptor instances in this JVM (1-{@value #MAX_INSTANCES}), one Streams group
+ * @param consumersPerDepartment consumer instances per department (1-{@value #MAX_INSTANCES}), one group per department
+ * @param connectWorkers Connect workers in this JVM (1-{@value #MAX_CONNECT_WORKERS}), one Connect group
  */
 public record StackConfig(
         Path stateDir,
@@ -33,13 +36,22 @@ public record StackConfig(
         boolean fresh,
         Map<String, String> encryptorSettings,
         Map<String, String> consumerSettings,
-        int brokers) {
+        int brokers,
+        int encryptors,
+        int consumersPerDepartment,
+        int connectWorkers) {
 
     public static final String DEFAULT_QUEUE = "deptcrypt-ingest";
     /** The component logs' directory in the state directory. */
     static final String LOGS_DIR = "logs";
     /** The most Kafka nodes a stack runs (all in one JVM). */
     public static final int MAX_BROKERS = 5;
+    /** The most encryptor instances, and consumer instances per department, a stack runs (all in one JVM). */
+    public static final int MAX_INSTANCES = 8;
+    /** The most Connect workers a stack runs (all in one JVM). */
+    public static final int MAX_CONNECT_WORKERS = 5;
+    /** The suffix SQS requires of a FIFO queue's name. */
+    public static final String FIFO_SUFFIX = ".fifo";
 
     public StackConfig {
         checkPort("kafka", kafkaPort);
@@ -52,19 +64,30 @@ public record StackConfig(
             throw new IllegalArgumentException("brokers must be 1 or 3-" + MAX_BROKERS + " (two nodes cannot keep a"
                     + " KRaft quorum when one stops), was " + brokers);
         }
-        if (queueName == null || !queueName.matches("[A-Za-z0-9_-]{1,80}")) {
-            throw new IllegalArgumentException("queue name '" + queueName + "' must be 1-80 letters, digits, '-' or '_'");
+        // SQS: at most 80 characters, the .fifo suffix included.
+        if (queueName == null || !queueName.matches("[A-Za-z0-9_-]{1,80}|[A-Za-z0-9_-]{1,75}\\.fifo")) {
+            throw new IllegalArgumentException("queue name '" + queueName + "' must be 1-80 letters, digits, '-' or '_'"
+                    + " (a FIFO queue: at most 75 of them, then '" + FIFO_SUFFIX + "')");
         }
+        checkCount("encryptors", encryptors, MAX_INSTANCES);
+        checkCount("consumers per department", consumersPerDepartment, MAX_INSTANCES);
+        checkCount("connect workers", connectWorkers, MAX_CONNECT_WORKERS);
     }
 
     /** Defaults for a given state directory and governance file: free ports, the default queue, reuse state. */
     public static StackConfig defaults(Path stateDir, Path governanceFile) {
-        return new StackConfig(stateDir, governanceFile, 0, 0, 0, 0, DEFAULT_QUEUE, false, Map.of(), Map.of(), 1);
+        return new StackConfig(stateDir, governanceFile, 0, 0, 0, 0, DEFAULT_QUEUE, false, Map.of(), Map.of(), 1, 1, 1, 1);
+    }
+
+    /** Whether the ingest queue is a FIFO queue (its name ends in {@code .fifo}). */
+    public boolean fifoQueue() {
+        return queueName.endsWith(FIFO_SUFFIX);
     }
 
     /** A copy with these encryptor settings (e.g. {@code data.key.max.age.ms}). */
     public StackConfig withEncryptorSettings(Map<String, String> settings) {
-        return new StackConfig(stateDir, governanceFile, kafkaPort, sqsPort, kmsPort, connectPort, queueName, fresh, settings, consumerSettings, brokers);
+        return new StackConfig(stateDir, governanceFile, kafkaPort, sqsPort, kmsPort, connectPort, queueName, fresh, settings,
+                consumerSettings, brokers, encryptors, consumersPerDepartment, connectWorkers);
     }
 
     /** A copy whose encryptor writes {@code format} ({@code envelope.format}), whatever the properties file says. */
@@ -76,13 +99,38 @@ public record StackConfig(
 
     /** A copy with these settings for every department consumer (e.g. {@code opener.data.key.ttl.ms}). */
     public StackConfig withConsumerSettings(Map<String, String> settings) {
-        return new StackConfig(stateDir, governanceFile, kafkaPort, sqsPort, kmsPort, connectPort, queueName, fresh, encryptorSettings, settings, brokers);
+        return new StackConfig(stateDir, governanceFile, kafkaPort, sqsPort, kmsPort, connectPort, queueName, fresh,
+                encryptorSettings, settings, brokers, encryptors, consumersPerDepartment, connectWorkers);
     }
 
     /** A copy with {@code brokers} Kafka nodes. */
     public StackConfig withBrokers(int brokers) {
         return new StackConfig(stateDir, governanceFile, kafkaPort, sqsPort, kmsPort, connectPort, queueName, fresh,
-                encryptorSettings, consumerSettings, brokers);
+                encryptorSettings, consumerSettings, brokers, encryptors, consumersPerDepartment, connectWorkers);
+    }
+
+    /** A copy with {@code encryptors} encryptor instances. */
+    public StackConfig withEncryptors(int encryptors) {
+        return new StackConfig(stateDir, governanceFile, kafkaPort, sqsPort, kmsPort, connectPort, queueName, fresh,
+                encryptorSettings, consumerSettings, brokers, encryptors, consumersPerDepartment, connectWorkers);
+    }
+
+    /** A copy with {@code consumers} consumer instances per department. */
+    public StackConfig withConsumersPerDepartment(int consumers) {
+        return new StackConfig(stateDir, governanceFile, kafkaPort, sqsPort, kmsPort, connectPort, queueName, fresh,
+                encryptorSettings, consumerSettings, brokers, encryptors, consumers, connectWorkers);
+    }
+
+    /** A copy with {@code workers} Connect workers. */
+    public StackConfig withConnectWorkers(int workers) {
+        return new StackConfig(stateDir, governanceFile, kafkaPort, sqsPort, kmsPort, connectPort, queueName, fresh,
+                encryptorSettings, consumerSettings, brokers, encryptors, consumersPerDepartment, workers);
+    }
+
+    /** A copy reading this ingest queue (a name ending in {@code .fifo}: a FIFO queue). */
+    public StackConfig withQueue(String queue) {
+        return new StackConfig(stateDir, governanceFile, kafkaPort, sqsPort, kmsPort, connectPort, queue, fresh,
+                encryptorSettings, consumerSettings, brokers, encryptors, consumersPerDepartment, connectWorkers);
     }
 
     public Path kafkaDir() {
@@ -122,6 +170,12 @@ public record StackConfig(
 
     public Path endpointsFile() {
         return stateDir.resolve("endpoints.env");
+    }
+
+    private static void checkCount(String what, int n, int max) {
+        if (n < 1 || n > max) {
+            throw new IllegalArgumentException(what + " must be 1-" + max + " (all run in this JVM), was " + n);
+        }
     }
 
     private static void checkPort(String what, int port) {

@@ -41,7 +41,25 @@ public final class StackOptions {
                     + " keeps the count it was created with (default: ${DEFAULT-VALUE}).")
     int brokers;
 
-    @Option(names = "--queue", paramLabel = "NAME", defaultValue = StackConfig.DEFAULT_QUEUE, description = "SQS ingest queue name (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--encryptors", paramLabel = "N", defaultValue = "1",
+            description = "Encryptor instances in this JVM (1-" + StackConfig.MAX_INSTANCES + "), one Kafka Streams group, each with"
+                    + " its own state directory and KMS client (default: ${DEFAULT-VALUE}).")
+    int encryptors;
+
+    @Option(names = "--consumers-per-department", paramLabel = "N", defaultValue = "1",
+            description = "Consumer instances per department (1-" + StackConfig.MAX_INSTANCES + "), one group per department"
+                    + " (default: ${DEFAULT-VALUE}).")
+    int consumersPerDepartment;
+
+    @Option(names = "--connect-workers", paramLabel = "N", defaultValue = "1",
+            description = "Kafka Connect workers in this JVM (1-" + StackConfig.MAX_CONNECT_WORKERS + "), one Connect group,"
+                    + " each with its own REST port; the connector's tasks.max is N unless connect-sqs-source.properties"
+                    + " sets it (default: ${DEFAULT-VALUE}).")
+    int connectWorkers;
+
+    @Option(names = "--queue", paramLabel = "NAME", defaultValue = StackConfig.DEFAULT_QUEUE,
+            description = "SQS ingest queue name; NAME.fifo makes it a FIFO queue, each event's partition key its message"
+                    + " group (default: ${DEFAULT-VALUE}).")
     String queue;
 
     @Option(names = "--fresh", description = "Delete the state directory first instead of reusing it.")
@@ -63,7 +81,13 @@ public final class StackOptions {
      * happen before the first class that logs is loaded (Avro's, for the envelope format, is one).
      */
     StackConfig toConfig() {
-        StackConfig cfg = new StackConfig(stateDir, governance, kafkaPort, sqsPort, kmsPort, connectPort, queue, fresh, Map.of(), Map.of(), brokers);
+        StackConfig cfg;
+        try {
+            cfg = new StackConfig(stateDir, governance, kafkaPort, sqsPort, kmsPort, connectPort, queue, fresh, Map.of(), Map.of(),
+                    brokers, encryptors, consumersPerDepartment, connectWorkers);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(command.commandLine(), e.getMessage(), e);
+        }
         ComponentLogs.configure(cfg.logsDir(), logLevel);
         return envelopeFormat == null ? cfg : cfg.withEnvelopeFormat(envelopeFormat());
     }

@@ -53,7 +53,8 @@ class EndpointsTest {
         kafka.put("sales-consumer", "sal-kafka-pw_-2");
         return new Endpoints("127.0.0.1:9092", "SASL_PLAINTEXT", "SCRAM-SHA-512", "http://127.0.0.1:9324",
                 "http://127.0.0.1:9324/000000000000/q", "http://127.0.0.1:4599", "http://127.0.0.1:8083", "us-east-1",
-                new Governance.Topics("deptcrypt.ingest", "deptcrypt.shared", "deptcrypt.dead-letter", 6), keys, creds, kafka);
+                new Governance.Topics("deptcrypt.ingest", "deptcrypt.shared", "deptcrypt.dead-letter", 6), keys, creds, kafka,
+                Map.of("finance", "finance.events"));
     }
 
     @Test
@@ -66,7 +67,7 @@ class EndpointsTest {
                 + "\"$SQS_QUEUE_URL\" \"$KMS_ENDPOINT\" \"$AWS_REGION\" \"$INGEST_TOPIC\" \"$SHARED_TOPIC\" \"$DLQ_TOPIC\" "
                 + "\"$FINANCE_KEY_ARN\" \"$SALES_KEY_ARN\" \"$FINANCE_CONSUMER_AWS_ACCESS_KEY_ID\" \"$FINANCE_CONSUMER_AWS_SECRET_ACCESS_KEY\" "
                 + "\"$SALES_CONSUMER_AWS_ACCESS_KEY_ID\" \"$KAFKA_SECURITY_PROTOCOL\" \"$KAFKA_SASL_MECHANISM\" "
-                + "\"$FINANCE_CONSUMER_KAFKA_USERNAME\" \"$FINANCE_CONSUMER_KAFKA_PASSWORD\"", file.toString())
+                + "\"$FINANCE_CONSUMER_KAFKA_USERNAME\" \"$FINANCE_CONSUMER_KAFKA_PASSWORD\" \"$FINANCE_SINK_TOPIC\"", file.toString())
                 .redirectErrorStream(true).start();
         assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
         String out = new String(p.getInputStream().readAllBytes());
@@ -74,7 +75,7 @@ class EndpointsTest {
         assertThat(out).isEqualTo("127.0.0.1:9092|http://127.0.0.1:9324|http://127.0.0.1:9324/000000000000/q|http://127.0.0.1:4599|"
                 + "us-east-1|deptcrypt.ingest|deptcrypt.shared|deptcrypt.dead-letter|arn:aws:kms:us-east-1:111122223333:key/1111|"
                 + "arn:aws:kms:us-east-1:111122223333:key/2222|AKIAFIN|s3cr'et/+=|AKIASAL|SASL_PLAINTEXT|SCRAM-SHA-512|"
-                + "finance-consumer|fin-kafka-pw_-1|");
+                + "finance-consumer|fin-kafka-pw_-1|finance.events|");
     }
 
     @Test

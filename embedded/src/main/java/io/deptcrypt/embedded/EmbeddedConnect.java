@@ -78,7 +78,7 @@ public final class EmbeddedConnect implements AutoCloseable {
      * factor, the client settings for the worker and, since Connect does not pass its own on to them, again with
      * the {@code producer.}, {@code consumer.} and {@code admin.} prefixes for the clients of connectors' tasks.
      */
-    static Map<String, String> workerProperties(EmbeddedKafka kafka, Map<String, ?> clientProperties,
+    public static Map<String, String> workerProperties(EmbeddedKafka kafka, Map<String, ?> clientProperties,
                                                 Map<String, String> overrides) {
         String groupId = overrides.getOrDefault("group.id", DEFAULT_GROUP_ID);
         Map<String, String> p = defaultWorkerProperties(kafka.bootstrapServers(), groupId, kafka.replicationFactor());
@@ -93,16 +93,27 @@ public final class EmbeddedConnect implements AutoCloseable {
         return p;
     }
 
+    /**
+     * Starts a worker with exactly these properties, as {@code ConnectDistributed <file>} would with them in the
+     * file (nothing of {@link #defaultWorkerProperties} is added).
+     */
+    public static EmbeddedConnect fromProperties(Map<String, String> workerProperties) {
+        return launch(new HashMap<>(workerProperties));
+    }
+
     private static EmbeddedConnect launch(Map<String, String> props) {
         Connect<DistributedHerder> connect;
-        // The CLI exits the JVM when the worker fails to start; in-process we want an exception instead.
-        Exit.setExitProcedure((status, message) -> {
-            throw new IllegalStateException("Connect worker failed to start (exit " + status + "): " + message);
-        });
-        try {
-            connect = new ConnectDistributed().startConnect(props);
-        } finally {
-            Exit.resetExitProcedure();
+        // The exit procedure is JVM-wide: workers started at once must not reset it under each other.
+        synchronized (EmbeddedConnect.class) {
+            // The CLI exits the JVM when the worker fails to start; in-process we want an exception instead.
+            Exit.setExitProcedure((status, message) -> {
+                throw new IllegalStateException("Connect worker failed to start (exit " + status + "): " + message);
+            });
+            try {
+                connect = new ConnectDistributed().startConnect(props);
+            } finally {
+                Exit.resetExitProcedure();
+            }
         }
         URI url = connect.rest().serverUrl();
         EmbeddedConnect worker = new EmbeddedConnect(connect, URI.create(url.toString().replaceAll("/+$", "")));
