@@ -17,6 +17,7 @@ public final class ConsumerCounters {
     private final LongAdder deadLettered = new LongAdder();
     private final LongAdder kmsRetries = new LongAdder();
     private final LongAdder openFailed = new LongAdder();
+    private final LongAdder revocations = new LongAdder();
     private final KmsCallSensors kmsCallSensors = new KmsCallSensors();
     private volatile ConsumerMetrics metrics;
 
@@ -46,6 +47,11 @@ public final class ConsumerCounters {
     }
 
     /** Retries while KMS was unavailable. */
+    /** Governance versions applied while running that took this application's read access to its department away. */
+    public long revocations() {
+        return revocations.sum();
+    }
+
     public long kmsRetries() {
         return kmsRetries.sum();
     }
@@ -92,6 +98,15 @@ public final class ConsumerCounters {
         }
     }
 
+    /** Called on the governance watcher's thread. */
+    void countRevocation() {
+        revocations.increment();
+        ConsumerMetrics m = metrics;
+        if (m != null) {
+            m.revocation();
+        }
+    }
+
     void countSkipped() {
         skipped.increment();
     }
@@ -108,6 +123,6 @@ public final class ConsumerCounters {
     public String toString() {
         return "ConsumerCounters[opened=" + opened() + ", ignored=" + ignored() + ", skipped=" + skipped()
                 + ", deadLettered=" + deadLettered() + ", openFailed=" + openFailed() + ", kmsRetries=" + kmsRetries()
-                + "]";
+                + ", revocations=" + revocations() + "]";
     }
 }

@@ -38,13 +38,19 @@ public final class ConsumerMetrics {
     public static final MetricDefinition OPEN_FAILED_RATE = new MetricDefinition("open-failed-rate", GROUP,
             "Records that could not be opened, per second", BY_REASON);
 
+    public static final MetricDefinition REVOCATIONS_TOTAL = new MetricDefinition("revocations-total", GROUP,
+            "Governance versions applied while running that took the application's read access to the department"
+                    + " away (revoked, or the department removed): its cached data keys were dropped at once, so KMS"
+                    + " decides the next record", BY_DEPARTMENT);
+
     /** Every metric a department consumer registers, its KMS calls' included. */
     public static final List<MetricDefinition> ALL = Stream.concat(Stream.of(OPENED_TOTAL, OPENED_RATE,
-            IGNORED_TOTAL, OPEN_FAILED_TOTAL, OPEN_FAILED_RATE), KmsCallSensors.ALL.stream()).toList();
+            IGNORED_TOTAL, OPEN_FAILED_TOTAL, OPEN_FAILED_RATE, REVOCATIONS_TOTAL), KmsCallSensors.ALL.stream()).toList();
 
     private final SensorRegistry registry;
     private final Sensor opened;
     private final Sensor ignored;
+    private final Sensor revocations;
     private final Map<OpenFailureReason, Sensor> failed = new EnumMap<>(OpenFailureReason.class);
 
     ConsumerMetrics(SensorRegistry registry, String application, String department) {
@@ -52,6 +58,7 @@ public final class ConsumerMetrics {
         Map<String, String> tags = Map.of(APPLICATION_TAG, application, DEPARTMENT_TAG, department);
         this.opened = registry.counter(OPENED_TOTAL, OPENED_RATE, tags);
         this.ignored = registry.counter(IGNORED_TOTAL, null, tags);
+        this.revocations = registry.counter(REVOCATIONS_TOTAL, null, tags);
         for (OpenFailureReason r : OpenFailureReason.values()) {
             failed.put(r, registry.counter(OPEN_FAILED_TOTAL, OPEN_FAILED_RATE,
                     Map.of(APPLICATION_TAG, application, DEPARTMENT_TAG, department, REASON_TAG, r.name())));
@@ -68,6 +75,10 @@ public final class ConsumerMetrics {
 
     void ignored() {
         ignored.record();
+    }
+
+    void revocation() {
+        revocations.record();
     }
 
     void openFailed(OpenFailureReason reason) {

@@ -64,7 +64,7 @@ public final class DepartmentConsumerApp extends AbstractStreamsApp {
         List<AutoCloseable> resources = new ArrayList<>(List.of(effective, directory, opener,
                 keyrings.observeKmsCalls(counters.kmsCallSensors())));
         ReadAccessFollower follower = new ReadAccessFollower(cfg.applicationName(), cfg.department(), opener,
-                cfg.governance());
+                cfg.governance(), counters);
         if (cfg.watchGovernance()) {
             try {
                 resources.add(GovernanceWatcher.startCaughtUp(cfg.clientProperties(), cfg.governance(), follower,

@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * to its department, or the department's key, changed, the {@link Opener} forgets the department's cached data keys
  * and remembered refusals. The next record then costs a KMS Decrypt, answered under the new key policy: refused after
  * a revocation (the record meets {@code failure.action.access.denied}), allowed again after a re-grant. Nothing here
- * grants anything; KMS decides.
+ * grants anything; KMS decides. A lost read access is counted ({@link ConsumerCounters#revocations()}).
  */
 final class ReadAccessFollower implements GovernanceWatcher.Listener {
 
@@ -23,15 +23,18 @@ final class ReadAccessFollower implements GovernanceWatcher.Listener {
     private final String application;
     private final String department;
     private final Opener opener;
+    private final ConsumerCounters counters;
     /** Only the watcher's thread reads and writes it. */
     private Governance previous;
     /** The last version reacted to: set once the reaction is done. */
     private volatile long version;
 
-    ReadAccessFollower(String application, String department, Opener opener, Governance running) {
+    ReadAccessFollower(String application, String department, Opener opener, Governance running,
+                       ConsumerCounters counters) {
         this.application = Objects.requireNonNull(application, "application");
         this.department = Objects.requireNonNull(department, "department");
         this.opener = Objects.requireNonNull(opener, "opener");
+        this.counters = Objects.requireNonNull(counters, "counters");
         this.previous = running;
     }
 
@@ -43,9 +46,13 @@ final class ReadAccessFollower implements GovernanceWatcher.Listener {
     @Override
     public void applied(AppliedGovernance applied, Governance next) {
         Optional<String> change = change(previous, next, application, department);
+        boolean revoked = revokes(previous, next, application, department);
         previous = next;
         if (change.isPresent()) {
             opener.forget(department);
+            if (revoked) {
+                counters.countRevocation();
+            }
             LOG.info("governance version {}: {}; cached {} data keys dropped, the next record asks KMS",
                     applied.version(), change.get(), department);
         } else {
@@ -53,6 +60,13 @@ final class ReadAccessFollower implements GovernanceWatcher.Listener {
                     department);
         }
         version = applied.version();
+    }
+
+    /** Whether {@code application} could read {@code department} before and cannot after (revoked or removed). */
+    static boolean revokes(Governance before, Governance after, String application, String department) {
+        boolean wasReader = before.findDepartment(department).filter(d -> d.readers().contains(application)).isPresent();
+        boolean isReader = after.findDepartment(department).filter(d -> d.readers().contains(application)).isPresent();
+        return wasReader && !isReader;
     }
 
     /** What changed for {@code application} reading {@code department} from {@code before} to {@code after}, if anything. */

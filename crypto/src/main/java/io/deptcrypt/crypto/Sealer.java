@@ -304,7 +304,7 @@ public final class Sealer implements AutoCloseable {
     }
 
     /** The departments (and the quarantine) of which {@code after} names fewer readers than {@code before}. */
-    static Set<String> lostReaders(Governance before, Governance after) {
+    public static Set<String> lostReaders(Governance before, Governance after) {
         Set<String> lost = new HashSet<>();
         for (Governance.Department d : before.departments()) {
             after.findDepartment(d.name()).filter(a -> !a.readers().containsAll(d.readers()))

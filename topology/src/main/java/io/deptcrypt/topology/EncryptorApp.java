@@ -24,7 +24,8 @@ import org.apache.kafka.streams.Topology;
  * The encryptor: ingest topic → validate → seal → shared topic; invalid input → dead-letter topic sealed under the
  * quarantine key. With AES_GCM_V2 (the default) each data key's record is published to the keys topic first, by a
  * producer of the app's own. With {@code governance.watch} it follows the governance topic and seals for the version
- * applied last ({@link GovernanceFollower}). Embeddable: {@link #start} returns the running app, which is its own handle.
+ * applied last ({@link GovernanceFollower}). With {@code dedupe.window.ms} (the default) a second copy of an ingest
+ * event is dropped ({@link IngestDeduplicator}), by a state store of the app's own. Embeddable: {@link #start} returns the running app, which is its own handle.
  *
  * <pre>{@code
  * try (EncryptorApp app = EncryptorApp.start(EncryptorConfig.load(path), keyrings)) {
@@ -66,7 +67,7 @@ public final class EncryptorApp extends AbstractStreamsApp {
         }
         resources.add(sealer); // the sealer's keys go before the publisher
         resources.add(observe(sealer, keyrings, counters));
-        GovernanceFollower follower = new GovernanceFollower(sealer, cfg.governance());
+        GovernanceFollower follower = new GovernanceFollower(sealer, cfg.governance(), counters);
         if (cfg.watchGovernance()) {
             try { // closed first: no governance version reaches a sealer being closed
                 resources.add(GovernanceWatcher.startCaughtUp(cfg.clientProperties(), cfg.governance(), follower,
@@ -107,10 +108,15 @@ public final class EncryptorApp extends AbstractStreamsApp {
         Governance.Topics topics = cfg.governance().topics();
         IngestParser parser = new IngestParser(departments, cfg.governance(), cfg.maxEventBytes(),
                 sealer.config().format() == EnvelopeFormatId.AES_GCM_V2);
+        DedupeSettings dedupe = cfg.dedupe();
         Topology t = new Topology();
         t.addSource("ingest-topic", new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.ingest());
         t.addProcessor("seal", () -> new SealProcessor(parser, sealer, cfg.kmsRetry(), closing, counters,
-                topics.shared(), topics.deadLetter()), "ingest-topic");
+                topics.shared(), topics.deadLetter(), dedupe.enabled() ? new IngestDeduplicator(dedupe.window()) : null),
+                "ingest-topic");
+        if (dedupe.enabled()) {
+            t.addStateStore(IngestDeduplicator.storeBuilder(dedupe.window(), dedupe.store()), "seal");
+        }
         t.addSink(SealProcessor.SHARED_SINK, topics.shared(), new ByteArraySerializer(),
                 new SealedEvent.ValueSerializer(), new SharedTopicPartitioner(cfg.partitioning()), "seal");
         t.addSink(SealProcessor.DEAD_LETTER_SINK, topics.deadLetter(), new ByteArraySerializer(),

@@ -40,11 +40,21 @@ import org.apache.kafka.common.config.ConfigDef.Type;
  * @param partitioning     how sealed events are spread over the shared topic's partitions ({@code shared.partitioning})
  * @param kafkaLogin       how the encryptor logs in to Kafka ({@code kafka.security.protocol}, {@code kafka.sasl.*})
  * @param watchGovernance  take governance versions applied while running ({@code governance.watch})
+ * @param dedupe           dropping second copies of ingest events ({@code dedupe.window.ms}, {@code dedupe.store})
  */
 public record EncryptorConfig(String source, Governance governance, String applicationId, String bootstrapServers,
                               KmsSettings kms, int maxEventBytes, SealerConfig sealer, KmsRetry kmsRetry,
                               KafkaOverrides kafka, Partitioning partitioning, KafkaLogin kafkaLogin,
-                              boolean watchGovernance) {
+                              boolean watchGovernance, DedupeSettings dedupe) {
+
+    /** With the default dedupe window. */
+    public EncryptorConfig(String source, Governance governance, String applicationId, String bootstrapServers,
+                           KmsSettings kms, int maxEventBytes, SealerConfig sealer, KmsRetry kmsRetry,
+                           KafkaOverrides kafka, Partitioning partitioning, KafkaLogin kafkaLogin,
+                           boolean watchGovernance) {
+        this(source, governance, applicationId, bootstrapServers, kms, maxEventBytes, sealer, kmsRetry, kafka,
+                partitioning, kafkaLogin, watchGovernance, DedupeSettings.DEFAULT);
+    }
 
     /** Following the governance topic. */
     public EncryptorConfig(String source, Governance governance, String applicationId, String bootstrapServers,
@@ -109,6 +119,25 @@ public record EncryptorConfig(String source, Governance governance, String appli
             + " per department, total order per department).";
     public static final String SHARED_PARTITIONING_DEFAULT = Partitioning.EVENT_ID.name();
 
+    public static final String DEDUPE_WINDOW_MS = "dedupe.window.ms";
+    public static final String DEDUPE_WINDOW_MS_DOC = "How long, in milliseconds of ingest record time (the SQS sent"
+            + " time), the encryptor remembers each event it sealed, to drop a second copy of it: the SQS source"
+            + " connector is at least once, so an SQS message can reach the ingest topic twice. The dedupe key is the"
+            + " event's eventId, else the connector's sqs.message.id header; an event with neither is never dropped."
+            + " Copies on different ingest partitions are not compared (docs/wire-format.md). Remembered in a"
+            + " changelogged state store of the encryptor's (its Streams internal topics). 0: no deduplication and"
+            + " no store.";
+    public static final long DEDUPE_WINDOW_MS_DEFAULT = 60 * 60 * 1000L; // an hour
+    /** A week: the store holds one entry per event sealed within the window. */
+    public static final long DEDUPE_WINDOW_MS_LIMIT = Duration.ofDays(7).toMillis();
+
+    public static final String DEDUPE_STORE = "dedupe.store";
+    public static final String DEDUPE_STORE_DOC = "Where the dedupe keys of dedupe.window.ms are kept: PERSISTENT"
+            + " (RocksDB in the Streams state.dir; memory stays bounded however many events the window holds) or"
+            + " IN_MEMORY (on the heap, about 200 bytes per event in the window, rebuilt from the changelog at each"
+            + " start). Both are changelogged.";
+    public static final String DEDUPE_STORE_DEFAULT = DedupeStore.PERSISTENT.name();
+
     private static final ConfigDef CONFIG_DEF = define();
 
     private static ConfigDef define() {
@@ -127,7 +156,11 @@ public record EncryptorConfig(String source, Governance governance, String appli
                         Range.between(1_000, SealerConfig.DEFAULT_MAX_DATA_KEY_AGE.toMillis()), Importance.LOW,
                         DATA_KEY_MAX_AGE_MS_DOC)
                 .define(SHARED_PARTITIONING, Type.STRING, SHARED_PARTITIONING_DEFAULT, EnumChoice.of(Partitioning.class),
-                        Importance.MEDIUM, SHARED_PARTITIONING_DOC);
+                        Importance.MEDIUM, SHARED_PARTITIONING_DOC)
+                .define(DEDUPE_WINDOW_MS, Type.LONG, DEDUPE_WINDOW_MS_DEFAULT, Range.between(0, DEDUPE_WINDOW_MS_LIMIT),
+                        Importance.MEDIUM, DEDUPE_WINDOW_MS_DOC)
+                .define(DEDUPE_STORE, Type.STRING, DEDUPE_STORE_DEFAULT, EnumChoice.of(DedupeStore.class),
+                        Importance.LOW, DEDUPE_STORE_DOC);
     }
 
     /** Every key of the encryptor's properties, with its type, default, validator and doc (a copy). */
@@ -165,7 +198,8 @@ public record EncryptorConfig(String source, Governance governance, String appli
         return new EncryptorConfig(c.source(), g, AppSettings.applicationId(c, "deptcrypt-" + g.owner()),
                 c.getString(BOOTSTRAP_SERVERS), kms.orElseThrow(), c.getInt(MAX_EVENT_BYTES), sealer, retry.orElseThrow(),
                 kafka, c.getEnum(SHARED_PARTITIONING, Partitioning.class), login.orElseThrow(),
-                c.getBoolean(GOVERNANCE_WATCH));
+                c.getBoolean(GOVERNANCE_WATCH), new DedupeSettings(Duration.ofMillis(c.getLong(DEDUPE_WINDOW_MS)),
+                        c.getEnum(DEDUPE_STORE, DedupeStore.class)));
     }
 
     /** Bootstrap servers and login, for a plain Kafka client of the encryptor (not Streams). */
@@ -178,6 +212,12 @@ public record EncryptorConfig(String source, Governance governance, String appli
     /** A copy pointing at other Kafka brokers (for embedding). */
     public EncryptorConfig withBootstrapServers(String servers) {
         return new EncryptorConfig(source, governance, applicationId, servers, kms, maxEventBytes, sealer, kmsRetry, kafka,
-                partitioning, kafkaLogin, watchGovernance);
+                partitioning, kafkaLogin, watchGovernance, dedupe);
+    }
+
+    /** A copy that deduplicates as {@code settings} say. */
+    public EncryptorConfig withDedupe(DedupeSettings settings) {
+        return new EncryptorConfig(source, governance, applicationId, bootstrapServers, kms, maxEventBytes, sealer,
+                kmsRetry, kafka, partitioning, kafkaLogin, watchGovernance, settings);
     }
 }

@@ -14,6 +14,8 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
  */
 public final class EncryptorCounters {
     private final LongAdder sealed = new LongAdder();
+    private final LongAdder deduplicated = new LongAdder();
+    private final LongAdder revocations = new LongAdder();
     private final LongAdder kmsRetries = new LongAdder();
     private final LongAdder dataKeys = new LongAdder();
     private final Map<DeadLetterReason, LongAdder> deadLettered = new EnumMap<>(DeadLetterReason.class);
@@ -29,6 +31,19 @@ public final class EncryptorCounters {
     /** Records sealed to the shared topic (forwarded; committed once the Streams transaction commits). */
     public long sealed() {
         return sealed.sum();
+    }
+
+    /** Ingest records dropped as second copies of an event sealed within the dedupe window. */
+    public long deduplicated() {
+        return deduplicated.sum();
+    }
+
+    /**
+     * Departments (the quarantine included) that lost a reader in a governance version applied while running: each
+     * such loss retires the department's data keys, so its next record gets a fresh one.
+     */
+    public long revocations() {
+        return revocations.sum();
     }
 
     /** Records sent to the dead-letter topic, all reasons. */
@@ -76,6 +91,23 @@ public final class EncryptorCounters {
         }
     }
 
+    void countDeduplicated(String department) {
+        deduplicated.increment();
+        EncryptorMetrics m = metrics;
+        if (m != null) {
+            m.deduplicated(department);
+        }
+    }
+
+    /** Called on the governance watcher's thread. */
+    void countRevocation(String department) {
+        revocations.increment();
+        EncryptorMetrics m = metrics;
+        if (m != null) {
+            m.revocation(department);
+        }
+    }
+
     void countDeadLetter(DeadLetterReason reason) {
         deadLettered.get(reason).increment();
         EncryptorMetrics m = metrics;
@@ -99,7 +131,8 @@ public final class EncryptorCounters {
 
     @Override
     public String toString() {
-        return "EncryptorCounters[sealed=" + sealed() + ", deadLettered=" + deadLettered() + ", kmsRetries="
-                + kmsRetries() + ", dataKeysGenerated=" + dataKeysGenerated() + "]";
+        return "EncryptorCounters[sealed=" + sealed() + ", deduplicated=" + deduplicated() + ", deadLettered="
+                + deadLettered() + ", kmsRetries=" + kmsRetries() + ", dataKeysGenerated=" + dataKeysGenerated()
+                + ", revocations=" + revocations() + "]";
     }
 }

@@ -33,6 +33,13 @@ public final class EncryptorMetrics {
                     + " transaction)", BY_DEPARTMENT);
     public static final MetricDefinition SEALED_RATE = new MetricDefinition("sealed-rate", GROUP,
             "Events sealed per second", BY_DEPARTMENT);
+    public static final MetricDefinition DEDUPLICATED_TOTAL = new MetricDefinition("deduplicated-total", GROUP,
+            "Ingest records dropped, unsealed, as second copies of an event sealed less than "
+                    + EncryptorConfig.DEDUPE_WINDOW_MS + " before (same eventId, else same sqs.message.id header);"
+                    + " department " + EncryptionContext.QUARANTINE_DEPARTMENT + " for copies of dead letters",
+            BY_DEPARTMENT);
+    public static final MetricDefinition DEDUPLICATED_RATE = new MetricDefinition("deduplicated-rate", GROUP,
+            "Ingest records dropped as copies per second", BY_DEPARTMENT);
     public static final MetricDefinition DEAD_LETTERED_TOTAL = new MetricDefinition("dead-lettered-total", GROUP,
             "Ingest records sent to the dead-letter topic, sealed under the quarantine key; reason is the "
                     + DeadLetterHeaders.REASON + " header (NOT_JSON, UNKNOWN_DEPARTMENT, TOO_LARGE, ...)", BY_REASON);
@@ -42,15 +49,23 @@ public final class EncryptorMetrics {
             GROUP, "Data keys generated for the department (one KMS GenerateDataKey each): its first, then one per "
                     + EncryptorConfig.DATA_KEY_MAX_RECORDS + " records or " + EncryptorConfig.DATA_KEY_MAX_AGE_MS
                     + "; department " + EncryptionContext.QUARANTINE_DEPARTMENT + " for dead letters", BY_DEPARTMENT);
+    public static final MetricDefinition REVOCATIONS_TOTAL = new MetricDefinition("revocations-total", GROUP,
+            "Governance versions applied while running in which the department lost a reader: its data keys (and"
+                    + " those of every audience set it is in) are retired, so its next record gets a fresh data key"
+                    + " the revoked reader never unwrapped; department " + EncryptionContext.QUARANTINE_DEPARTMENT
+                    + " when the quarantine lost one", BY_DEPARTMENT);
 
     /** Every metric the encryptor registers, its KMS calls' included. */
     public static final List<MetricDefinition> ALL = Stream.concat(Stream.of(SEALED_TOTAL, SEALED_RATE,
-            DEAD_LETTERED_TOTAL, DEAD_LETTERED_RATE, DATA_KEY_ROTATIONS_TOTAL), KmsCallSensors.ALL.stream()).toList();
+            DEDUPLICATED_TOTAL, DEDUPLICATED_RATE, DEAD_LETTERED_TOTAL, DEAD_LETTERED_RATE, DATA_KEY_ROTATIONS_TOTAL,
+            REVOCATIONS_TOTAL), KmsCallSensors.ALL.stream()).toList();
 
     private final SensorRegistry registry;
     private final String application;
     private final Map<String, Sensor> sealed = new ConcurrentHashMap<>();
+    private final Map<String, Sensor> deduplicated = new ConcurrentHashMap<>();
     private final Map<String, Sensor> rotations = new ConcurrentHashMap<>();
+    private final Map<String, Sensor> revocations = new ConcurrentHashMap<>();
     private final Map<DeadLetterReason, Sensor> deadLettered = new EnumMap<>(DeadLetterReason.class);
 
     EncryptorMetrics(SensorRegistry registry, String application) {
@@ -68,6 +83,16 @@ public final class EncryptorMetrics {
 
     void sealed(String department) {
         sealed.computeIfAbsent(department, d -> registry.counter(SEALED_TOTAL, SEALED_RATE, departmentTags(d))).record();
+    }
+
+    void deduplicated(String department) {
+        deduplicated.computeIfAbsent(department,
+                d -> registry.counter(DEDUPLICATED_TOTAL, DEDUPLICATED_RATE, departmentTags(d))).record();
+    }
+
+    void revocation(String department) {
+        revocations.computeIfAbsent(department, d -> registry.counter(REVOCATIONS_TOTAL, null, departmentTags(d)))
+                .record();
     }
 
     void deadLettered(DeadLetterReason reason) {

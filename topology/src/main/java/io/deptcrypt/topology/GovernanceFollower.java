@@ -14,21 +14,24 @@ import org.slf4j.LoggerFactory;
 /**
  * The encryptor's reaction to a governance version applied while it runs: the {@link Sealer} takes it (departments
  * added are sealed, removed ones refused, a changed key gets a new data key) and the {@link IngestParser} accepts
- * exactly its departments. Ingest for a department removed is dead-lettered (UNKNOWN_DEPARTMENT) from then on.
+ * exactly its departments; each department that lost a reader is counted ({@link EncryptorCounters#revocations()}).
+ * Ingest for a department removed is dead-lettered (UNKNOWN_DEPARTMENT) from then on.
  */
 final class GovernanceFollower implements GovernanceWatcher.Listener, Supplier<List<String>> {
 
     private static final Logger LOG = LoggerFactory.getLogger(GovernanceFollower.class);
 
     private final Sealer sealer;
+    private final EncryptorCounters counters;
     private volatile Governance current;
     /** What the parser accepts; never more than the sealer can seal, so no valid event meets a refusing sealer. */
     private volatile List<String> accepted;
     /** The last version reacted to: set once the reaction is done. */
     private volatile long version;
 
-    GovernanceFollower(Sealer sealer, Governance running) {
+    GovernanceFollower(Sealer sealer, Governance running, EncryptorCounters counters) {
         this.sealer = Objects.requireNonNull(sealer, "sealer");
+        this.counters = Objects.requireNonNull(counters, "counters");
         this.current = running;
         this.accepted = running.departmentNames();
     }
@@ -56,6 +59,7 @@ final class GovernanceFollower implements GovernanceWatcher.Listener, Supplier<L
             throw e;
         }
         accepted = next.departmentNames(); // added ones only once the sealer knows their keys
+        Sealer.lostReaders(before, next).stream().sorted().forEach(counters::countRevocation); // the sealer's rule
         current = next;
         version = applied.version();
         LOG.info("governance version {}: sealing for {}{}", applied.version(), next.departmentNames(),

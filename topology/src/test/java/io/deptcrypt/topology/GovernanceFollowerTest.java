@@ -49,7 +49,7 @@ class GovernanceFollowerTest {
         RawAesKeyringProvider kms = new RawAesKeyringProvider(keys);
         try (Sealer sealer = Sealer.create(RUNNING, kms, new SealerConfig(EnvelopeFormatId.AES_GCM_V1, 1000,
                 Duration.ofMinutes(5)))) {
-            GovernanceFollower follower = new GovernanceFollower(sealer, RUNNING);
+            GovernanceFollower follower = new GovernanceFollower(sealer, RUNNING, new EncryptorCounters());
             IngestParser parser = new IngestParser(follower, 1024);
             byte[] event = "{\"department\":\"marketing\",\"data\":\"x\"}".getBytes(StandardCharsets.UTF_8);
             SealContext ctx = new SealContext("marketing", "m1", "deptcrypt.shared", 0L, IngestParser.TEXT);
@@ -80,5 +80,19 @@ class GovernanceFollowerTest {
                 "rekeyed");
         assertThat(GovernanceFollower.describe(RUNNING, rekeyed)).hasValue("key changed [sales]");
         assertThat(GovernanceFollower.describe(RUNNING, RUNNING)).isEmpty();
+    }
+
+    @Test
+    void aDepartmentThatLosesAReaderIsCountedAsARevocation() {
+        EncryptorCounters counters = new EncryptorCounters();
+        try (Sealer sealer = Sealer.create(RUNNING, RawAesKeyringProvider.generate(RUNNING),
+                new SealerConfig(EnvelopeFormatId.AES_GCM_V1, 1000, Duration.ofMinutes(5)))) {
+            GovernanceFollower follower = new GovernanceFollower(sealer, RUNNING, counters);
+            String more = YAML.replace("readers: [finance-consumer]", "readers: [finance-consumer, security-auditor]");
+            follower.applied(applied(1, more), GovernanceLoader.parse(more, "v1"));
+            assertThat(counters.revocations()).as("a reader added").isZero();
+            follower.applied(applied(2, YAML), RUNNING);
+            assertThat(counters.revocations()).as("security-auditor no longer reads finance").isEqualTo(1);
+        }
     }
 }

@@ -38,7 +38,7 @@ class PerKeyOrderTest {
         Governance g = cfg.governance();
         sealer = Sealer.create(g, RawAesKeyringProvider.generate(g), cfg.sealer(), new InMemoryKeysTopic());
         processor = new SealProcessor(new IngestParser(g.departmentNames(), 4096), sealer, KmsRetry.defaults(),
-                () -> false, new EncryptorCounters(), g.topics().shared(), g.topics().deadLetter());
+                () -> false, new EncryptorCounters(), g.topics().shared(), g.topics().deadLetter(), null);
         context = new MockProcessorContext<>();
         processor.init(context);
     }

@@ -1,0 +1,115 @@
+package io.deptcrypt.topology;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.WindowBytesStoreSupplier;
+import org.apache.kafka.streams.state.WindowStore;
+import org.apache.kafka.streams.state.WindowStoreIterator;
+
+/**
+ * Remembers, per Streams task, the dedupe key of each ingest record sealed in the last {@code dedupe.window.ms} of
+ * record time, so that a second copy of it (the SQS source connector is at least once) is dropped before sealing.
+ * The key is a SHA-256 digest of the event's routing name and eventId, or else of the connector's
+ * {@value #MESSAGE_ID_HEADER} header: no identifier of an event is written in clear to the store's changelog, and
+ * every entry has the same size. A window store: its segments expire with stream time, no punctuator scans it; its
+ * changelog (and, under exactly_once_v2, the same transaction as the output and offsets) makes it survive a restart
+ * or a move of the task to another instance. One instance per processor, used on its task's thread only.
+ */
+final class IngestDeduplicator {
+
+    static final String STORE = "ingest-dedupe";
+    /**
+     * The ingest header the SQS source connector writes each message's id to ({@code SqsRecordMapper.HEADER_MESSAGE_ID}
+     * in connectors/, which the encryptor does not depend on).
+     */
+    static final String MESSAGE_ID_HEADER = "sqs.message.id";
+
+    private static final byte[] EVENT_ID_KIND = "eventId".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] MESSAGE_ID_KIND = MESSAGE_ID_HEADER.getBytes(StandardCharsets.UTF_8);
+
+    private final long windowMs;
+    private final MessageDigest sha256;
+    private WindowStore<Bytes, Long> store;
+
+    IngestDeduplicator(Duration window) {
+        if (window.isZero() || window.isNegative()) {
+            throw new IllegalArgumentException("a dedupe window must be positive, was " + window);
+        }
+        this.windowMs = window.toMillis();
+        try {
+            this.sha256 = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JVM has no SHA-256", e); // every Java SE runtime has it
+        }
+    }
+
+    /** The store the topology adds for {@code window}; changelogged (Kafka Streams' default for a store builder). */
+    static StoreBuilder<WindowStore<Bytes, Long>> storeBuilder(Duration window, DedupeStore kind) {
+        WindowBytesStoreSupplier supplier = switch (kind) {
+            case PERSISTENT -> Stores.persistentWindowStore(STORE, window, window, false);
+            case IN_MEMORY -> Stores.inMemoryWindowStore(STORE, window, window, false);
+        };
+        return Stores.windowStoreBuilder(supplier, Serdes.Bytes(), Serdes.Long());
+    }
+
+    void init(ProcessorContext<?, ?> context) {
+        store = context.getStateStore(STORE);
+    }
+
+    /**
+     * The dedupe key of a valid event: by its eventId (within its department or type) when it has one, else by the
+     * SQS message id; null when it has neither (never deduplicated).
+     */
+    Bytes keyOf(IngestParser.Valid event, Headers ingestHeaders) {
+        if (event.eventId() != null) {
+            return digest(EVENT_ID_KIND, event.routingName().getBytes(StandardCharsets.UTF_8),
+                    event.eventId().getBytes(StandardCharsets.UTF_8));
+        }
+        return keyOf(ingestHeaders);
+    }
+
+    /** The dedupe key of an ingest record by its SQS message id alone (dead letters), or null without one. */
+    Bytes keyOf(Headers ingestHeaders) {
+        Header h = ingestHeaders.lastHeader(MESSAGE_ID_HEADER);
+        if (h == null || h.value() == null || h.value().length == 0) {
+            return null;
+        }
+        return digest(MESSAGE_ID_KIND, h.value());
+    }
+
+    /**
+     * The ingest offset a record of the same key was sealed from, if its timestamp is less than the window away from
+     * {@code timestamp}; else null.
+     */
+    Long sealedFrom(Bytes key, long timestamp) {
+        long from = Math.max(0, timestamp - windowMs + 1);
+        long to = timestamp > Long.MAX_VALUE - windowMs ? Long.MAX_VALUE : timestamp + windowMs - 1;
+        try (WindowStoreIterator<Long> it = store.fetch(key, from, to)) {
+            return it.hasNext() ? it.next().value : null;
+        }
+    }
+
+    /** Remembers that the record at {@code offset}, of {@code key} and {@code timestamp}, was sealed. */
+    void remember(Bytes key, long timestamp, long offset) {
+        store.put(key, offset, timestamp);
+    }
+
+    /** Each part prefixed by its length, so that no two different lists of parts give the same input. */
+    private Bytes digest(byte[]... parts) {
+        for (byte[] p : parts) {
+            int n = p.length;
+            sha256.update(new byte[] {(byte) (n >>> 24), (byte) (n >>> 16), (byte) (n >>> 8), (byte) n});
+            sha256.update(p);
+        }
+        return Bytes.wrap(sha256.digest());
+    }
+}
