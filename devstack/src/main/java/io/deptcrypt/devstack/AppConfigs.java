@@ -129,7 +129,7 @@ final class AppConfigs {
     /**
      * The SQS source connector's config for Connect's REST API: {@code config/connect-sqs-source.properties} (the
      * standalone-worker file) pointed at this stack's queue, ElasticMQ and ingest topic; {@code tasks.max} is the
-     * number of Connect workers unless the file sets it.
+     * number of Connect workers, or the file's if it is more.
      */
     Map<String, String> connector(String connectorClass, String queueUrl, String sqsEndpoint, String region) {
         Path file = configDir.resolve("connect-sqs-source.properties");
@@ -138,7 +138,9 @@ final class AppConfigs {
                 "sqs.credentials.provider", "static",
                 "sqs.access.key.id", "local",
                 "sqs.secret.access.key", "local"));
-        c.putIfAbsent(TASKS_MAX, String.valueOf(cfg.connectWorkers()));
+        // at least one task per worker, or the workers beyond the file's tasks.max (1 as shipped) would idle
+        int fileTasks = parseTasks(c.get(TASKS_MAX), file);
+        c.put(TASKS_MAX, String.valueOf(Math.max(fileTasks, cfg.connectWorkers())));
         c.remove("name"); // the REST path names it
         c.put("connector.class", connectorClass);
         c.put("sqs.queue.urls", queueUrl);
@@ -199,5 +201,16 @@ final class AppConfigs {
         Map<String, String> m = new LinkedHashMap<>();
         props.stringPropertyNames().forEach(k -> m.put(k, props.getProperty(k)));
         return m;
+    }
+
+    private static int parseTasks(String value, Path file) {
+        if (value == null) {
+            return 1;
+        }
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new StackException(file + ": " + TASKS_MAX + " must be a whole number, was '" + value + "'");
+        }
     }
 }

@@ -25,7 +25,8 @@ import picocli.CommandLine.Spec;
         description = "Start the stack, send R events/s through SQS for M minutes while faults are injected on a schedule, "
                 + "drain, then report sent, delivered, throughput, lag, lost, duplicated, out-of-order and each fault's "
                 + "recovery time. Exit 0 only if nothing was lost and nothing delivered out of order. Runs on a fresh "
-                + SoakCommand.DEFAULT_STATE_DIR_NAME + " unless --state-dir is given. Not a test.")
+                + SoakCommand.DEFAULT_STATE_DIR_NAME + " unless --state-dir is given, with the FIFO queue "
+                + SoakCommand.DEFAULT_QUEUE + " unless --queue is given. Not a test.")
 final class SoakCommand implements Callable<Integer> {
 
     /** Where a soak runs unless --state-dir is given: a fresh directory of its own, apart from {@code up}'s. */
@@ -34,6 +35,9 @@ final class SoakCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    /** The soak's queue unless --queue is given: FIFO, so the per-key order it checks is one the stack promises. */
+    static final String DEFAULT_QUEUE = "deptcrypt-soak" + StackConfig.FIFO_SUFFIX;
 
     @Mixin
     StackOptions stack;
@@ -75,6 +79,9 @@ final class SoakCommand implements Callable<Integer> {
         if (!spec.commandLine().getParseResult().hasMatchedOption("--state-dir")) {
             stack.stateDir = DEFAULT_STATE_DIR;
             stack.fresh = true;
+        }
+        if (!spec.commandLine().getParseResult().hasMatchedOption("--queue")) {
+            stack.queue = DEFAULT_QUEUE; // per-key order is only kept from a FIFO queue
         }
         StackConfig cfg = stack.toConfig();
         List<SoakFault> chosen;

@@ -1,8 +1,5 @@
 package io.deptcrypt.devstack.soak;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.deptcrypt.devstack.EventGenerator;
 import io.deptcrypt.devstack.GeneratedEvent;
 import io.deptcrypt.devstack.StackException;
@@ -11,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -25,7 +23,6 @@ import software.amazon.awssdk.core.exception.SdkException;
  */
 final class SoakSender {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Logger LOG = LoggerFactory.getLogger(SoakSender.class);
 
     private final EventGenerator generator;
@@ -84,18 +81,19 @@ final class SoakSender {
                 }
             }
             List<SoakSent> batch = new ArrayList<>(perCall);
-            List<String> bodies = new ArrayList<>(perCall);
+            List<GeneratedEvent> events = new ArrayList<>(perCall);
             for (int i = 0; i < perCall; i++, next++) {
                 int key = next % keys;
-                GeneratedEvent event = generator.event(departments.get(key % departments.size()));
-                bodies.add(withPartitionKey(event.body(), keyName(key)));
+                // the generator carries the key as the FIFO group id, or as the body's partitionKey on a standard queue
+                GeneratedEvent event = generator.event(departments.get(key % departments.size()), Optional.of(keyName(key)));
+                events.add(event);
                 batch.add(new SoakSent(event.eventId(), keyName(key), ++sequences[key], -1));
             }
             synchronized (this) {
                 batch.forEach(e -> generated.put(e.eventId(), e));
             }
             try {
-                generator.sendBodies(bodies, n -> { });
+                generator.send(events, n -> { });
                 long now = clock.getAsLong();
                 synchronized (this) {
                     batch.forEach(e -> acked.add(new SoakSent(e.eventId(), e.key(), e.sequence(), now)));
@@ -110,18 +108,6 @@ final class SoakSender {
 
     static String keyName(int key) {
         return String.format(Locale.ROOT, "soak-key-%02d", key);
-    }
-
-    /** The generator's body with a {@code partitionKey}: the encryptor puts every event of a key on one partition. */
-    private static String withPartitionKey(String body, String key) {
-        try {
-            ObjectNode root = (ObjectNode) JSON.readTree(body);
-            root.put("partitionKey", key);
-            return JSON.writeValueAsString(root);
-        } catch (JsonProcessingException e) {
-            // The message would quote the body, which is plaintext: say only what failed.
-            throw new IllegalStateException("cannot add a partition key to a generated event");
-        }
     }
 
     /** Whether this run generated the event (acknowledged or not). */
