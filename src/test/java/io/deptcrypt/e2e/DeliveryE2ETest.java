@@ -257,13 +257,19 @@ class DeliveryE2ETest {
                 .isEmpty();
 
         // Nor anywhere else the stack keeps state (other topics, Connect and Streams state, localkms, logs). The
-        // local SQS store holds the messages as sent, like the SQS queue itself and the ingest topic.
+        // local SQS store holds the messages as sent, like the SQS queue itself and the ingest topic; each department's
+        // sink topic holds what its consumers opened, for its readers.
         Path sqsStore = stack.config().sqsDir();
+        List<Path> sinks = new ArrayList<>();
+        for (String department : stack.governance().departmentNames()) {
+            sinks.addAll(E2e.partitionDirs(data, stack.sinkTopic(department)));
+        }
+        assertThat(sinks).as("the departments' sink topic partitions").isNotEmpty();
         Map<String, TreeSet<Path>> elsewhere = PlaintextScan.find(List.of(state), markers);
         elsewhere.values().forEach(files -> files.removeIf(f -> f.startsWith(sqsStore)
-                || ingest.stream().anyMatch(f::startsWith)));
+                || ingest.stream().anyMatch(f::startsWith) || sinks.stream().anyMatch(f::startsWith)));
         elsewhere.values().removeIf(TreeSet::isEmpty);
-        assertThat(elsewhere).as("plaintext outside the SQS store and the ingest topic").isEmpty();
+        assertThat(elsewhere).as("plaintext outside the SQS store, the ingest topic and the departments' sink topics").isEmpty();
     }
 
     /**

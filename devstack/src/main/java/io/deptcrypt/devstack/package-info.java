@@ -5,9 +5,9 @@
  *   <li>{@link io.deptcrypt.devstack.DeptcryptCommand} (with {@code StackOptions}): the command line, parsed once into a
  *       {@link io.deptcrypt.devstack.StackConfig}.</li>
  *   <li>{@link io.deptcrypt.devstack.Stack}: starts and stops the parts in dependency order through a
- *       {@link io.deptcrypt.devstack.Lifecycle}: {@code Servers} (broker, ElasticMQ, localkms, Connect and the SQS
- *       connector), {@code StackApps} (the encryptor and the department consumers, each a {@code RestartableApp} with
- *       its own KMS client, configured by {@code AppConfigs} from the production properties files) and
+ *       {@link io.deptcrypt.devstack.Lifecycle}: {@code Servers} (broker with the departments' sink topics, ElasticMQ,
+ *       localkms, the Connect workers of {@code ConnectWorkers} and the SQS connector), {@code StackApps} (the encryptor
+ *       instances and each department's consumer instances, each a {@code RestartableApp} with its own KMS client, configured by {@code AppConfigs} from the production properties files) and
  *       {@link io.deptcrypt.devstack.Endpoints} ({@code endpoints.env}).</li>
  *   <li>Kafka access: the broker authenticates every client; {@code KafkaLogins} keeps the super user and each
  *       governance application's login in the state directory, {@code KafkaAccessSync} brings the broker's users and
