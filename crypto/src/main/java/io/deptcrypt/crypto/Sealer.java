@@ -559,7 +559,15 @@ public final class Sealer implements AutoCloseable {
                 }
                 unpublished = null;
                 // our use first: once current, other threads' fast path may spend a small key before we get one
-                n = fresh.tryUse(nanoTime.getAsLong());
+                long now = nanoTime.getAsLong();
+                n = fresh.tryUse(now);
+                if (n == 0 && fresh.isExpired(now)) {
+                    // its publication outlasted its max age (a broker outage, a short data.key.max.age.ms): never
+                    // used, so retired; the caller's retry generates another once the keys topic answers in time
+                    fresh.retire();
+                    throw new KeysTopicUnavailableException("the new data key for department " + department
+                            + " was acknowledged by the keys topic only after its max age; another is made", null);
+                }
                 if (n == 0) {
                     throw new IllegalStateException("fresh data key unusable for department " + department);
                 }

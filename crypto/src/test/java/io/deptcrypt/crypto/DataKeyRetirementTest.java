@@ -13,11 +13,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -69,6 +71,29 @@ class DataKeyRetirementTest {
         sealer.seal(ctx(2), plaintext(2));
         assertThat(old.key.isDestroyed()).isTrue();
         assertThat(sealer.currentDataKey("finance").key.isDestroyed()).isFalse();
+    }
+
+    @Test
+    void aKeyWhosePublicationOutlastsItsMaxAgeIsRetiredUnusedAndTheRetryMakesAnother() {
+        AtomicLong now = new AtomicLong();
+        List<PublishedDataKey> published = new ArrayList<>();
+        DataKeyPublisher slowOnce = key -> {
+            if (published.isEmpty()) {
+                now.addAndGet(Duration.ofSeconds(2).toNanos()); // acks=all across a leader change
+            }
+            published.add(key);
+        };
+        Sealer sealer = Sealer.create(G, keys, new SealerConfig(EnvelopeFormatId.AES_GCM_V2, 1_000, Duration.ofSeconds(1)),
+                slowOnce, now::get, System::currentTimeMillis, new Random(7));
+
+        assertThatThrownBy(() -> sealer.sealRecord(ctx(1), plaintext(1), new RecordHeaders()))
+                .isInstanceOf(KeysTopicUnavailableException.class).hasMessageContaining("after its max age");
+        byte[] sealed = sealer.sealRecord(ctx(1), plaintext(1), new RecordHeaders());
+
+        assertThat(published).hasSize(2);
+        assertThat(published.get(1).id()).isNotEqualTo(published.get(0).id());
+        assertThat(sealed).isNotEmpty();
+        assertThat(sealer.currentDataKey("finance").published.id()).isEqualTo(published.get(1).id());
     }
 
     @Test
