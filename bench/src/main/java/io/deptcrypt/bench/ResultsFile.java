@@ -133,6 +133,7 @@ public final class ResultsFile {
         }
         // the same apps on a SASL/SCRAM-SHA-512 + StandardAuthorizer broker, over the same apps on a PLAINTEXT one
         root.put("kafka_scram_vs_plaintext_encryptor_ratio", round(p.encryptorScram().ratio(), 3));
+        root.put("encryptor_dedupe_on_vs_off_ratio", round(p.encryptorDedupe().ratio(), 3));
         root.put("kafka_scram_vs_plaintext_consumer_ratio", round(p.consumerScram().ratio(), 3));
         // events per CPU-second of the app's own threads, candidate over baseline
         root.put("encryptor_vs_plaintext_cpu_ratio", round(p.encryptor().cpuRatio(), 3));

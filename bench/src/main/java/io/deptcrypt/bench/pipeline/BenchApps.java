@@ -14,6 +14,7 @@ import io.deptcrypt.governance.Governance;
 import io.deptcrypt.runtime.KafkaOverrides;
 import io.deptcrypt.runtime.KmsRetry;
 import io.deptcrypt.runtime.StreamsLifecycle;
+import io.deptcrypt.topology.DedupeSettings;
 import io.deptcrypt.topology.EncryptorApp;
 import io.deptcrypt.topology.EncryptorConfig;
 import io.deptcrypt.topology.Partitioning;
@@ -46,11 +47,16 @@ final class BenchApps {
      * data-key cache (AES_GCM_V2 publishes its data keys to the governance's keys topic).
      */
     Measured encryptor(Governance g, String applicationId, EnvelopeFormatId format) {
+        return encryptor(g, applicationId, format, DedupeSettings.DEFAULT);
+    }
+
+    /** As {@link #encryptor(Governance, String, EnvelopeFormatId)}, dropping second copies as {@code dedupe} says. */
+    Measured encryptor(Governance g, String applicationId, EnvelopeFormatId format, DedupeSettings dedupe) {
         KmsClient kms = stack.kmsClient(g.owner());
         KmsKeyringProvider keyrings = new KmsKeyringProvider(kms, g);
         EncryptorConfig cfg = new EncryptorConfig("bench", g, applicationId, kafka.bootstrap(), stack.kmsSettings(g.owner()),
                 EncryptorConfig.MAX_EVENT_BYTES_DEFAULT, SealerConfig.defaults().withFormat(format), KmsRetry.defaults(),
-                overrides(), Partitioning.EVENT_ID, kafka.login());
+                overrides(), Partitioning.EVENT_ID, kafka.login()).withDedupe(dedupe);
         EncryptorApp app = EncryptorApp.start(cfg, keyrings);
         return new Measured(RunningApp.of(() -> app.counters().sealed(), app::failure, app::awaitRunning, () -> {
             app.close();

@@ -20,6 +20,8 @@ import java.util.Map;
  *                       ({@code format} first, then AES_GCM_V1)
  * @param encryptorV1    plaintext passthrough vs the encryptor writing AES_GCM_V1 (self-contained records)
  * @param encryptorScram the encryptor on the PLAINTEXT broker vs on the SASL/SCRAM + StandardAuthorizer broker
+ * @param encryptorDedupe the encryptor without the ingest dedupe store ({@code dedupe.window.ms=0}) vs with it (the
+ *                       default): what dropping second copies costs
  * @param consumer       plain consumer vs the decrypting department consumer, both over the encrypted shared topic
  * @param consumerVsPlaintextTopic the decrypting consumer vs a plain consumer of the passthrough's plaintext topic
  * @param consumerV1     the same as {@code consumer} over AES_GCM_V1 records
@@ -41,6 +43,7 @@ public record PipelineResult(
         List<RecordBytes> recordBytes,
         Pair encryptorV1,
         Pair encryptorScram,
+        Pair encryptorDedupe,
         Pair consumer,
         Pair consumerVsPlaintextTopic,
         Pair consumerV1,

@@ -154,6 +154,7 @@ public final class PipelineSuite {
         PairRounds encV1Rounds = new PairRounds();
         PairRounds sizeRounds = new PairRounds();
         PairRounds encScramRounds = new PairRounds();
+        PairRounds dedupeRounds = new PairRounds();
         long gdk = 0;
         long keyringGdk = 0;
         Map<Variant, TopologyRun> last = Map.of();
@@ -173,6 +174,11 @@ public final class PipelineSuite {
             encV1Rounds.add(plain.rates(), encV1.rates());
             sizeRounds.add(padded.rates(), enc.rates());
             encScramRounds.add(enc.rates(), encScram.rates());
+            TopologyRun noDedupe = runs.get(Variant.ENCRYPTOR_NO_DEDUPE);
+            dedupeRounds.add(noDedupe.rates(), enc.rates());
+            log(String.format(Locale.ROOT, "round %d/%d: encryptor without dedupe %.0f ev/s, with %.0f ev/s, with/without %.3f",
+                    r, settings.rounds(), noDedupe.rates().steady(), enc.rates().steady(),
+                    enc.rates().steady() / noDedupe.rates().steady()));
             gdk += enc.generateDataKey();
             keyringGdk += enc.keyringGenerateDataKey();
             log(String.format(Locale.ROOT, "round %d/%d: plaintext %.0f ev/s, encryptor (%s) %.0f ev/s, ratio %.3f"
@@ -199,6 +205,10 @@ public final class PipelineSuite {
         Pair encryptorScram = encScramRounds.pair("encryptor (" + DEFAULT_FORMAT + ") on the SASL/SCRAM-SHA-512 +"
                         + " StandardAuthorizer broker vs on the PLAINTEXT broker: what authentication costs",
                 encName + " on PLAINTEXT", encName + " on SCRAM");
+
+        Pair encryptorDedupe = dedupeRounds.pair("encryptor (" + DEFAULT_FORMAT + ") with the ingest dedupe store"
+                + " (default) vs without it (dedupe.window.ms=0): what dropping second copies costs",
+                encName + ", dedupe off", encName);
 
         // (b) plain consumer vs decrypting consumer over the same shared-topic data
         PairRounds decRounds = new PairRounds();
@@ -278,7 +288,7 @@ public final class PipelineSuite {
         shown.put("scram.broker", "SASL_PLAINTEXT SCRAM-SHA-512, StandardAuthorizer, allow.everyone.if.no.acl.found=false;"
                 + " every bench client logs in as its super user " + BenchStack.SCRAM_USER + " (no ACLs evaluated)");
         return new PipelineResult(n, IngestEvents.EVENT_BYTES, settings.rounds(), DEFAULT_FORMAT.name(), encryptor,
-                encryptorVsSizeMatched, padBytes, recordBytes, encryptorV1, encryptorScram, consumer,
+                encryptorVsSizeMatched, padBytes, recordBytes, encryptorV1, encryptorScram, encryptorDedupe, consumer,
                 consumerVsPlaintextTopic, consumerV1, consumerScram, seed, speedup, kms, latency, shown);
     }
 
@@ -350,6 +360,8 @@ public final class PipelineSuite {
         ENCRYPTOR("encryptor", DEFAULT_FORMAT, BrokerSecurity.PLAINTEXT),
         ENCRYPTOR_V1("encryptor-v1", EnvelopeFormatId.AES_GCM_V1, BrokerSecurity.PLAINTEXT),
         ENCRYPTOR_SCRAM("encryptor", DEFAULT_FORMAT, BrokerSecurity.SCRAM),
+        /** The encryptor with dedupe.window.ms=0, in the encryptor's JVM: the pair differs in the dedupe store only. */
+        ENCRYPTOR_NO_DEDUPE("encryptor", DEFAULT_FORMAT, BrokerSecurity.PLAINTEXT),
         PADDED("padded", null, BrokerSecurity.PLAINTEXT),
         SEED("seed", null, BrokerSecurity.PLAINTEXT);
 
@@ -366,7 +378,7 @@ public final class PipelineSuite {
 
     /** What each round (and warm-up pass) runs; PADDED after the others, since the first pass measures its padding. */
     static final List<Variant> ROUND_VARIANTS = List.of(Variant.PLAINTEXT, Variant.ENCRYPTOR, Variant.ENCRYPTOR_V1,
-            Variant.ENCRYPTOR_SCRAM, Variant.PADDED);
+            Variant.ENCRYPTOR_SCRAM, Variant.ENCRYPTOR_NO_DEDUPE, Variant.PADDED);
 
     /** One topology run: its topics, rates as in {@link Window}, and the KMS calls it made. */
     record TopologyRun(Variant variant, String sharedTopic, String keysTopic, double seconds, Rates rates,

@@ -8,6 +8,7 @@ import io.deptcrypt.crypto.avro.EnvelopeFormatId;
 import io.deptcrypt.governance.Governance;
 import io.deptcrypt.governance.GovernanceLoader;
 import io.deptcrypt.runtime.KmsSettings;
+import io.deptcrypt.topology.DedupeSettings;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
@@ -145,6 +146,7 @@ public final class PipelineWorker implements AppEnvironment {
                 case "PADDED" -> new BenchApps.Measured(apps.padded(g, appId, cmd.path("padBytes").asInt()), null);
                 case "SEED" -> new BenchApps.Measured(apps.seed(g, appId), null);
                 case "ENCRYPTOR", "ENCRYPTOR_V1", "ENCRYPTOR_SCRAM" -> apps.encryptor(g, appId, format(cmd));
+                case "ENCRYPTOR_NO_DEDUPE" -> apps.encryptor(g, appId, format(cmd), DedupeSettings.OFF);
                 default -> throw new IllegalArgumentException("unknown topology variant " + cmd.path("variant"));
             };
             try {
