@@ -25,8 +25,8 @@ import java.util.Set;
  * <ul>
  *   <li>the connector writes the ingest topic (and its Connect worker's internal topics and group);</li>
  *   <li>the owner (encryptor) reads the ingest topic with its group, writes the shared, dead-letter and keys topics
- *       with its transactional ids, reads the governance topic, and owns its Kafka Streams internal topics (prefix
- *       its application id: the dedupe store's changelog);</li>
+ *       with its transactional ids, reads the governance topic, and creates, reads and writes its own Kafka Streams
+ *       internal topics ({@code <application.id>-}: the changelog of its dedupe store);</li>
  *   <li>each department reader reads the shared, keys and governance topics with its own groups and transactional
  *       ids, and owns the topics named {@code <department>.*} of the departments it reads (its sink and failure
  *       topics);</li>
@@ -64,9 +64,9 @@ public final class KafkaAccess {
                 p.add(new KafkaPermission(a, TOPIC, t.deadLetter(), false, WRITE));
                 p.add(new KafkaPermission(a, TOPIC, t.keys(), false, WRITE));
                 p.add(new KafkaPermission(a, TOPIC, t.governance(), false, READ));
-                // its Kafka Streams internal topics (the dedupe store's changelog), named after its application id
+                // Streams names internal topics <application.id>-<store>-changelog; the consumers have none.
                 for (KafkaOperation op : List.of(READ, WRITE, CREATE, DESCRIBE_CONFIGS)) {
-                    p.add(new KafkaPermission(a, TOPIC, own, true, op));
+                    p.add(new KafkaPermission(a, TOPIC, KafkaNames.streamsInternalTopicPrefix(own), true, op));
                 }
                 streamsApp = true;
             }

@@ -35,6 +35,11 @@ public record KafkaNames(String applicationPrefix, String connectorApplication, 
         return applicationPrefix + "-" + application;
     }
 
+    /** The internal topics of the Kafka Streams app of {@code applicationId}: {@code <application.id>-}. */
+    public static String streamsInternalTopicPrefix(String applicationId) {
+        return applicationId + "-";
+    }
+
     /** Topics a department's readers own (sink and failure topics): {@code <department>.}. */
     public static String departmentTopicPrefix(String department) {
         return department + ".";

@@ -50,6 +50,28 @@ class KafkaAccessTest {
     }
 
     @Test
+    void onlyTheOwnerHasItsStreamsInternalTopics() {
+        String changelog = "deptcrypt-encryptor-ingest-dedupe-changelog";
+        for (KafkaOperation op : List.of(KafkaOperation.READ, KafkaOperation.WRITE, KafkaOperation.CREATE,
+                KafkaOperation.DESCRIBE_CONFIGS)) {
+            assertThat(access.allows("encryptor", KafkaPermission.Type.TOPIC, changelog, op)).as(op.name()).isTrue();
+        }
+        for (Governance.Application a : g.applications()) {
+            if (!a.name().equals("encryptor")) {
+                assertThat(access.allows(a.name(), KafkaPermission.Type.TOPIC, changelog, KafkaOperation.READ))
+                        .as(a.name()).isFalse();
+                assertThat(access.allows(a.name(), KafkaPermission.Type.TOPIC, changelog, KafkaOperation.WRITE))
+                        .as(a.name()).isFalse();
+            }
+        }
+        // a prefix of its own id and the separator: not another app's whose id merely starts the same
+        assertThat(access.allows("encryptor", KafkaPermission.Type.TOPIC, "deptcrypt-encryptorx", KafkaOperation.READ))
+                .isFalse();
+        assertThat(access.allows("finance-consumer", KafkaPermission.Type.TOPIC,
+                "deptcrypt-finance-consumer-x-changelog", KafkaOperation.WRITE)).as("the consumers are stateless").isFalse();
+    }
+
+    @Test
     void aclsAreOneAllowBindingPerPermission() {
         List<AclBinding> acls = KafkaAcls.of(access);
         assertThat(acls).hasSize(access.permissions().size());

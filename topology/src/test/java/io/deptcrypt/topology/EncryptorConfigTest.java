@@ -50,6 +50,18 @@ class EncryptorConfigTest {
         assertThat(c.kms().region()).isEqualTo("us-east-1");
         assertThat(c.kmsRetry()).isEqualTo(KmsRetry.defaults());
         assertThat(c.governance().departmentNames()).containsExactly("finance", "sales");
+        assertThat(c.dedupe()).isEqualTo(new DedupeSettings(Duration.ofHours(1), DedupeStore.PERSISTENT));
+        assertThat(c.dedupe()).isEqualTo(DedupeSettings.DEFAULT);
+    }
+
+    @Test
+    void dedupeWindowZeroTurnsDeduplicationOffAndTheStoreIsChosen() throws Exception {
+        EncryptorConfig off = EncryptorConfig.load(write("dedupe.window.ms=0\n"), NO_ENV);
+        assertThat(off.dedupe().enabled()).isFalse();
+        EncryptorConfig memory = EncryptorConfig.load(write("dedupe.window.ms=5000\ndedupe.store=IN_MEMORY\n"), NO_ENV);
+        assertThat(memory.dedupe()).isEqualTo(new DedupeSettings(Duration.ofSeconds(5), DedupeStore.IN_MEMORY));
+        assertThat(memory.withBootstrapServers("other:9092").dedupe()).isEqualTo(memory.dedupe());
+        assertThat(memory.withDedupe(DedupeSettings.OFF).dedupe().enabled()).isFalse();
     }
 
     @Test
@@ -141,7 +153,10 @@ class EncryptorConfigTest {
             "bad reference          | application.id=${not valid}            | application.id: '${not valid}' is not a valid environment reference",
             "unterminated reference | application.id=${OOPS                  | application.id: unterminated",
             "bad application id     | application.id=a b                     | application.id: invalid value 'a b': must be 1-200 of",
-            "retry max below initial| kms.retry.initial.ms=100\\nkms.retry.max.ms=10 | kms.retry.max.ms: 10 is below"})
+            "retry max below initial| kms.retry.initial.ms=100\\nkms.retry.max.ms=10 | kms.retry.max.ms: 10 is below",
+            "negative dedupe window | dedupe.window.ms=-1                    | dedupe.window.ms: invalid value '-1': Value must be at least 0",
+            "dedupe window too long | dedupe.window.ms=604800001             | dedupe.window.ms: invalid value '604800001': Value must be no more than 604800000",
+            "bad dedupe store       | dedupe.store=REDIS                     | dedupe.store: invalid value 'REDIS': must be one of PERSISTENT, IN_MEMORY"})
     void badValuesAreErrorsNamingTheFileAndTheKey(String name, String line, String expected) throws Exception {
         Path f = write(line.replace("\\n", "\n") + "\n");
         assertThatThrownBy(() -> EncryptorConfig.load(f, NO_ENV))
