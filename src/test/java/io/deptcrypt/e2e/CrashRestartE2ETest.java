@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.deptcrypt.devstack.EventGenerator;
 import io.deptcrypt.devstack.GeneratedEvent;
+import io.deptcrypt.devstack.SealedRecord;
+import io.deptcrypt.devstack.TopicReader;
 import io.deptcrypt.embedded.EmbeddedSqs;
 import java.io.IOException;
 import java.net.URI;
@@ -12,15 +14,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -28,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * {@code deptcrypt up} in a child JVM is SIGKILLed while events flow (no shutdown hook, no clean close: the broker,
+ * {@code deptcrypt up --brokers 3} in a child JVM is SIGKILLed while events flow (no shutdown hook, no clean close: the broker,
  * Connect and the apps die mid-transaction), started again on the same state, and must be ready within
  * {@link #RESTART_LIMIT}, deliver new events exactly once, and stop cleanly on SIGINT.
  */
@@ -40,6 +45,8 @@ class CrashRestartE2ETest {
      * never after a crash during a commit (docs/devstack.md). Room for a loaded machine.
      */
     static final Duration RESTART_LIMIT = Duration.ofSeconds(30);
+    /** Partition keys (FIFO message groups) of the events: each key's order must survive the crash. */
+    private static final int KEYS = 16;
     private static final Duration FIRST_START_LIMIT = Duration.ofSeconds(120);
     private static final Pattern ENV_LINE = Pattern.compile("export ([A-Z][A-Z0-9_]*)='((?:[^']|'\\\\'')*)'");
     /** A component's log line (slf4j-simple's format): those belong in devstack.log, never on the console. */
@@ -70,7 +77,7 @@ class CrashRestartE2ETest {
             AtomicBoolean flowing = new AtomicBoolean(true);
             Thread sender = new Thread(() -> {
                 while (flowing.get()) {
-                    List<GeneratedEvent> batch = generator.generate(5);
+                    List<GeneratedEvent> batch = generator.generate(5, KEYS);
                     try {
                         generator.send(batch, n -> { });
                     } catch (RuntimeException sqsGone) { // the kill took SQS down mid-call: not acknowledged
@@ -101,7 +108,7 @@ class CrashRestartE2ETest {
         List<GeneratedEvent> after;
         try (SqsClient sqs = sqs(env)) {
             EventGenerator generator = new EventGenerator(sqs, env.get("SQS_QUEUE_URL"), List.of("finance", "sales"), new Random());
-            after = generator.generate(20);
+            after = generator.generate(20, KEYS);
             generator.send(after, n -> { });
         }
         for (GeneratedEvent e : after) {
@@ -121,6 +128,48 @@ class CrashRestartE2ETest {
             assertThat(output.split(Pattern.quote("eventId:      " + e.eventId() + "\n"), -1)).as("deliveries of %s", e.eventId()).hasSize(2);
         }
 
+        // Exactly once where it counts: the shared topic and each department's sink topic (read_committed), read
+        // with the applications' own logins from endpoints.env. The connector is at least once across the kill (SQS
+        // gives back what its task had received but not deleted); the encryptor drops the repeats by event id.
+        Map<String, String> endpoints = env;
+        List<GeneratedEvent> all = new ArrayList<>(acknowledged);
+        all.addAll(after);
+        Set<String> ids = E2e.ids(all);
+        List<String> sharedIds = SealedRecord.readAll(E2e.kafkaLogin(endpoints, "finance-consumer"), "deptcrypt.shared",
+                Duration.ofSeconds(60)).stream().map(SealedRecord::eventId).filter(ids::contains).toList();
+        Map<String, Long> shared = sharedIds.stream().collect(Collectors.groupingBy(id -> id, Collectors.counting()));
+        // per-key order: in partition and offset order, each key's events as they were sent (acknowledged ones)
+        Map<String, String> keyOf = all.stream().collect(Collectors.toMap(GeneratedEvent::eventId,
+                e -> e.partitionKey().orElseThrow()));
+        Map<String, List<String>> sentByKey = all.stream().collect(Collectors.groupingBy(
+                e -> e.partitionKey().orElseThrow(), Collectors.mapping(GeneratedEvent::eventId, Collectors.toList())));
+        Map<String, List<String>> sharedByKey = sharedIds.stream().distinct().collect(Collectors.groupingBy(keyOf::get,
+                Collectors.toList()));
+        assertThat(sharedByKey).as("event ids per partition key on the shared topic, in offset order")
+                .isEqualTo(sentByKey);
+        assertThat(shared).as("shared-topic records per event id").hasSize(ids.size())
+                .allSatisfy((id, n) -> assertThat(n).as(id).isEqualTo(1L));
+        for (String dept : List.of("finance", "sales")) {
+            Set<String> expected = all.stream().filter(e -> e.department().equals(dept)).map(GeneratedEvent::eventId)
+                    .collect(Collectors.toSet());
+            Map<String, Long> sink = new HashMap<>();
+            E2e.await(expected.size() + " events on " + dept + ".events", Duration.ofSeconds(60), () -> {
+                sink.clear();
+                TopicReader.readAll(E2e.kafkaLogin(endpoints, dept + "-consumer"), dept + ".events", Duration.ofSeconds(30))
+                        .forEach(r -> {
+                            String id = new String(r.key(), StandardCharsets.UTF_8);
+                            if (ids.contains(id)) {
+                                sink.merge(id, 1L, Long::sum);
+                            }
+                        });
+                return sink.keySet().containsAll(expected);
+            });
+            assertThat(sink).as("records per event id on %s.events", dept)
+                    .isEqualTo(expected.stream().collect(Collectors.toMap(id -> id, id -> 1L)));
+        }
+        System.out.printf("after the restart: %d events exactly once on the shared topic and on their sink topic%n",
+                ids.size());
+
         // SIGINT (Ctrl-C) stops it cleanly: the shutdown hook stops every component, exit code 130.
         new ProcessBuilder("kill", "-INT", Long.toString(second.pid())).start().waitFor(10, TimeUnit.SECONDS);
         assertThat(second.waitFor(60, TimeUnit.SECONDS)).as("stopped after SIGINT").isTrue();
@@ -135,7 +184,7 @@ class CrashRestartE2ETest {
         List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx768m",
                 "-cp", System.getProperty("java.class.path"), "io.deptcrypt.devstack.DeptcryptCommand",
-                "up", "--state-dir", state.toString());
+                "up", "--brokers", "3", "--queue", "deptcrypt-crash.fifo", "--state-dir", state.toString());
         Process p = new ProcessBuilder(cmd).directory(E2e.repoRoot().toFile()).redirectErrorStream(true)
                 .redirectOutput(out.toFile()).start();
         children.add(p);
