@@ -46,7 +46,7 @@ public final class BenchOptions {
 
     @Option(names = "--warmup-passes", paramLabel = "N",
             description = "At most this many warm-up passes of every pipeline variant (default 10, quick 4); they stop"
-                    + " earlier once JIT compiling takes at most 25% of every run.")
+                    + " earlier once JIT compiling takes at most 25%% of every run.")
     Integer warmupPasses;
 
     @Option(names = "--include", paramLabel = "REGEX",
