@@ -265,7 +265,10 @@ public final class EmbeddedSqs implements AutoCloseable {
                         "sql-store");
                 ActorRef queueManager = system.actorOf(Props.create(QueueManagerActor.class, new NowProvider(),
                         SQSRestServerBuilder.sqsLimits(), Option.apply(storeActor)), "queue-manager");
-                restore(storeActor, queueManager, dir);
+                // FIFO queues come back in send order, not ElasticMQ's own restore order (see FifoRestore)
+                ActorRef restoring = system.actorOf(FifoRestore.queueManager(queueManager), "fifo-restore");
+                restore(storeActor, restoring, dir);
+                system.stop(restoring);
                 return new DiskStore(system, queueManager);
             } catch (RuntimeException e) {
                 terminate(system);

@@ -103,6 +103,54 @@ class EmbeddedSqsTest {
         }
     }
 
+    /**
+     * A FIFO queue restored from disk serves each message group in send order, and a message in flight at the stop
+     * still holds its group until its visibility timeout ends, as SQS does. (ElasticMQ's own restore gives FIFO
+     * messages back as standard ones, so a group came back ordered by next delivery time: the in-flight message
+     * behind later ones and messages sent in one batch in any order.)
+     */
+    @Test
+    void aPersistentFifoQueueKeepsEachGroupsOrderAndInFlightLockAcrossARestart(@TempDir Path dir) {
+        List<String> sent = IntStream.range(0, 30).mapToObj(EmbeddedSqsTest::body).toList();
+        long receivedAt;
+        try (EmbeddedSqs sqs = EmbeddedSqs.start(dir, 0)) {
+            String url = sqs.createQueue("ordered.fifo", Map.of("FifoQueue", "true", "VisibilityTimeout", "4"));
+            for (int from = 0; from < sent.size(); from += 10) { // batches: messages sent in the same millisecond
+                List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
+                for (String body : sent.subList(from, from + 10)) {
+                    entries.add(SendMessageBatchRequestEntry.builder().id(body).messageBody(body).messageGroupId("g")
+                            .messageDeduplicationId(body).build());
+                }
+                assertThat(sqs.client().sendMessageBatch(b -> b.queueUrl(url).entries(entries)).failed()).isEmpty();
+            }
+            sqs.client().sendMessage(b -> b.queueUrl(url).messageBody("other").messageGroupId("h").messageDeduplicationId("h1"));
+            receivedAt = System.nanoTime();
+            List<Message> inFlight = sqs.client().receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(3)).messages();
+            assertThat(inFlight).extracting(Message::body).containsExactlyElementsOf(sent.subList(0, 3));
+        }
+
+        try (EmbeddedSqs again = EmbeddedSqs.start(dir, 0)) {
+            SqsClient client = again.client();
+            String url = client.getQueueUrl(b -> b.queueName("ordered.fifo")).queueUrl();
+            List<String> received = new ArrayList<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (received.size() < sent.size() + 1 && System.nanoTime() < deadline) {
+                for (Message m : client.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds(1)).messages()) {
+                    if (m.body().startsWith("event-") && received.isEmpty()) {
+                        assertThat(Duration.ofNanos(System.nanoTime() - receivedAt))
+                                .as("group g is held by its in-flight messages until their visibility timeout (4 s) ends")
+                                .isGreaterThan(Duration.ofMillis(3_900));
+                    }
+                    received.add(m.body());
+                    client.deleteMessage(b -> b.queueUrl(url).receiptHandle(m.receiptHandle()));
+                }
+            }
+            assertThat(received).as("the other group is not held by g's lock").contains("other");
+            assertThat(received.stream().filter(b -> b.startsWith("event-")).toList())
+                    .as("group g in send order, its in-flight messages first").containsExactlyElementsOf(sent);
+        }
+    }
+
     @Test
     void onePersistentServerPerJvmAtATime(@TempDir Path dir) {
         try (EmbeddedSqs sqs = EmbeddedSqs.start(dir.resolve("a"), 0)) {
