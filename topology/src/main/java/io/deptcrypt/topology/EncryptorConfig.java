@@ -135,7 +135,8 @@ public record EncryptorConfig(String source, Governance governance, String appli
     public static final String DEDUPE_STORE_DOC = "Where the dedupe keys of dedupe.window.ms are kept: PERSISTENT"
             + " (RocksDB in the Streams state.dir; memory stays bounded however many events the window holds) or"
             + " IN_MEMORY (on the heap, about 200 bytes per event in the window, rebuilt from the changelog at each"
-            + " start). Both are changelogged.";
+            + " start; each lookup walks every distinct record timestamp in the window, so its cost grows with the"
+            + " events the window holds: for windows of a few thousand events). Both are changelogged.";
     public static final String DEDUPE_STORE_DEFAULT = DedupeStore.PERSISTENT.name();
 
     private static final ConfigDef CONFIG_DEF = define();
