@@ -60,7 +60,8 @@ import org.junit.jupiter.api.io.TempDir;
 class KafkaAccessApplyTest {
 
     static final List<String> TOPICS = List.of("deptcrypt.ingest", "deptcrypt.shared", "deptcrypt.dead-letter",
-            "deptcrypt.keys", "deptcrypt.governance", "finance.events", "sales.events", "deptcrypt.dead-letter.redriven");
+            "deptcrypt.keys", "deptcrypt.governance", "finance.events", "sales.events", "deptcrypt.dead-letter.redriven",
+            "deptcrypt-encryptor-ingest-dedupe-changelog");
 
     @TempDir
     static Path dir;
