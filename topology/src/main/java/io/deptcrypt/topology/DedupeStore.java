@@ -5,9 +5,8 @@ public enum DedupeStore {
     /** RocksDB on the state directory: memory bounded by RocksDB's caches, however many events the window holds. */
     PERSISTENT,
     /**
-     * On the heap: no native library or disk, but about 200 bytes per event in the window; rebuilt from the changelog.
-     * Kafka's in-memory window store walks every distinct timestamp of a fetch's time range, so a lookup costs in
-     * proportion to the events the window holds: for small windows only.
+     * On the heap: no native library or disk, but about 200 bytes per event of the store's retention (up to three
+     * windows, {@link IngestDeduplicator}); rebuilt from the changelog at each start.
      */
     IN_MEMORY
 }

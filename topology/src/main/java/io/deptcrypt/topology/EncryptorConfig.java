@@ -128,15 +128,14 @@ public record EncryptorConfig(String source, Governance governance, String appli
             + " changelogged state store of the encryptor's (its Streams internal topics). 0: no deduplication and"
             + " no store.";
     public static final long DEDUPE_WINDOW_MS_DEFAULT = 60 * 60 * 1000L; // an hour
-    /** A week: the store holds one entry per event sealed within the window. */
+    /** A week: the store holds one entry per event sealed within up to three windows. */
     public static final long DEDUPE_WINDOW_MS_LIMIT = Duration.ofDays(7).toMillis();
 
     public static final String DEDUPE_STORE = "dedupe.store";
     public static final String DEDUPE_STORE_DOC = "Where the dedupe keys of dedupe.window.ms are kept: PERSISTENT"
             + " (RocksDB in the Streams state.dir; memory stays bounded however many events the window holds) or"
-            + " IN_MEMORY (on the heap, about 200 bytes per event in the window, rebuilt from the changelog at each"
-            + " start; each lookup walks every distinct record timestamp in the window, so its cost grows with the"
-            + " events the window holds: for windows of a few thousand events). Both are changelogged.";
+            + " IN_MEMORY (on the heap, about 200 bytes per event of up to three windows of record time, rebuilt from"
+            + " the changelog at each start). Both are changelogged.";
     public static final String DEDUPE_STORE_DEFAULT = DedupeStore.PERSISTENT.name();
 
     private static final ConfigDef CONFIG_DEF = define();

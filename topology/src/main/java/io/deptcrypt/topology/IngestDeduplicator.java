@@ -1,5 +1,6 @@
 package io.deptcrypt.topology;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -13,7 +14,6 @@ import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.WindowBytesStoreSupplier;
 import org.apache.kafka.streams.state.WindowStore;
-import org.apache.kafka.streams.state.WindowStoreIterator;
 
 /**
  * Remembers, per Streams task, the dedupe key of each ingest record sealed in the last {@code dedupe.window.ms} of
@@ -23,6 +23,11 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
  * every entry has the same size. A window store: its segments expire with stream time, no punctuator scans it; its
  * changelog (and, under exactly_once_v2, the same transaction as the output and offsets) makes it survive a restart
  * or a move of the task to another instance. One instance per processor, used on its task's thread only.
+ *
+ * <p>Entries are filed under buckets of twice the window, by the start of the bucket their record time falls in, and
+ * hold that exact time. A record less than a window away from {@code t} is then in {@code t}'s bucket or in the one
+ * on the side of {@code t}'s nearer edge, so a lookup is two point gets ({@link WindowStore#fetch(Object, long)}),
+ * not a range scan: a RocksDB iterator per segment cost more than the sealing (docs/performance.md).
  */
 final class IngestDeduplicator {
 
@@ -35,16 +40,20 @@ final class IngestDeduplicator {
 
     private static final byte[] EVENT_ID_KIND = "eventId".getBytes(StandardCharsets.UTF_8);
     private static final byte[] MESSAGE_ID_KIND = MESSAGE_ID_HEADER.getBytes(StandardCharsets.UTF_8);
+    /** An entry: the ingest offset the record was sealed from, then its record time. */
+    private static final int ENTRY_BYTES = 2 * Long.BYTES;
 
     private final long windowMs;
+    private final long bucketMs;
     private final MessageDigest sha256;
-    private WindowStore<Bytes, Long> store;
+    private WindowStore<Bytes, byte[]> store;
 
     IngestDeduplicator(Duration window) {
         if (window.isZero() || window.isNegative()) {
             throw new IllegalArgumentException("a dedupe window must be positive, was " + window);
         }
         this.windowMs = window.toMillis();
+        this.bucketMs = bucketOf(window);
         try {
             this.sha256 = MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
@@ -52,13 +61,23 @@ final class IngestDeduplicator {
         }
     }
 
-    /** The store the topology adds for {@code window}; changelogged (Kafka Streams' default for a store builder). */
-    static StoreBuilder<WindowStore<Bytes, Long>> storeBuilder(Duration window, DedupeStore kind) {
+    /**
+     * The store the topology adds for {@code window}; changelogged (Kafka Streams' default for a store builder). Its
+     * retention is three windows: an entry's bucket starts up to two windows before its record time, and it must
+     * outlive that time by a window of stream time.
+     */
+    static StoreBuilder<WindowStore<Bytes, byte[]>> storeBuilder(Duration window, DedupeStore kind) {
+        Duration bucket = Duration.ofMillis(bucketOf(window));
+        Duration retention = window.multipliedBy(3);
         WindowBytesStoreSupplier supplier = switch (kind) {
-            case PERSISTENT -> Stores.persistentWindowStore(STORE, window, window, false);
-            case IN_MEMORY -> Stores.inMemoryWindowStore(STORE, window, window, false);
+            case PERSISTENT -> Stores.persistentWindowStore(STORE, retention, bucket, false);
+            case IN_MEMORY -> Stores.inMemoryWindowStore(STORE, retention, bucket, false);
         };
-        return Stores.windowStoreBuilder(supplier, Serdes.Bytes(), Serdes.Long());
+        return Stores.windowStoreBuilder(supplier, Serdes.Bytes(), Serdes.ByteArray());
+    }
+
+    private static long bucketOf(Duration window) {
+        return Math.multiplyExact(window.toMillis(), 2);
     }
 
     void init(ProcessorContext<?, ?> context) {
@@ -91,16 +110,37 @@ final class IngestDeduplicator {
      * {@code timestamp}; else null.
      */
     Long sealedFrom(Bytes key, long timestamp) {
-        long from = Math.max(0, timestamp - windowMs + 1);
-        long to = timestamp > Long.MAX_VALUE - windowMs ? Long.MAX_VALUE : timestamp + windowMs - 1;
-        try (WindowStoreIterator<Long> it = store.fetch(key, from, to)) {
-            return it.hasNext() ? it.next().value : null;
+        long bucket = bucketStart(timestamp);
+        Long found = sealedFrom(key, bucket, timestamp);
+        if (found != null) {
+            return found;
         }
+        boolean nearerEarlierEdge = timestamp - bucket < windowMs;
+        if (nearerEarlierEdge) {
+            return bucket >= bucketMs ? sealedFrom(key, bucket - bucketMs, timestamp) : null;
+        }
+        return bucket <= Long.MAX_VALUE - bucketMs ? sealedFrom(key, bucket + bucketMs, timestamp) : null;
+    }
+
+    private Long sealedFrom(Bytes key, long bucket, long timestamp) {
+        byte[] entry = store.fetch(key, bucket);
+        if (entry == null) {
+            return null;
+        }
+        ByteBuffer b = ByteBuffer.wrap(entry);
+        long offset = b.getLong();
+        // an 8-byte entry predates buckets: it was filed under its own record time
+        long sealedAt = entry.length >= ENTRY_BYTES ? b.getLong() : bucket;
+        return Math.abs(timestamp - sealedAt) < windowMs ? offset : null;
     }
 
     /** Remembers that the record at {@code offset}, of {@code key} and {@code timestamp}, was sealed. */
     void remember(Bytes key, long timestamp, long offset) {
-        store.put(key, offset, timestamp);
+        store.put(key, ByteBuffer.allocate(ENTRY_BYTES).putLong(offset).putLong(timestamp).array(), bucketStart(timestamp));
+    }
+
+    private long bucketStart(long timestamp) {
+        return Math.floorDiv(timestamp, bucketMs) * bucketMs;
     }
 
     /** Each part prefixed by its length, so that no two different lists of parts give the same input. */

@@ -8,18 +8,25 @@ import io.deptcrypt.crypto.Sealer;
 import io.deptcrypt.governance.Governance;
 import io.deptcrypt.testkit.InMemoryKeysTopic;
 import io.deptcrypt.testkit.RawAesKeyringProvider;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Random;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.WindowStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -117,6 +124,72 @@ class IngestDedupeTest {
 
         assertThat(sharedEventIds()).containsExactly("e-1", "e-1");
         assertThat(counters.deduplicated()).isEqualTo(1);
+    }
+
+    @Test
+    void copiesLessThanAWindowAwayAreFoundAcrossEveryBucketEdge() throws Exception {
+        long window = 60_000;
+        start(Map.of(EncryptorConfig.DEDUPE_WINDOW_MS, Long.toString(window)));
+        long bucket = 2 * window; // entries are filed by buckets of two windows (IngestDeduplicator)
+        long edge = Math.floorDiv(T0, bucket) * bucket + bucket;
+        // original, copy: the copy is in the next bucket's first half, a later bucket's, and (sent time earlier than
+        // the original's) in the previous bucket's second half
+        pipe(event("a"), null, edge - 1);
+        pipe(event("a"), null, edge + window - 2);
+        pipe(event("b"), null, edge + bucket - 1);
+        pipe(event("b"), null, edge + bucket + window - 2);
+        pipe(event("c"), null, edge + 3 * bucket);
+        pipe(event("c"), null, edge + 3 * bucket - window + 1);
+        // exactly a window away across an edge: another event
+        pipe(event("d"), null, edge + 4 * bucket - 1);
+        pipe(event("d"), null, edge + 4 * bucket + window - 1);
+
+        assertThat(sharedEventIds()).containsExactly("a", "b", "c", "d", "d");
+        assertThat(counters.deduplicated()).isEqualTo(3);
+    }
+
+    @Test
+    void dropsExactlyTheCopiesLessThanAWindowAfterTheLastSealedOneOfTheirKey() throws Exception {
+        long window = 1_000;
+        start(Map.of(EncryptorConfig.DEDUPE_WINDOW_MS, Long.toString(window)));
+        Random random = new Random(15);
+        Map<String, Long> lastSealed = new HashMap<>();
+        List<String> expected = new ArrayList<>();
+        long t = T0 + 777;
+        for (int i = 0; i < 3_000; i++) {
+            t += random.nextInt((int) (window / 4)); // ingest time goes on, sometimes faster than a window per key
+            String key = "k-" + random.nextInt(12);
+            Long last = lastSealed.get(key);
+            if (last == null || t - last >= window) {
+                lastSealed.put(key, t);
+                expected.add(key);
+            }
+            pipe(event(key), null, t);
+        }
+
+        assertThat(sharedEventIds()).containsExactlyElementsOf(expected);
+        assertThat(counters.deduplicated()).isEqualTo(3_000 - expected.size()).isPositive();
+    }
+
+    @Test
+    void anEntryWrittenBeforeBucketsIsStillFound() throws Exception {
+        start(Map.of());
+        long bucketStart = Math.floorDiv(T0, 2 * EncryptorConfig.DEDUPE_WINDOW_MS_DEFAULT)
+                * 2 * EncryptorConfig.DEDUPE_WINDOW_MS_DEFAULT;
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(IngestDeduplicator.MESSAGE_ID_HEADER, "m-old".getBytes(UTF_8));
+        // the earlier layout: the entry filed under its own record time, holding the ingest offset alone
+        WindowStore<Bytes, byte[]> store = driver.getWindowStore(IngestDeduplicator.STORE);
+        store.put(new IngestDeduplicator(Duration.ofHours(1)).keyOf(headers), ByteBuffer.allocate(8).putLong(41).array(),
+                bucketStart);
+        pipe("{\"department\":\"finance\",\"data\":\"a\"}", "m-old", bucketStart);
+
+        assertThat(shared.readValuesToList()).isEmpty();
+        assertThat(counters.deduplicated()).isEqualTo(1);
+    }
+
+    private static String event(String eventId) {
+        return "{\"department\":\"finance\",\"eventId\":\"" + eventId + "\",\"data\":\"a\"}";
     }
 
     @Test
