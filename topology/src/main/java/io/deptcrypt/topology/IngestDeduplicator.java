@@ -27,11 +27,12 @@ import org.apache.kafka.streams.state.WindowStore;
  * <p>Entries are filed under buckets of twice the window, by the start of the bucket their record time falls in, and
  * hold that exact time. A record less than a window away from {@code t} is then in {@code t}'s bucket or in the one
  * on the side of {@code t}'s nearer edge, so a lookup is two point gets ({@link WindowStore#fetch(Object, long)}),
- * not a range scan: a RocksDB iterator per segment cost more than the sealing (docs/performance.md).
+ * not a range scan: a RocksDB iterator per segment cost more than the sealing (docs/performance.md). Public for
+ * the bench's {@code DedupeLookupBenchmark}, which measures this class on Kafka's own store.
  */
-final class IngestDeduplicator {
+public final class IngestDeduplicator {
 
-    static final String STORE = "ingest-dedupe";
+    public static final String STORE = "ingest-dedupe";
     /**
      * The ingest header the SQS source connector writes each message's id to ({@code SqsRecordMapper.HEADER_MESSAGE_ID}
      * in connectors/, which the encryptor does not depend on).
@@ -48,7 +49,7 @@ final class IngestDeduplicator {
     private final MessageDigest sha256;
     private WindowStore<Bytes, byte[]> store;
 
-    IngestDeduplicator(Duration window) {
+    public IngestDeduplicator(Duration window) {
         if (window.isZero() || window.isNegative()) {
             throw new IllegalArgumentException("a dedupe window must be positive, was " + window);
         }
@@ -66,7 +67,7 @@ final class IngestDeduplicator {
      * retention is three windows: an entry's bucket starts up to two windows before its record time, and it must
      * outlive that time by a window of stream time.
      */
-    static StoreBuilder<WindowStore<Bytes, byte[]>> storeBuilder(Duration window, DedupeStore kind) {
+    public static StoreBuilder<WindowStore<Bytes, byte[]>> storeBuilder(Duration window, DedupeStore kind) {
         Duration bucket = Duration.ofMillis(bucketOf(window));
         Duration retention = window.multipliedBy(3);
         WindowBytesStoreSupplier supplier = switch (kind) {
@@ -81,7 +82,12 @@ final class IngestDeduplicator {
     }
 
     void init(ProcessorContext<?, ?> context) {
-        store = context.getStateStore(STORE);
+        init(context.<WindowStore<Bytes, byte[]>>getStateStore(STORE));
+    }
+
+    /** Uses {@code store}, one that {@link #storeBuilder} built. */
+    public void init(WindowStore<Bytes, byte[]> store) {
+        this.store = store;
     }
 
     /**
@@ -109,7 +115,7 @@ final class IngestDeduplicator {
      * The ingest offset a record of the same key was sealed from, if its timestamp is less than the window away from
      * {@code timestamp}; else null.
      */
-    Long sealedFrom(Bytes key, long timestamp) {
+    public Long sealedFrom(Bytes key, long timestamp) {
         long bucket = bucketStart(timestamp);
         Long found = sealedFrom(key, bucket, timestamp);
         if (found != null) {
@@ -135,7 +141,7 @@ final class IngestDeduplicator {
     }
 
     /** Remembers that the record at {@code offset}, of {@code key} and {@code timestamp}, was sealed. */
-    void remember(Bytes key, long timestamp, long offset) {
+    public void remember(Bytes key, long timestamp, long offset) {
         store.put(key, ByteBuffer.allocate(ENTRY_BYTES).putLong(offset).putLong(timestamp).array(), bucketStart(timestamp));
     }
 

@@ -1,5 +1,7 @@
 package io.deptcrypt.bench.micro;
 
+import io.deptcrypt.topology.DedupeStore;
+import io.deptcrypt.topology.IngestDeduplicator;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +39,8 @@ import org.openjdk.jmh.annotations.TearDown;
  * windows and looks up with two point gets: what a new event costs the stream thread (a lookup that finds nothing,
  * then an entry remembered) in Kafka's RocksDB window store holding an hour of events, by the earlier layout
  * ({@code RANGE}: entries under their own record time, a fetch over the window either side, a RocksDB iterator per
- * segment) and the current one ({@code BUCKETS}). Both keep the store's changelog off: it costs the same in both.
+ * segment; no longer in the encryptor, so written out here) and the current one ({@code BUCKETS}: the encryptor's
+ * {@link IngestDeduplicator} on the store it builds). Both keep the store's changelog off: it costs the same in both.
  * Not in the micro suite's tables; run it with JMH's own runner (docs/performance.md).
  */
 @State(Scope.Thread)
@@ -46,8 +49,6 @@ import org.openjdk.jmh.annotations.TearDown;
 public class DedupeLookupBenchmark {
 
     private static final long WINDOW_MS = 3_600_000; // dedupe.window.ms's default
-    private static final long BUCKET_MS = 2 * WINDOW_MS;
-    private static final String STORE = "ingest-dedupe";
     /** Events per millisecond of record time: about the encryptor's rate on this machine. */
     private static final int EVENTS_PER_MS = 40;
 
@@ -61,6 +62,7 @@ public class DedupeLookupBenchmark {
     private Path stateDir;
     private TopologyTestDriver driver;
     private WindowStore<Bytes, byte[]> store;
+    private IngestDeduplicator dedupe;
     private final SplittableRandom random = new SplittableRandom(15);
     private long start;
     private long events;
@@ -69,12 +71,11 @@ public class DedupeLookupBenchmark {
     public void setUp() throws Exception {
         stateDir = Files.createTempDirectory("deptcrypt-dedupe-bench");
         boolean buckets = layout.equals("BUCKETS");
-        StoreBuilder<WindowStore<Bytes, byte[]>> builder = Stores.windowStoreBuilder(buckets
-                ? Stores.persistentWindowStore(STORE, Duration.ofMillis(3 * WINDOW_MS),
-                        Duration.ofMillis(BUCKET_MS), false)
-                : Stores.persistentWindowStore(STORE, Duration.ofMillis(WINDOW_MS),
-                        Duration.ofMillis(WINDOW_MS), false),
-                Serdes.Bytes(), Serdes.ByteArray()).withLoggingDisabled();
+        Duration window = Duration.ofMillis(WINDOW_MS);
+        StoreBuilder<WindowStore<Bytes, byte[]>> builder = (buckets
+                ? IngestDeduplicator.storeBuilder(window, DedupeStore.PERSISTENT)
+                : Stores.windowStoreBuilder(Stores.persistentWindowStore(IngestDeduplicator.STORE, window, window, false),
+                        Serdes.Bytes(), Serdes.ByteArray())).withLoggingDisabled();
         Topology topology = new Topology();
         topology.addSource("in", new ByteArrayDeserializer(), new ByteArrayDeserializer(), "in");
         topology.addProcessor("noop", () -> new Processor<byte[], byte[], Void, Void>() {
@@ -87,7 +88,9 @@ public class DedupeLookupBenchmark {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         driver = new TopologyTestDriver(topology, props);
-        store = driver.getWindowStore(STORE);
+        store = driver.getWindowStore(IngestDeduplicator.STORE);
+        dedupe = new IngestDeduplicator(window);
+        dedupe.init(store);
         start = 1_700_000_000_000L;
         for (int i = 0; i < entries; i++) {
             newEvent(start + (long) i * WINDOW_MS / entries);
@@ -119,8 +122,7 @@ public class DedupeLookupBenchmark {
         Bytes key = randomKey();
         boolean found = lookup(key, timestamp);
         if (layout.equals("BUCKETS")) {
-            store.put(key, ByteBuffer.allocate(16).putLong(events).putLong(timestamp).array(),
-                    Math.floorDiv(timestamp, BUCKET_MS) * BUCKET_MS);
+            dedupe.remember(key, timestamp, events);
         } else {
             store.put(key, ByteBuffer.allocate(8).putLong(events).array(), timestamp);
         }
@@ -129,9 +131,7 @@ public class DedupeLookupBenchmark {
 
     private boolean lookup(Bytes key, long timestamp) {
         if (layout.equals("BUCKETS")) {
-            long bucket = Math.floorDiv(timestamp, BUCKET_MS) * BUCKET_MS;
-            long neighbour = timestamp - bucket < WINDOW_MS ? bucket - BUCKET_MS : bucket + BUCKET_MS;
-            return store.fetch(key, bucket) != null || store.fetch(key, neighbour) != null;
+            return dedupe.sealedFrom(key, timestamp) != null;
         }
         try (WindowStoreIterator<byte[]> it = store.fetch(key, timestamp - WINDOW_MS + 1, timestamp + WINDOW_MS - 1)) {
             return it.hasNext();
